@@ -1,0 +1,52 @@
+import { ConfigError, loadConfig } from "../src/server/config";
+import { createLogger } from "../src/server/logger";
+import { startAppServer } from "./app-server";
+
+/** Hard stop if a graceful shutdown hangs: the brief promises exit within 10 s. */
+const SHUTDOWN_DEADLINE_MS = 9_000;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const app = await startAppServer(config, logger);
+  logger.info({ url: app.origin, dataDir: config.dataDir, dev: config.dev }, "AI Manager is listening");
+  process.stdout.write(`\nAI Manager is running at ${app.origin}\n\n`);
+
+  const shutdown = (signal: NodeJS.Signals) => {
+    const deadline = setTimeout(() => {
+      logger.error({ signal }, "shutdown took too long; exiting");
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    app
+      .close(signal)
+      .then(() => {
+        logger.flush();
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      });
+  };
+  process.once("SIGTERM", shutdown);
+  process.once("SIGINT", shutdown);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`AI Manager failed to start: ${message}\n`);
+  if (error && typeof error === "object" && (error as { code?: string }).code === "EADDRINUSE") {
+    process.stderr.write("Another program uses that port; set PORT to a free one (e.g. PORT=3001 npm start).\n");
+  }
+  process.exit(1);
+});

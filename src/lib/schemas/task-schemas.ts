@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { TASK_STATUSES } from "../domain";
+
+/** Input shapes for tasks, shared by server actions and the internal API. Client-safe. */
+
+const noNul = (value: string) => !value.includes("\u0000");
+
+export const taskIdSchema = z
+  .string({ error: "must be a task id" })
+  .trim()
+  .min(1, "must not be empty")
+  .max(64, "is too long")
+  .regex(/^[A-Za-z0-9_-]+$/, "is not a valid task id");
+export type TaskId = z.infer<typeof taskIdSchema>;
+
+export const titleSchema = z
+  .string({ error: "must be text" })
+  .trim()
+  .min(1, "Title is required")
+  .max(200, "Title must be at most 200 characters")
+  .refine(noNul, "must not contain NUL bytes");
+
+export const cwdSchema = z
+  .string({ error: "must be text" })
+  .trim()
+  .min(1, "Working directory is required")
+  .max(4096, "Working directory path is too long")
+  .refine(noNul, "must not contain NUL bytes");
+
+const descriptionSchema = z
+  .string({ error: "must be text" })
+  .max(20_000, "Description must be at most 20,000 characters")
+  .refine(noNul, "must not contain NUL bytes");
+
+export const promptSchema = z
+  .string({ error: "must be text" })
+  .max(100_000, "Prompt must be at most 100,000 characters")
+  .refine(noNul, "must not contain NUL bytes");
+
+const profileIdSchema = z.string().trim().min(1).max(64).nullable();
+
+export const taskStatusSchema = z.enum(TASK_STATUSES, {
+  error: `must be one of ${TASK_STATUSES.join(", ")}`,
+});
+
+export const createTaskSchema = z.object({
+  title: titleSchema,
+  description: descriptionSchema.default(""),
+  prompt: promptSchema.default(""),
+  cwd: cwdSchema,
+  profileId: profileIdSchema.optional(),
+});
+export type CreateTaskInput = z.input<typeof createTaskSchema>;
+
+export const updateTaskSchema = z.object({
+  title: titleSchema.optional(),
+  description: descriptionSchema.optional(),
+  prompt: promptSchema.optional(),
+  cwd: cwdSchema.optional(),
+  profileId: profileIdSchema.optional(),
+  status: taskStatusSchema.optional(),
+});
+export type UpdateTaskInput = z.input<typeof updateTaskSchema>;
+
+export const listTasksSchema = z.object({
+  status: taskStatusSchema.optional(),
+});

@@ -1,0 +1,85 @@
+import { z } from "zod";
+
+/**
+ * Every setting, its type, range and default. Shared by the settings service (validation on
+ * read and write) and the settings page (labels, hints, input bounds). Client-safe.
+ */
+interface IntegerSetting {
+  label: string;
+  hint: string;
+  unit: string;
+  min: number;
+  max: number;
+  defaultValue: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const MB = 1024 * 1024;
+
+export const SETTING_DEFINITIONS = {
+  "system.maxConcurrentExecutions": {
+    label: "Max concurrent executions",
+    hint: "How many task terminals may run at once. A start beyond this fails and says so.",
+    unit: "sessions",
+    min: 1,
+    max: 500,
+    defaultValue: 20,
+  },
+  "terminal.keepaliveRunningMs": {
+    label: "Keep a running session without viewers for",
+    hint: "A running session nobody watches is stopped this long after its last viewer left.",
+    unit: "ms",
+    min: 1_000,
+    max: 7 * 24 * HOUR,
+    defaultValue: 2 * HOUR,
+  },
+  "terminal.keepaliveExitedMs": {
+    label: "Keep an exited session for",
+    hint: "After its process exits, a session's screen and buffer stay live this long.",
+    unit: "ms",
+    min: 1_000,
+    max: 24 * HOUR,
+    defaultValue: 5 * MINUTE,
+  },
+  "terminal.scrollbackLines": {
+    label: "Scrollback lines",
+    hint: "Lines of output kept in memory per session for the buffer API and the screen mirror.",
+    unit: "lines",
+    min: 100,
+    max: 100_000,
+    defaultValue: 10_000,
+  },
+  "terminal.recordingMaxBytes": {
+    label: "Recording size cap",
+    hint: "Each execution's recording on disk stops growing at this size and says it was cut.",
+    unit: "bytes",
+    min: 1 * MB,
+    max: 10 * 1024 * MB,
+    defaultValue: 100 * MB,
+  },
+} as const satisfies Record<string, IntegerSetting>;
+
+export type SettingKey = keyof typeof SETTING_DEFINITIONS;
+export type Settings = { [K in SettingKey]: number };
+
+export const SETTING_KEYS = Object.keys(SETTING_DEFINITIONS) as SettingKey[];
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.prototype.hasOwnProperty.call(SETTING_DEFINITIONS, key);
+}
+
+export function settingSchema(key: SettingKey) {
+  const def: IntegerSetting = SETTING_DEFINITIONS[key];
+  return z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(def.min, `must be at least ${def.min.toLocaleString("en-US")}`)
+    .max(def.max, `must be at most ${def.max.toLocaleString("en-US")}`);
+}
+
+export function defaultSettings(): Settings {
+  const out = {} as Settings;
+  for (const key of SETTING_KEYS) out[key] = SETTING_DEFINITIONS[key].defaultValue;
+  return out;
+}

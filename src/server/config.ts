@@ -1,0 +1,72 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Configuration, read once from the environment at start-up and validated.
+ * An invalid value stops start-up with a message that names the variable.
+ */
+const configSchema = z.object({
+  HOST: z.string().trim().min(1, "must not be empty").default("127.0.0.1"),
+  PORT: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(0, "must be between 0 and 65535")
+    .max(65535, "must be between 0 and 65535")
+    .default(3000),
+  AI_MANAGER_DATA_DIR: z.string().trim().min(1, "must not be empty").default("./data"),
+  AI_MANAGER_INTERNAL_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9._~-]{24,256}$/, "must be 24-256 characters of A-Z a-z 0-9 . _ ~ -")
+    .optional(),
+  AI_MANAGER_AUTH: z.enum(["token", "none"], { error: 'must be "token" or "none"' }).default("token"),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      error: "must be one of fatal, error, warn, info, debug, trace, silent",
+    })
+    .default("info"),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+});
+
+export interface AppConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  internalToken: string | undefined;
+  auth: "token" | "none";
+  logLevel: string;
+  dev: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** Empty strings count as unset, so `PORT= npm start` behaves like no PORT at all. */
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value !== "") out[key] = value;
+  }
+  return out;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const parsed = configSchema.safeParse(withoutEmpty(env));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = issue.path.map(String).join(".");
+      return `  ${name}=${JSON.stringify(env[name] ?? "")}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const c = parsed.data;
+  return {
+    host: c.HOST,
+    port: c.PORT,
+    dataDir: path.resolve(cwd, c.AI_MANAGER_DATA_DIR),
+    internalToken: c.AI_MANAGER_INTERNAL_TOKEN,
+    auth: c.AI_MANAGER_AUTH,
+    logLevel: c.LOG_LEVEL,
+    dev: c.NODE_ENV === "development",
+  };
+}

@@ -1,0 +1,101 @@
+import { sql, type InferInsertModel, type InferSelectModel } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  EXECUTION_STATUSES,
+  PROFILE_KINDS,
+  PROMPT_DELIVERIES,
+  TASK_STATUSES,
+  AGENT_STATUSES,
+} from "../../lib/domain";
+
+const now = sql`(cast(unixepoch('subsecond') * 1000 as integer))`;
+
+export const cliProfiles = sqliteTable(
+  "cli_profiles",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    /** What kind of agent this is: `claude` gets hooks, MCP config and `--resume`. */
+    kind: text("kind", { enum: PROFILE_KINDS }).notNull().default("custom"),
+    command: text("command").notNull(),
+    /** JSON array of strings; `{prompt}` inside an element is replaced by the task's prompt. */
+    args: text("args", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    /** JSON object of extra environment variables. */
+    env: text("env", { mode: "json" }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
+    /** `args`: the prompt goes into the arguments; `type`: it is typed into the terminal once started. */
+    promptDelivery: text("prompt_delivery", { enum: PROMPT_DELIVERIES }).notNull().default("args"),
+    isActive: integer("is_active", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("cli_profiles_name_unique").on(t.name),
+    // At most one active profile, enforced by the database itself.
+    uniqueIndex("cli_profiles_one_active").on(t.isActive).where(sql`${t.isActive} = 1`),
+  ],
+);
+
+export const tasks = sqliteTable(
+  "tasks",
+  {
+    id: text("id").primaryKey(),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    prompt: text("prompt").notNull().default(""),
+    cwd: text("cwd").notNull(),
+    profileId: text("profile_id").references(() => cliProfiles.id, { onDelete: "set null" }),
+    status: text("status", { enum: TASK_STATUSES }).notNull().default("todo"),
+    /** Last message an agent reported through CALLBACK_URL. */
+    statusMessage: text("status_message"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [index("tasks_status_idx").on(t.status), index("tasks_updated_idx").on(t.updatedAt)],
+);
+
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  /** JSON-encoded value, validated against the setting's definition when read and written. */
+  value: text("value").notNull(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+});
+
+export const executions = sqliteTable(
+  "executions",
+  {
+    id: text("id").primaryKey(),
+    taskId: text("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    profileId: text("profile_id").references(() => cliProfiles.id, { onDelete: "set null" }),
+    profileName: text("profile_name").notNull().default(""),
+    commandLine: text("command_line").notNull(),
+    cwd: text("cwd").notNull().default(""),
+    status: text("status", { enum: EXECUTION_STATUSES }).notNull().default("running"),
+    pid: integer("pid"),
+    exitCode: integer("exit_code"),
+    signal: text("signal"),
+    /** The agent's own session id (Claude Code's), used to resume. */
+    agentSessionId: text("agent_session_id"),
+    /** The last status the agent reported through CALLBACK_URL, and its message. */
+    agentStatus: text("agent_status", { enum: AGENT_STATUSES }),
+    agentMessage: text("agent_message"),
+    /** SHA-256 of the execution's callback secret; the secret itself is never stored. */
+    callbackSecretHash: text("callback_secret_hash"),
+    error: text("error"),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull().default(now),
+    endedAt: integer("ended_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    index("executions_task_idx").on(t.taskId, t.startedAt),
+    index("executions_status_idx").on(t.status),
+  ],
+);
+
+export type CliProfile = InferSelectModel<typeof cliProfiles>;
+export type NewCliProfile = InferInsertModel<typeof cliProfiles>;
+export type Task = InferSelectModel<typeof tasks>;
+export type NewTask = InferInsertModel<typeof tasks>;
+export type SettingRow = InferSelectModel<typeof settings>;
+export type Execution = InferSelectModel<typeof executions>;
+export type NewExecution = InferInsertModel<typeof executions>;

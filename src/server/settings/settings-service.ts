@@ -1,0 +1,81 @@
+import { eq } from "drizzle-orm";
+import { AppError } from "../../lib/errors";
+import {
+  SETTING_DEFINITIONS,
+  SETTING_KEYS,
+  defaultSettings,
+  isSettingKey,
+  settingSchema,
+  type SettingKey,
+  type Settings,
+} from "../../lib/settings-definitions";
+import type { Db } from "../db/open-database";
+import { settings } from "../db/schema";
+
+/** Typed settings over the key/value table; unknown or corrupt stored values fall back to defaults. */
+export class SettingsService {
+  private cache: Settings | undefined;
+
+  constructor(private readonly db: Db) {}
+
+  getAll(): Settings {
+    if (this.cache) return { ...this.cache };
+    const values = defaultSettings();
+    for (const row of this.db.select().from(settings).all()) {
+      if (!isSettingKey(row.key)) continue;
+      try {
+        const parsed = settingSchema(row.key).safeParse(JSON.parse(row.value));
+        if (parsed.success) values[row.key] = parsed.data;
+      } catch {
+        // A corrupt row keeps the default; the next write repairs it.
+      }
+    }
+    this.cache = values;
+    return { ...values };
+  }
+
+  get<K extends SettingKey>(key: K): Settings[K] {
+    return this.getAll()[key];
+  }
+
+  /** Validates every value first, then writes all of them in one transaction. */
+  update(patch: Record<string, unknown>): Settings {
+    const fields: Record<string, string> = {};
+    const valid: Partial<Settings> = {};
+    for (const [key, raw] of Object.entries(patch)) {
+      if (!isSettingKey(key)) {
+        fields[key] = "is not a known setting";
+        continue;
+      }
+      const parsed = settingSchema(key).safeParse(raw);
+      if (!parsed.success) fields[key] = parsed.error.issues[0]?.message ?? "is invalid";
+      else valid[key] = parsed.data;
+    }
+    if (Object.keys(fields).length > 0) {
+      const message = Object.entries(fields)
+        .map(([key, msg]) => `${isSettingKey(key) ? SETTING_DEFINITIONS[key].label : key} ${msg}`)
+        .join("; ");
+      throw new AppError("bad_request:settings", message, fields);
+    }
+    const now = new Date();
+    this.db.transaction((tx) => {
+      for (const key of SETTING_KEYS) {
+        const value = valid[key];
+        if (value === undefined) continue;
+        const json = JSON.stringify(value);
+        tx.insert(settings)
+          .values({ key, value: json, updatedAt: now })
+          .onConflictDoUpdate({ target: settings.key, set: { value: json, updatedAt: now } })
+          .run();
+      }
+    });
+    this.cache = undefined;
+    return this.getAll();
+  }
+
+  reset(key: SettingKey): Settings {
+    this.db.delete(settings).where(eq(settings.key, key)).run();
+    this.cache = undefined;
+    return this.getAll();
+  }
+}

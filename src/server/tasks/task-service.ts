@@ -1,0 +1,110 @@
+import { randomUUID } from "node:crypto";
+import { and, desc, eq } from "drizzle-orm";
+import { AppError, validationError } from "../../lib/errors";
+import type { TaskStatus } from "../../lib/domain";
+import { createTaskSchema, listTasksSchema, updateTaskSchema } from "../../lib/schemas/task-schemas";
+import type { Db } from "../db/open-database";
+import { executions, tasks, type Execution, type Task } from "../db/schema";
+import type { AppEvents } from "../events/app-events";
+import type { ProfileService } from "../profiles/profile-service";
+import { resolveTaskCwd } from "./cwd";
+
+export class TaskService {
+  constructor(
+    private readonly db: Db,
+    private readonly profiles: ProfileService,
+    private readonly events: AppEvents,
+  ) {}
+
+  list(filter: unknown = {}): Task[] {
+    const parsed = listTasksSchema.safeParse(filter ?? {});
+    if (!parsed.success) throw validationError("tasks", parsed.error.issues);
+    const query = this.db.select().from(tasks);
+    const rows = parsed.data.status
+      ? query.where(eq(tasks.status, parsed.data.status)).orderBy(desc(tasks.updatedAt)).all()
+      : query.orderBy(desc(tasks.updatedAt)).all();
+    return rows;
+  }
+
+  find(id: string): Task | undefined {
+    return this.db.select().from(tasks).where(eq(tasks.id, id)).get();
+  }
+
+  get(id: string): Task {
+    const task = this.find(id);
+    if (!task) throw new AppError("not_found:task", `No task with id ${id}`);
+    return task;
+  }
+
+  create(input: unknown): Task {
+    const parsed = createTaskSchema.safeParse(input);
+    if (!parsed.success) throw validationError("task", parsed.error.issues);
+    const data = parsed.data;
+    const cwd = resolveTaskCwd(data.cwd);
+    const profileId = data.profileId ? this.profiles.get(data.profileId).id : null;
+    const id = randomUUID();
+    const now = new Date();
+    this.db
+      .insert(tasks)
+      .values({
+        id,
+        title: data.title,
+        description: data.description,
+        prompt: data.prompt,
+        cwd,
+        profileId,
+        status: "todo",
+        createdAt: now,
+        updatedAt: now,
+      })
+      .run();
+    const task = this.get(id);
+    this.events.emit({ type: "task.changed", task });
+    return task;
+  }
+
+  update(id: string, input: unknown): Task {
+    const parsed = updateTaskSchema.safeParse(input);
+    if (!parsed.success) throw validationError("task", parsed.error.issues);
+    this.get(id);
+    const data = parsed.data;
+    const patch: Partial<Task> = { updatedAt: new Date() };
+    if (data.title !== undefined) patch.title = data.title;
+    if (data.description !== undefined) patch.description = data.description;
+    if (data.prompt !== undefined) patch.prompt = data.prompt;
+    if (data.cwd !== undefined) patch.cwd = resolveTaskCwd(data.cwd);
+    if (data.profileId !== undefined) patch.profileId = data.profileId ? this.profiles.get(data.profileId).id : null;
+    if (data.status !== undefined) patch.status = data.status;
+    this.db.update(tasks).set(patch).where(eq(tasks.id, id)).run();
+    const task = this.get(id);
+    this.events.emit({ type: "task.changed", task });
+    return task;
+  }
+
+  setStatus(id: string, status: TaskStatus, message?: string | null): Task {
+    const patch: Partial<Task> = { status, updatedAt: new Date() };
+    if (message !== undefined) patch.statusMessage = message;
+    const result = this.db.update(tasks).set(patch).where(eq(tasks.id, id)).run();
+    if (result.changes === 0) throw new AppError("not_found:task", `No task with id ${id}`);
+    const task = this.get(id);
+    this.events.emit({ type: "task.changed", task });
+    return task;
+  }
+
+  /** Deletes the task; its executions go with it (foreign-key cascade). */
+  delete(id: string): void {
+    const result = this.db.delete(tasks).where(eq(tasks.id, id)).run();
+    if (result.changes === 0) throw new AppError("not_found:task", `No task with id ${id}`);
+    this.events.emit({ type: "task.deleted", taskId: id });
+  }
+
+  executionsOf(taskId: string, limit = 50): Execution[] {
+    return this.db
+      .select()
+      .from(executions)
+      .where(and(eq(executions.taskId, taskId)))
+      .orderBy(desc(executions.startedAt))
+      .limit(limit)
+      .all();
+  }
+}
