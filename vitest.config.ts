@@ -2,14 +2,38 @@ import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(__dirname, "src") } },
+  resolve: { alias: { "@": path.resolve(import.meta.dirname, "src") } },
   test: {
-    include: ["src/**/*.test.ts", "server/**/*.test.ts", "test/**/*.test.ts"],
     environment: "node",
     // Real PTYs and real servers: give slow shared machines room, but never retry a failure away.
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
     retry: 0,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["src/**/*.test.ts", "server/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: ["test/system/**"],
+        },
+      },
+      {
+        // The real server as a child process (test/helpers/app-process.ts), on the production
+        // build: built once if stale, then one suite at a time, after the unit project, so the
+        // timing checks (recording lag, shutdown deadline) do not compete with other tests for CPU.
+        extends: true,
+        test: {
+          name: "system",
+          include: ["test/system/**/*.test.ts"],
+          globalSetup: ["test/system/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -5,15 +5,25 @@ import type { Duplex } from "node:stream";
 import next from "next";
 import type { AppConfig } from "../src/server/config";
 import type { Logger } from "../src/server/logger";
+import { createClaudeLaunch } from "../src/server/claude/claude-launch";
 import { publishServices, clearServices } from "../src/server/registry";
 import { createServices, type Services } from "../src/server/services";
+import { EventsSocketServer } from "./events-socket";
 import { sendJson } from "./http-util";
+import { createApiDispatcher } from "./internal-api/dispatcher";
+import { allowedHosts, hostAllowed, originAllowed } from "./origin-check";
+import { TerminalSocketServer } from "./terminal-socket";
+import { handleRecordingRequest } from "./recording-route";
+import { checkNextRequest } from "./next-request-guard";
+import { createUiAuth, type UiAuth } from "./ui-auth";
+import { ACCESS_TOKEN_FILE, loadOrCreateTokenFile } from "../src/server/security/secrets";
 
 export interface AppServer {
   services: Services;
   server: http.Server;
   /** The origin people open, e.g. http://127.0.0.1:3000. */
   origin: string;
+  auth: UiAuth;
   port: number;
   close(reason: string): Promise<void>;
 }
@@ -28,7 +38,10 @@ function readVersion(): string {
 }
 
 export async function startAppServer(config: AppConfig, logger: Logger): Promise<AppServer> {
-  const services = createServices(config, logger, readVersion());
+  const services: Services = createServices(config, logger, readVersion(), {
+    // Claude runs get hooks to their CALLBACK_URL and this app's MCP server (src/server/claude).
+    prepareLaunch: createClaudeLaunch({ dataDir: config.dataDir, internalToken: () => services.internalToken, logger }),
+  });
   publishServices(services);
 
   // Next attaches its own `upgrade` listener to whatever `httpServer` it is given. Handing it a
@@ -45,9 +58,24 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
   await nextApp.prepare();
   const handleNext = nextApp.getRequestHandler();
 
+  let hosts = allowedHosts(config.host, config.port);
+  // /api/internal/* and /api/callback/* are served here, not by Next route handlers: no trip
+  // through Next's router on every agent call, and the guard and handlers share this process's
+  // module copies of the services (see docs/security.md).
+  const api = createApiDispatcher({ services, hosts: () => hosts, logger });
+  const auth = createUiAuth(config.auth, loadOrCreateTokenFile(config.dataDir, ACCESS_TOKEN_FILE, config.accessToken));
+
   const server = http.createServer((req, res) => {
+    if (api.handle(req, res)) return;
     const url = req.url ?? "/";
     const path = url.split("?")[0] ?? "/";
+    // People need the session cookie for every page, action and file (docs/security.md).
+    if (auth.handleLogin(req, res)) return;
+    if (!auth.allows(req)) {
+      auth.refuse(req, res);
+      return;
+    }
+    if (handleRecordingRequest(req, res, services)) return;
     if (path === "/api/health") {
       if (req.method !== "GET" && req.method !== "HEAD") {
         sendJson(res, 405, { ok: false, error: { code: "bad_request:method", message: "Use GET" } });
@@ -62,12 +90,26 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
       });
       return;
     }
-    handleNext(req, res).catch((error: unknown) => {
-      logger.error({ err: error, url: path }, "request failed");
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: "internal", message: "Internal error" } });
-      else res.destroy();
-    });
+    // Requests Next would answer with a 500 (broken percent-encoding, malformed action bodies,
+    // cross-origin actions, other methods) are refused here with a 4xx (next-request-guard.ts).
+    checkNextRequest(req, hosts)
+      .then((verdict) => {
+        if (!verdict.ok) {
+          for (const [name, value] of Object.entries(verdict.headers ?? {})) res.setHeader(name, value);
+          sendJson(res, verdict.status, { ok: false, error: { code: verdict.code, message: verdict.message } });
+          return;
+        }
+        return handleNext(req, res);
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error, url: path }, "request failed");
+        if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: "internal", message: "Internal error" } });
+        else res.destroy();
+      });
   });
+
+  const terminalSockets = new TerminalSocketServer(services);
+  const eventSockets = new EventsSocketServer(services);
 
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
@@ -76,7 +118,21 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
       return;
     }
     socket.on("error", () => socket.destroy());
-    socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    const refuse = (status: string) =>
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const terminalMatch = /^\/ws\/terminals\/([A-Za-z0-9_-]{1,64})$/.exec(path);
+    if (!terminalMatch && path !== "/ws/events") return refuse("404 Not Found");
+    // A web page on another site must never reach a terminal: browsers always send Origin.
+    if (!hostAllowed(req, hosts) || !originAllowed(req, hosts)) {
+      logger.warn({ path, origin: req.headers.origin, host: req.headers.host }, "refused a cross-origin WebSocket");
+      return refuse("403 Forbidden");
+    }
+    if (!auth.allows(req)) {
+      logger.warn({ path }, "refused a WebSocket without a session cookie");
+      return refuse("401 Unauthorized");
+    }
+    if (terminalMatch) terminalSockets.handleUpgrade(req, socket, head, terminalMatch[1]!);
+    else eventSockets.handleUpgrade(req, socket, head);
   });
 
   // Slow or broken clients must not hold sockets forever.
@@ -94,23 +150,30 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
   const port = typeof address === "object" && address ? address.port : config.port;
   const hostForUrl = config.host.includes(":") ? `[${config.host}]` : config.host;
   const origin = `http://${hostForUrl}:${port}`;
+  hosts = allowedHosts(config.host, port);
+  services.origin = origin;
 
   let closing: Promise<void> | undefined;
   const close = (reason: string) => {
     closing ??= (async () => {
       logger.info({ reason }, "shutting down");
+      api.beginShutdown();
       server.close();
+      // Sessions first: their exits are recorded while the database is still open.
+      await services.terminals.shutdown();
+      terminalSockets.close();
+      eventSockets.close();
       server.closeAllConnections();
       try {
         await nextApp.close();
       } catch (error) {
         logger.warn({ err: error }, "next did not close cleanly");
       }
-      services.close();
+      await services.close();
       clearServices();
     })();
     return closing;
   };
 
-  return { services, server, origin, port, close };
+  return { services, server, origin, port, auth, close };
 }

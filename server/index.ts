@@ -19,7 +19,13 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const app = await startAppServer(config, logger);
   logger.info({ url: app.origin, dataDir: config.dataDir, dev: config.dev }, "AI Manager is listening");
-  process.stdout.write(`\nAI Manager is running at ${app.origin}\n\n`);
+  process.stdout.write(`\nAI Manager is running at ${app.origin}\n`);
+  if (app.auth.enabled) {
+    process.stdout.write(`Sign in by opening: ${app.auth.loginUrl(app.origin)}\n\n`);
+  } else {
+    process.stdout.write("\n");
+    logger.warn("AI_MANAGER_AUTH=none: anyone who can reach this port can use the UI and type into terminals");
+  }
 
   const shutdown = (signal: NodeJS.Signals) => {
     const deadline = setTimeout(() => {

@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   limit: 429,
   unavailable: 503,
   internal: 500,
@@ -93,3 +94,6 @@ export function validationError(
 export type ActionResult<T = undefined> =
   | ({ ok: true } & (T extends undefined ? { data?: undefined } : { data: T }))
   | { ok: false; code: string; message: string; fields?: Record<string, string> };
+
+/** The failure half of ActionResult, for form state on the client. */
+export type ActionFailure = Extract<ActionResult, { ok: false }>;

@@ -18,6 +18,10 @@ const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._~-]{24,256}$/, "must be 24-256 characters of A-Z a-z 0-9 . _ ~ -")
     .optional(),
+  AI_MANAGER_ACCESS_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9._~-]{24,256}$/, "must be 24-256 characters of A-Z a-z 0-9 . _ ~ -")
+    .optional(),
   AI_MANAGER_AUTH: z.enum(["token", "none"], { error: 'must be "token" or "none"' }).default("token"),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
@@ -32,6 +36,7 @@ export interface AppConfig {
   port: number;
   dataDir: string;
   internalToken: string | undefined;
+  accessToken: string | undefined;
   auth: "token" | "none";
   logLevel: string;
   dev: boolean;
@@ -65,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port: c.PORT,
     dataDir: path.resolve(cwd, c.AI_MANAGER_DATA_DIR),
     internalToken: c.AI_MANAGER_INTERNAL_TOKEN,
+    accessToken: c.AI_MANAGER_ACCESS_TOKEN,
     auth: c.AI_MANAGER_AUTH,
     logLevel: c.LOG_LEVEL,
     dev: c.NODE_ENV === "development",

@@ -1,10 +1,15 @@
 import type { AppConfig } from "./config";
 import { openDatabase, type OpenDatabase } from "./db/open-database";
 import { AppEvents } from "./events/app-events";
+import { ExecutionService } from "./executions/execution-service";
 import type { Logger } from "./logger";
 import { ProfileService } from "./profiles/profile-service";
+import { INTERNAL_TOKEN_FILE, loadOrCreateTokenFile } from "./security/secrets";
+import { HistoryService } from "./recordings/history-service";
 import { SettingsService } from "./settings/settings-service";
 import { TaskService } from "./tasks/task-service";
+import { TerminalService, type TerminalServiceDeps } from "./terminals/terminal-service";
+import { publishSessionStore, SessionStore } from "../lib/pty/session-store";
 
 /**
  * The composition root: every long-lived service of one app process. Built once by the custom
@@ -19,19 +24,46 @@ export interface Services {
   settings: SettingsService;
   profiles: ProfileService;
   tasks: TaskService;
+  executions: ExecutionService;
+  sessions: SessionStore;
+  terminals: TerminalService;
+  history: HistoryService;
+  internalToken: string;
   startedAt: Date;
   version: string;
-  close(): void;
+  /** The origin the server listens on; set once it listens. */
+  origin: string;
+  /** Stops every session, then closes the database. */
+  close(): Promise<void>;
 }
 
-export function createServices(config: AppConfig, logger: Logger, version: string): Services {
+export interface CreateServicesOptions {
+  prepareLaunch?: TerminalServiceDeps["prepareLaunch"];
+}
+
+export function createServices(
+  config: AppConfig,
+  logger: Logger,
+  version: string,
+  options: CreateServicesOptions = {},
+): Services {
   const database = openDatabase(config.dataDir);
   const events = new AppEvents();
   const settings = new SettingsService(database.db);
   const profiles = new ProfileService(database.db);
   profiles.seedDefaults();
   const tasks = new TaskService(database.db, profiles, events);
-  return {
+  const executions = new ExecutionService(database.db, events);
+  const interrupted = executions.markStaleInterrupted();
+  if (interrupted.length > 0) logger.warn({ count: interrupted.length }, "marked runs left live by a previous server as interrupted");
+  const internalToken = loadOrCreateTokenFile(config.dataDir, INTERNAL_TOKEN_FILE, config.internalToken);
+  const sessions = publishSessionStore(
+    new SessionStore({
+      runningMs: () => settings.get("terminal.keepaliveRunningMs"),
+      exitedMs: () => settings.get("terminal.keepaliveExitedMs"),
+    }),
+  );
+  const services: Services = {
     config,
     logger,
     database,
@@ -39,10 +71,34 @@ export function createServices(config: AppConfig, logger: Logger, version: strin
     settings,
     profiles,
     tasks,
+    executions,
+    sessions,
+    terminals: undefined as unknown as TerminalService,
+    history: new HistoryService(executions, settings, config.dataDir),
+    internalToken,
     startedAt: new Date(),
     version,
-    close() {
+    origin: `http://${config.host}:${config.port}`,
+    async close() {
+      await services.terminals.shutdown();
       database.close();
     },
   };
+  services.terminals = new TerminalService({
+    tasks,
+    profiles,
+    executions,
+    settings,
+    store: sessions,
+    events,
+    logger,
+    origin: () => services.origin,
+    internalToken,
+    dataDir: config.dataDir,
+    prepareLaunch: options.prepareLaunch,
+  });
+  sessions.onEvent((event) => {
+    if (event.type !== "changed") events.emit({ type: "session.changed", taskId: event.taskId, live: event.type === "added" });
+  });
+  return services;
 }

@@ -65,3 +65,26 @@ export type UpdateTaskInput = z.input<typeof updateTaskSchema>;
 export const listTasksSchema = z.object({
   status: taskStatusSchema.optional(),
 });
+
+/** The profile select sends "" for "use the active profile". */
+const profileChoiceSchema = z
+  .string({ error: "must be a profile id" })
+  .trim()
+  .max(64, "is not a valid profile id")
+  .transform((value) => (value === "" ? null : value))
+  .nullable();
+
+/** What the create and edit forms send. */
+export const taskFormSchema = z.object({
+  title: titleSchema,
+  description: descriptionSchema.default(""),
+  prompt: promptSchema.default(""),
+  cwd: cwdSchema,
+  profileId: profileChoiceSchema.optional(),
+});
+export type TaskFormInput = z.input<typeof taskFormSchema>;
+
+export const setTaskStatusSchema = z.object({
+  id: taskIdSchema,
+  status: taskStatusSchema,
+});

@@ -33,6 +33,9 @@ export function ensureDataDir(dataDir: string): void {
 export function openDatabase(dataDir: string, migrationsFolder = defaultMigrationsFolder()): OpenDatabase {
   ensureDataDir(dataDir);
   const file = path.join(dataDir, DATABASE_FILE_NAME);
+  // SQLite gives the -wal and -shm files the database file's mode: create it owner-only first.
+  fs.closeSync(fs.openSync(file, "a", 0o600));
+  fs.chmodSync(file, 0o600);
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
   // NORMAL is durable in WAL mode against process crashes (kill -9); only an OS crash can lose the last commits.
@@ -41,11 +44,6 @@ export function openDatabase(dataDir: string, migrationsFolder = defaultMigratio
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
-  try {
-    fs.chmodSync(file, 0o600);
-  } catch {
-    // Best effort: the directory is already owner-only.
-  }
   return {
     db,
     sqlite,

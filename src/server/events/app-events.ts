@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import type { TaskStatus } from "../../lib/domain";
 import type { Execution, Task } from "../db/schema";
 
 /**
@@ -6,7 +7,8 @@ import type { Execution, Task } from "../db/schema";
  * forwards them to every open page so boards, task pages and Missions update without reload.
  */
 export type AppEvent =
-  | { type: "task.changed"; task: Task }
+  /** `previousStatus`: the status before this change (null for a new task), so pages can tell what a task turned from. */
+  | { type: "task.changed"; task: Task; previousStatus: TaskStatus | null }
   | { type: "task.deleted"; taskId: string }
   | { type: "execution.changed"; execution: Execution }
   | { type: "session.changed"; taskId: string; live: boolean };

@@ -59,14 +59,14 @@ export class TaskService {
       })
       .run();
     const task = this.get(id);
-    this.events.emit({ type: "task.changed", task });
+    this.events.emit({ type: "task.changed", task, previousStatus: null });
     return task;
   }
 
   update(id: string, input: unknown): Task {
     const parsed = updateTaskSchema.safeParse(input);
     if (!parsed.success) throw validationError("task", parsed.error.issues);
-    this.get(id);
+    const before = this.get(id);
     const data = parsed.data;
     const patch: Partial<Task> = { updatedAt: new Date() };
     if (data.title !== undefined) patch.title = data.title;
@@ -77,17 +77,19 @@ export class TaskService {
     if (data.status !== undefined) patch.status = data.status;
     this.db.update(tasks).set(patch).where(eq(tasks.id, id)).run();
     const task = this.get(id);
-    this.events.emit({ type: "task.changed", task });
+    this.events.emit({ type: "task.changed", task, previousStatus: before.status });
     return task;
   }
 
   setStatus(id: string, status: TaskStatus, message?: string | null): Task {
     const patch: Partial<Task> = { status, updatedAt: new Date() };
     if (message !== undefined) patch.statusMessage = message;
+    // Read before writing so the event can say what the task turned from (one process, sync driver: no race).
+    const previousStatus = this.find(id)?.status ?? null;
     const result = this.db.update(tasks).set(patch).where(eq(tasks.id, id)).run();
     if (result.changes === 0) throw new AppError("not_found:task", `No task with id ${id}`);
     const task = this.get(id);
-    this.events.emit({ type: "task.changed", task });
+    this.events.emit({ type: "task.changed", task, previousStatus });
     return task;
   }
 

@@ -1,0 +1,203 @@
+/**
+ * `npm run bench`: each scenario of issue 7 against the app's real server (started fresh per
+ * scenario: `node scripts/start.mjs`, throwaway data dir, AI_MANAGER_AUTH=none, LOG_LEVEL=warn)
+ * and, in the same run, the same work through raw node-pty in a bare Node process
+ * (bench/baseline/raw-pty.ts). Prints a table with both figures, their ratio and the target
+ * marks, and writes everything to bench/results/<timestamp>.json. It never fails on a missed
+ * target; it fails only when a scenario cannot run.
+ *
+ * Options (after `npm run bench --`):
+ *   --only=throughput,echo,fanout,memory,load,reconnect,tokens   run a subset
+ *   --quick            smaller sizes (a smoke run, not comparable)
+ *   --cpu-prof         profile the server of each scenario (node --cpu-prof) and print its top frames
+ *   --throughput-reps=N  --fanout-copies=N  --echo-keys=N  --load-seconds=N
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildIfStale } from "../scripts/build-if-stale.mjs";
+import { createContext, type Row, type ScenarioResult } from "./lib/context";
+import { generateFloodFile } from "./lib/flood-file";
+import { formatSummary, summarizeProfile } from "./lib/profile-summary";
+import { round } from "./lib/stats";
+import { echoScenario } from "./scenarios/echo";
+import { fanoutScenario } from "./scenarios/fanout";
+import { loadScenario } from "./scenarios/load";
+import { memoryScenario } from "./scenarios/memory";
+import { reconnectScenario } from "./scenarios/reconnect";
+import { throughputScenario } from "./scenarios/throughput";
+import { tokensScenario } from "./scenarios/tokens";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const SCENARIOS = ["throughput", "echo", "fanout", "memory", "load", "reconnect", "tokens"] as const;
+type ScenarioName = (typeof SCENARIOS)[number];
+
+function option(name: string): string | undefined {
+  const prefix = `--${name}=`;
+  const arg = process.argv.slice(2).find((a) => a === `--${name}` || a.startsWith(prefix));
+  if (!arg) return undefined;
+  return arg.startsWith(prefix) ? arg.slice(prefix.length) : "true";
+}
+
+function numberOption(name: string, fallback: number): number {
+  const value = option(name);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
+  return n;
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model.trim() ?? "unknown",
+    cores: cpus.length,
+    ramGB: round(os.totalmem() / 1024 ** 3, 1),
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverageAtStart: os.loadavg().map((v) => round(v, 2)),
+  };
+}
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+function pad(text: string, width: number, right = false): string {
+  return right ? text.padStart(width) : text.padEnd(width);
+}
+
+export function formatTable(rows: Row[]): string {
+  const header = ["scenario", "metric", "app", "raw node-pty", "app/raw", "target", ""];
+  const body = rows.map((r) => [
+    r.scenario,
+    r.metric,
+    `${fmt(r.app)} ${r.unit}`,
+    r.raw === undefined ? "—" : `${fmt(r.raw)} ${r.unit}`,
+    r.ratio === undefined ? "—" : `${fmt(r.ratio)}×`,
+    r.target?.text ?? "",
+    r.target ? (r.target.pass ? "pass" : "MISS") : "",
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => pad(c, widths[i]!, i >= 2 && i <= 4)).join(" | ")} |`;
+  const sep = `|${widths.map((w, i) => (i >= 2 && i <= 4 ? `${"-".repeat(w + 1)}:` : "-".repeat(w + 2))).join("|")}|`;
+  const notes = rows.filter((r) => r.note).map((r) => `- ${r.scenario} / ${r.metric}: ${r.note}`);
+  return [line(header), sep, ...body.map(line), "", ...notes].join("\n");
+}
+
+function fmt(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString("en-US");
+  return String(value);
+}
+
+async function main(): Promise<void> {
+  const only = option("only")?.split(",").map((s) => s.trim()) as ScenarioName[] | undefined;
+  for (const name of only ?? []) if (!SCENARIOS.includes(name)) throw new Error(`unknown scenario ${name}; known: ${SCENARIOS.join(", ")}`);
+  const quick = option("quick") !== undefined;
+  const cpuProf = option("cpu-prof") !== undefined;
+  const config = {
+    throughputReps: numberOption("throughput-reps", quick ? 1 : 3),
+    fanoutCopies: numberOption("fanout-copies", quick ? 1 : 5),
+    echoKeys: numberOption("echo-keys", quick ? 200 : 2000),
+    memoryCounts: quick ? [1, 20] : [1, 20, 100],
+    loadSessions: 20,
+    loadSeconds: numberOption("load-seconds", quick ? 3 : 8),
+    reconnectRuns: quick ? 5 : 30,
+    floodMiB: 200,
+  };
+
+  const startedAt = new Date();
+  const info = machine();
+  log(`AI Manager bench — ${info.cpuModel}, ${info.cores} cores, ${info.ramGB} GB, Node ${info.node}, load ${info.loadAverageAtStart.join(" ")}`);
+  const status = buildIfStale(root);
+  if (status !== 0) throw new Error("the build failed; see above");
+
+  const resultsDir = path.join(root, "bench", "results");
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
+  const cpuProfDir = cpuProf ? path.join(resultsDir, `profiles-${stamp}`) : undefined;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ai-manager-bench-"));
+  const cleanup = () => fs.rmSync(tmp, { recursive: true, force: true });
+  process.once("SIGINT", () => {
+    cleanup();
+    process.exit(130);
+  });
+
+  const rows: Row[] = [];
+  const details: Record<string, unknown> = {};
+  const errors: Record<string, string> = {};
+  const timings: Record<string, number> = {};
+  try {
+    const floodFile = path.join(tmp, "flood.txt");
+    generateFloodFile(floodFile, config.floodMiB * 1024 * 1024);
+    const ctx = createContext(root, tmp, floodFile, cpuProfDir, log);
+    const run: Record<ScenarioName, () => Promise<ScenarioResult>> = {
+      throughput: () => throughputScenario(ctx, config.throughputReps),
+      echo: () => echoScenario(ctx, config.echoKeys),
+      fanout: () => fanoutScenario(ctx, config.fanoutCopies),
+      memory: () => memoryScenario(ctx, config.memoryCounts),
+      load: () => loadScenario(ctx, config.loadSessions, config.loadSeconds * 1000),
+      reconnect: () => reconnectScenario(ctx, config.reconnectRuns),
+      tokens: () => tokensScenario(ctx),
+    };
+    for (const name of SCENARIOS) {
+      if (only && !only.includes(name)) continue;
+      log(`» ${name}`);
+      const t0 = Date.now();
+      try {
+        const result = await run[name]();
+        rows.push(...result.rows);
+        details[name] = result.details;
+      } catch (error) {
+        errors[name] = (error as Error).stack ?? String(error);
+        log(`  ${name} failed: ${(error as Error).message}`);
+      }
+      timings[name] = round((Date.now() - t0) / 1000, 1);
+    }
+  } finally {
+    cleanup();
+  }
+
+  const table = formatTable(rows);
+  const profiles: Record<string, unknown> = {};
+  let profileText = "";
+  if (cpuProfDir && fs.existsSync(cpuProfDir)) {
+    for (const dir of fs.readdirSync(cpuProfDir).sort()) {
+      for (const file of fs.readdirSync(path.join(cpuProfDir, dir)).filter((f) => f.endsWith(".cpuprofile"))) {
+        const full = path.join(cpuProfDir, dir, file);
+        profiles[dir] = summarizeProfile(full, 15);
+        profileText += `${formatSummary(full, 15)}\n\n`;
+      }
+    }
+  }
+  const output = {
+    startedAt: startedAt.toISOString(),
+    durationSeconds: round((Date.now() - startedAt.getTime()) / 1000, 1),
+    machine: { ...info, loadAverageAtEnd: os.loadavg().map((v) => round(v, 2)) },
+    config,
+    rows,
+    details,
+    timings,
+    ...(Object.keys(errors).length ? { errors } : {}),
+    ...(cpuProfDir ? { profiles, profileDir: path.relative(root, cpuProfDir) } : {}),
+  };
+  const file = path.join(resultsDir, `${stamp}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
+  process.stdout.write(`\n${table}\n\n`);
+  if (profileText) process.stdout.write(`Server CPU profiles (top self time):\n${profileText}`);
+  const misses = rows.filter((r) => r.target && !r.target.pass).length;
+  process.stdout.write(
+    `${rows.filter((r) => r.target).length - misses} targets met, ${misses} missed; ${output.durationSeconds} s; load average ${output.machine.loadAverageAtStart.join(" ")} → ${output.machine.loadAverageAtEnd.join(" ")}\nResults: ${path.relative(root, file)}\n`,
+  );
+  if (Object.keys(errors).length) {
+    process.stdout.write(`Scenarios that could not run: ${Object.keys(errors).join(", ")}\n`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

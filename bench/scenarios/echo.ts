@@ -1,0 +1,82 @@
+import { runBaseline } from "../lib/baseline";
+import type { BenchContext, ScenarioResult } from "../lib/context";
+import { percentile, nowMs, round, sleep } from "../lib/stats";
+import { BenchViewer } from "../lib/viewer";
+
+/** `a` then DEL, over and over: the line never grows, and every key has an echo. */
+export const ECHO_KEYS = ["a", "\x7f"];
+
+/**
+ * keystroke echo: `keys` single-key round trips to `bash --norc --noprofile` (readline echoes
+ * each key) — through the WebSocket (input message → binary echo frame) vs raw node-pty
+ * write → onData. Each key waits for its whole echo (sizes learnt first) before the next.
+ */
+export async function echoScenario(ctx: BenchContext, keys: number): Promise<ScenarioResult> {
+  const raw = (await runBaseline(ctx.root, "echo", { keys, keySeq: ECHO_KEYS })) as { latencies: number[]; echoBytes: number[] };
+  const app = await ctx.withServer("echo", {}, async (server) => {
+    const taskId = await server.startTask("echo", ctx.tmp, "exec /bin/bash --norc --noprofile");
+    const viewer = new BenchViewer(server.origin, taskId, { ack: "browser" });
+    await viewer.ready();
+    await quiet(viewer, 300);
+    const echoBytes: number[] = [];
+    for (const key of ECHO_KEYS) {
+      const before = viewer.bytes;
+      viewer.input(key);
+      await sleep(150);
+      echoBytes.push(viewer.bytes - before);
+    }
+    const latencies: number[] = [];
+    for (let i = 0; i < keys; i++) {
+      const k = i % ECHO_KEYS.length;
+      const arrived = viewer.output(echoBytes[k]!);
+      const t0 = nowMs();
+      viewer.input(ECHO_KEYS[k]!);
+      await arrived;
+      latencies.push(nowMs() - t0);
+    }
+    viewer.close();
+    return { latencies, echoBytes };
+  });
+  const rows = (["p50", "p99"] as const).map((p) => {
+    const q = p === "p50" ? 50 : 99;
+    const a = percentile(app.latencies, q);
+    const r = percentile(raw.latencies, q);
+    return {
+      scenario: "echo",
+      metric: `keystroke round trip ${p}`,
+      unit: "ms",
+      app: round(a, 3),
+      raw: round(r, 3),
+      ratio: round(a / r, 2),
+      ...(p === "p99" ? { target: { text: "≤ raw p99 + 2 ms", pass: a <= r + 2 } } : {}),
+    };
+  });
+  return {
+    rows,
+    details: {
+      shell: "bash --norc --noprofile (readline echo)",
+      keys,
+      app: summary(app.latencies),
+      raw: summary(raw.latencies),
+      echoBytes: { app: app.echoBytes, raw: raw.echoBytes },
+    },
+  };
+}
+
+function summary(values: number[]) {
+  return {
+    p50: round(percentile(values, 50), 3),
+    p90: round(percentile(values, 90), 3),
+    p99: round(percentile(values, 99), 3),
+    max: round(Math.max(...values), 3),
+  };
+}
+
+/** Waits until the viewer received nothing for `ms`. */
+async function quiet(viewer: BenchViewer, ms: number): Promise<void> {
+  for (;;) {
+    const before = viewer.bytes;
+    await sleep(ms);
+    if (viewer.bytes === before) return;
+  }
+}

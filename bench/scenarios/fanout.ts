@@ -1,0 +1,91 @@
+import { runBaseline } from "../lib/baseline";
+import type { BenchContext, Row, ScenarioResult } from "../lib/context";
+import { readRss, sampleRss } from "../lib/rss";
+import { median, MB, MiB, nowMs, round } from "../lib/stats";
+import { BenchViewer, type ViewerOptions } from "../lib/viewer";
+
+interface Phase {
+  name: string;
+  /** The viewers: the first is the measured "normal" one. */
+  viewers: ViewerOptions[];
+}
+
+const PHASES: Phase[] = [
+  { name: "solo", viewers: [{ ack: "browser" }] },
+  { name: "10 viewers", viewers: Array.from({ length: 10 }, () => ({ ack: "browser" as const })) },
+  { name: "+ stalled (never acks)", viewers: [{ ack: "browser" }, { ack: "never" }] },
+  { name: "+ stalled (stops reading)", viewers: [{ ack: "browser" }, { ack: "browser", stopReadingAfter: 1 * MiB }] },
+];
+
+/**
+ * fan-out: one session flooding `copies` × the 200 MiB file (1 GiB by default) watched by 1
+ * viewer, by 10, and by 1 normal viewer next to a stalled one (one that never acks; one that
+ * stops reading its socket after 1 MiB). Each phase runs on a fresh server, forced-GC'd before;
+ * its RSS is sampled every 50 ms. Reported: the normal (first) viewer's MB/s and the server's
+ * peak RSS growth; a stalled viewer's cost is the growth above the solo phase's.
+ */
+export async function fanoutScenario(ctx: BenchContext, copies: number): Promise<ScenarioResult> {
+  const script = `exec cat ${Array.from({ length: copies }, () => ctx.floodFile).join(" ")}`;
+  const raw = (await runBaseline(ctx.root, "throughput", { script })) as { bytes: number; seconds: number };
+  const rawMBps = raw.bytes / MB / raw.seconds;
+  const results: Array<{ name: string; mbps: number; others: number[]; growth: number; resyncs: number[]; bytes: number; seconds: number }> = [];
+  for (const phase of PHASES) {
+    const result = await ctx.withServer(`fanout-${phase.name.replace(/\W+/g, "-")}`, {}, async (server) => {
+      const taskId = await server.startTask(`fan-out ${phase.name}`, ctx.tmp, `read _; ${script}`);
+      const viewers = phase.viewers.map((options) => new BenchViewer(server.origin, taskId, options));
+      await Promise.all(viewers.map((v) => v.ready()));
+      await server.gc();
+      const startRss = readRss(server.pid);
+      const sampler = sampleRss(server.pid);
+      const starts = viewers.map((v) => v.bytes);
+      const t0 = nowMs();
+      viewers[0]!.input("\r");
+      // Stalled viewers never see the exit; the normal ones do.
+      const normal = viewers.filter((_, i) => phase.viewers[i]!.ack === "browser" && phase.viewers[i]!.stopReadingAfter === undefined);
+      await Promise.all(normal.map((v) => v.exited()));
+      const rss = await sampler.stop();
+      const first = viewers[0]!;
+      const mbpsOf = (v: BenchViewer, i: number) => (v.bytes - starts[i]!) / MB / ((v.exitAt - t0) / 1000);
+      const out = {
+        name: phase.name,
+        mbps: mbpsOf(first, 0),
+        others: normal.slice(1).map((v) => round(mbpsOf(v, viewers.indexOf(v)), 1)),
+        growth: rss.peak - startRss,
+        resyncs: viewers.map((v) => v.resyncs),
+        bytes: first.bytes - starts[0]!,
+        seconds: (first.exitAt - t0) / 1000,
+        peakRss: rss.peak,
+        samples: rss.samples,
+      };
+      for (const v of viewers) v.close();
+      return out;
+    });
+    results.push(result);
+    ctx.log(`  fan-out ${phase.name}: ${result.mbps.toFixed(1)} MB/s, peak RSS +${(result.growth / MB).toFixed(1)} MB`);
+  }
+  const solo = results[0]!;
+  const rows: Row[] = [];
+  for (const r of results) {
+    const isStall = r.name.startsWith("+ stalled");
+    const keep = r.mbps / solo.mbps;
+    const cost = r.growth - solo.growth;
+    rows.push({
+      scenario: "fan-out",
+      metric: `${r.name}: normal viewer`,
+      unit: "MB/s",
+      app: round(r.mbps, 1),
+      raw: round(rawMBps, 1),
+      ratio: round(r.mbps / rawMBps, 2),
+      ...(isStall ? { target: { text: "≥ 0.7× solo", pass: keep >= 0.7 } } : {}),
+      note: r === solo ? undefined : `${round(keep, 2)}× solo${r.others.length ? `; other viewers median ${median(r.others).toFixed(1)} MB/s` : ""}`,
+    });
+    rows.push({
+      scenario: "fan-out",
+      metric: `${r.name}: server peak RSS growth`,
+      unit: "MB",
+      app: round(r.growth / MB, 1),
+      ...(isStall ? { target: { text: "stall cost < 50 MB", pass: cost < 50 * MB }, note: `stall cost ${round(cost / MB, 1)} MB over solo` } : {}),
+    });
+  }
+  return { rows, details: { copies, outputBytes: raw.bytes, rawMBps: round(rawMBps, 2), phases: results } };
+}

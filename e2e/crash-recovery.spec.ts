@@ -1,0 +1,58 @@
+import fs from "node:fs";
+import type { APIRequestContext } from "@playwright/test";
+import { writeFakeClaudeBin } from "../test/fixtures/fake-claude-bin";
+import { createTaskViaApi, startTaskViaApi } from "./fixtures/internal-api";
+import { expect, test, type App } from "./fixtures/test";
+import { TaskPage } from "./pages/task-page";
+import { TerminalPanel } from "./pages/terminal-panel";
+
+/**
+ * A Claude task whose server is killed (-9) while it runs: after a restart the task page says
+ * Interrupted and offers Resume, and Resume runs `claude --resume <the recorded session id>`.
+ * `claude` is the fake from test/fixtures (hooks, MCP call, then it stays alive).
+ */
+const SESSION_ID = "crash-e2e-session-7";
+const fakeBin = writeFakeClaudeBin(SESSION_ID);
+
+test.use({ appOptions: { env: { PATH: `${fakeBin}:${process.env.PATH ?? ""}` } } });
+test.afterAll(() => fs.rmSync(fakeBin, { recursive: true, force: true }));
+
+async function terminalStatus(request: APIRequestContext, app: App, taskId: string): Promise<Record<string, unknown>> {
+  const token = fs.readFileSync(`${app.dataDir}/internal-token`, "utf8").trim();
+  const response = await request.get(`${app.baseURL}/api/internal/terminal/${taskId}/status`, { headers: { authorization: `Bearer ${token}` } });
+  expect(response.status()).toBe(200);
+  return ((await response.json()) as { data: Record<string, unknown> }).data;
+}
+
+test("after kill -9 and a restart, a running Claude task is interrupted and offers Resume with its session", async ({ page, app, request }) => {
+  const taskId = await createTaskViaApi(request, app, { title: "Claude crash", prompt: "fix the flaky test", profile: "Claude Code" });
+  await startTaskViaApi(request, app, taskId);
+  await expect.poll(async () => (await terminalStatus(request, app, taskId)).agentSessionId, { timeout: 30_000 }).toBe(SESSION_ID);
+
+  const taskPage = new TaskPage(page, app);
+  const terminal = new TerminalPanel(page);
+  await taskPage.gotoId(taskId);
+  await terminal.waitLive();
+  await terminal.expectText("WAITING-FOR-KILL");
+  await expect(taskPage.statusBadge).toHaveText("Running");
+  await expect(terminal.resumeButton).toBeHidden();
+
+  // Leave the page first: its sockets would otherwise log failed reconnects while the server is down.
+  await page.goto("about:blank");
+  await app.kill();
+  await app.start();
+
+  await taskPage.gotoId(taskId);
+  await expect(taskPage.statusBadge).toHaveText("Interrupted");
+  await expect(terminal.resumeButton).toBeVisible();
+  // The run's output is still there, from its recording.
+  await expect(taskPage.runs).toContainText(/interrupted/i);
+
+  await terminal.resumeButton.click();
+  await terminal.waitLive();
+  await terminal.expectText(`RESUMING ${SESSION_ID}`);
+  await expect(taskPage.statusBadge).toHaveText("Running");
+  const resumed = await terminalStatus(request, app, taskId);
+  expect(resumed.commandLine).toContain(`--resume ${SESSION_ID}`);
+  expect(resumed.running).toBe(true);
+});

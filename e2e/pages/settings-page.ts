@@ -1,0 +1,94 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+import type { App } from "../fixtures/test";
+
+export interface ProfileFields {
+  name?: string;
+  /** The option's label: "Claude Code", "Shell" or "Custom CLI". */
+  kind?: string;
+  command?: string;
+  args?: string;
+  env?: string;
+}
+
+export class SettingsPage {
+  readonly heading: Locator;
+  readonly saveButton: Locator;
+  readonly savedMessage: Locator;
+  readonly profiles: Locator;
+  readonly newProfileButton: Locator;
+  readonly newProfileDialog: Locator;
+  readonly checkedActiveRadios: Locator;
+
+  constructor(
+    readonly page: Page,
+    readonly app: App,
+  ) {
+    this.heading = page.getByRole("heading", { level: 1, name: "Settings" });
+    this.saveButton = page.getByRole("button", { name: "Save settings" });
+    this.savedMessage = page.getByRole("status").filter({ hasText: "Settings saved." });
+    this.profiles = page.getByRole("region", { name: "CLI profiles" });
+    this.newProfileButton = this.profiles.getByRole("button", { name: "New profile" });
+    this.newProfileDialog = page.getByRole("dialog", { name: "New CLI profile" });
+    this.checkedActiveRadios = this.profiles.getByRole("radio", { checked: true });
+  }
+
+  async goto(): Promise<void> {
+    await this.page.goto(`${this.app.baseURL}/settings`);
+    await expect(this.heading).toBeVisible();
+  }
+
+  /** A setting's number input, by its label (e.g. "Scrollback lines"). */
+  setting(label: string): Locator {
+    return this.page.getByLabel(label, { exact: true });
+  }
+
+  async saveSetting(label: string, value: string): Promise<void> {
+    await this.setting(label).fill(value);
+    await this.saveButton.click();
+  }
+
+  profile(name: string): Locator {
+    return this.profiles.getByRole("article", { name, exact: true });
+  }
+
+  activeRadio(name: string): Locator {
+    return this.profiles.getByRole("radio", { name: `Active profile: ${name}`, exact: true });
+  }
+
+  async fillProfileForm(scope: Locator, fields: ProfileFields): Promise<void> {
+    if (fields.name !== undefined) await scope.getByLabel("Name").fill(fields.name);
+    if (fields.kind !== undefined) await scope.getByLabel("Kind").selectOption({ label: fields.kind });
+    if (fields.command !== undefined) await scope.getByLabel("Command").fill(fields.command);
+    if (fields.args !== undefined) await scope.getByLabel("Arguments").fill(fields.args);
+    if (fields.env !== undefined) await scope.getByLabel("Environment").fill(fields.env);
+  }
+
+  /** Submits the New profile form; does not wait for the outcome. */
+  async submitNewProfile(fields: ProfileFields): Promise<void> {
+    await this.newProfileButton.click();
+    await expect(this.newProfileDialog).toBeVisible();
+    await this.fillProfileForm(this.newProfileDialog, fields);
+    await this.newProfileDialog.getByRole("button", { name: "Create profile" }).click();
+  }
+
+  async createProfile(fields: ProfileFields & { name: string }): Promise<void> {
+    await this.submitNewProfile(fields);
+    await expect(this.newProfileDialog).toBeHidden();
+    await expect(this.profile(fields.name)).toBeVisible();
+  }
+
+  async makeActive(name: string): Promise<void> {
+    await this.activeRadio(name).check();
+    await expect(this.activeRadio(name)).toBeChecked();
+    await expect(this.activeRadio(name)).toBeEnabled();
+  }
+
+  /** Opens the delete confirmation of a profile and confirms; returns the dialog (it stays open on failure). */
+  async confirmDeleteProfile(name: string): Promise<Locator> {
+    await this.profile(name).getByRole("button", { name: "Delete" }).click();
+    const dialog = this.page.getByRole("dialog", { name: `Delete ${name}?` });
+    await expect(dialog).toBeVisible();
+    await dialog.getByRole("button", { name: "Delete profile" }).click();
+    return dialog;
+  }
+}

@@ -1,0 +1,140 @@
+import path from "node:path";
+import { createTaskViaApi, reportStatusViaApi, startTaskViaApi } from "./fixtures/internal-api";
+import { projectDir } from "./fixtures/project-dirs";
+import { expect, test } from "./fixtures/test";
+import { BoardPage } from "./pages/board-page";
+import { MissionsPage } from "./pages/missions-page";
+import { SettingsPage } from "./pages/settings-page";
+import { TaskPage } from "./pages/task-page";
+import { TerminalPanel } from "./pages/terminal-panel";
+
+const SCREENSHOTS = path.resolve("docs", "screenshots");
+
+/** A board someone might really have: a few tasks across the statuses, across a few projects. */
+const TASKS = [
+  { title: "Add rate limiting to the public API", project: "api-gateway", status: "Running", description: "Token bucket per API key; 429 with Retry-After." },
+  { title: "Migrate the billing jobs to the new queue", project: "billing-service", status: "Needs input", description: "" },
+  { title: "Fix flaky checkout e2e test", project: "web-shop", status: "Review", description: "Fails about 1 run in 20 on CI." },
+  { title: "Upgrade React to 19.2", project: "web-shop", status: "Done", description: "" },
+  { title: "Write the onboarding guide", project: "docs-site", status: "To do", description: "Installation, first task, MCP setup." },
+  { title: "Profile the search indexer memory use", project: "search-indexer", status: "To do", description: "" },
+  { title: "Split the monolith's auth module", project: "api-gateway", status: "Failed", description: "" },
+  { title: "Add dark mode to the admin panel", project: "admin-panel", status: "Running", description: "" },
+  { title: "Remove the deprecated v1 endpoints", project: "api-gateway", status: "Done", description: "" },
+] as const;
+
+test.use({ viewport: { width: 1440, height: 900 } });
+
+test("screenshots of the board and the settings for the README", async ({ page, app }) => {
+  const board = new BoardPage(page, app);
+  const taskPage = new TaskPage(page, app);
+  await board.goto();
+  for (const task of TASKS) {
+    await board.createTask({ title: task.title, description: task.description, cwd: projectDir(app, task.project) });
+  }
+  for (const task of TASKS) {
+    if (task.status === "To do") continue;
+    await board.openTask(task.title);
+    await taskPage.setStatus(task.status);
+    await board.goto();
+  }
+  await expect(board.column("Running").getByRole("link")).toHaveCount(2);
+  await expect(board.column("Failed").getByRole("link")).toHaveCount(1);
+  await page.screenshot({ path: path.join(SCREENSHOTS, "board.png") });
+
+  const settings = new SettingsPage(page, app);
+  await settings.goto();
+  await expect(settings.profile("Claude Code")).toBeVisible();
+  await page.screenshot({ path: path.join(SCREENSHOTS, "settings.png"), fullPage: true });
+});
+
+test("screenshot of a task page with its live terminal", async ({ page, app }) => {
+  const board = new BoardPage(page, app);
+  await board.goto();
+  await board.createTask({
+    title: "Run the test suite and fix failures",
+    description: "Keep going until the suite is green.",
+    prompt: "printf '\\033[1;32m✓\\033[0m 128 passed  \\033[1;33m!\\033[0m 2 skipped  \\033[2m(4.2s)\\033[0m\\n'",
+    cwd: projectDir(app, "api-gateway"),
+    profile: "Shell",
+  });
+  await board.openTask("Run the test suite and fix failures");
+  const terminal = new TerminalPanel(page);
+  await terminal.start();
+  await terminal.expectText("128 passed");
+  await terminal.type("ls --color=always -l /usr\n");
+  await terminal.expectText("share");
+  await page.screenshot({ path: path.join(SCREENSHOTS, "task-terminal.png") });
+  await terminal.stopButton.click();
+  await expect(terminal.exitInfo).toBeVisible();
+});
+
+/** Agents at work, as shell stand-ins: a test run, a build, a log tail, a question, a review. */
+const MISSIONS = [
+  {
+    title: "Add rate limiting to the public API",
+    project: "api-gateway",
+    prompt: "for i in $(seq 1 14); do printf '\\033[32m✓\\033[0m ratelimit.test.ts › bucket refills after %dms\\n' $((i*50)); sleep 0.05; done; printf '\\033[1;32m 14 passed\\033[0m (1.2s)\\n'",
+    marker: "14 passed",
+  },
+  {
+    title: "Migrate the billing jobs to the new queue",
+    project: "billing-service",
+    prompt: "printf 'Moved 12 of 14 jobs to queue \"billing-v2\".\\n\\n\\033[1;33m?\\033[0m The nightly invoice job writes to the legacy ledger.\\n  Keep it on the old queue until the ledger migrates? (y/n) '",
+    marker: "legacy ledger",
+    status: "needs_input",
+  },
+  {
+    title: "Fix flaky checkout e2e test",
+    project: "web-shop",
+    prompt: "printf 'Running checkout.spec.ts 20 times…\\n'; for i in $(seq 1 20); do printf ' run %2d \\033[32mpassed\\033[0m\\n' $i; done; printf '\\033[1m20/20 green\\033[0m — ready for review\\n'",
+    marker: "20/20 green",
+    status: "review",
+  },
+  {
+    title: "Profile the search indexer memory use",
+    project: "search-indexer",
+    prompt: "while :; do printf '\\033[2m%s\\033[0m heap=%dMB rss=%dMB docs=%d\\n' \"$(date +%T)\" $((180+RANDOM%40)) $((260+RANDOM%60)) $RANDOM; sleep 0.5; done",
+    marker: "heap=",
+  },
+  {
+    title: "Upgrade the build to Node 22",
+    project: "admin-panel",
+    prompt: "ls --color=always -l /usr | head -12",
+    marker: "share",
+  },
+  {
+    title: "Write the onboarding guide",
+    project: "docs-site",
+    prompt: "printf '\\033[1m# Onboarding\\033[0m\\n\\n1. Install\\n2. Create your first task\\n3. Connect the MCP server\\n\\nDraft saved to docs/onboarding.md\\n'",
+    marker: "Draft saved",
+  },
+] as const;
+
+test("screenshots of Missions with live terminals, dark and light", async ({ page, app, request }) => {
+  const ids: string[] = [];
+  for (const mission of MISSIONS) {
+    const id = await createTaskViaApi(request, app, { title: mission.title, prompt: mission.prompt, project: mission.project });
+    await startTaskViaApi(request, app, id);
+    if ("status" in mission) await reportStatusViaApi(request, app, id, mission.status);
+    ids.push(id);
+  }
+  const missions = new MissionsPage(page, app);
+  await missions.goto();
+  await expect(missions.tiles).toHaveCount(MISSIONS.length);
+  for (const mission of MISSIONS) await missions.terminal(mission.title).expectText(mission.marker);
+  await expect(missions.tile("Migrate the billing jobs to the new queue").getByText("Needs input", { exact: true })).toBeVisible();
+  // Toasts about the statuses set above are not part of the picture.
+  await page.getByRole("region", { name: "Notifications" }).getByRole("button", { name: "Dismiss" }).evaluateAll((buttons) => buttons.forEach((b) => (b as HTMLButtonElement).click()));
+  await expect(page.getByRole("region", { name: "Notifications" }).getByRole("article")).toHaveCount(0);
+  await page.screenshot({ path: path.join(SCREENSHOTS, "missions.png") });
+
+  await page.getByRole("button", { name: "Switch to light theme" }).click();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
+  await page.screenshot({ path: path.join(SCREENSHOTS, "missions-light.png") });
+
+  const taskPage = new TaskPage(page, app);
+  await taskPage.gotoId(ids[0]!);
+  await new TerminalPanel(page).expectText("14 passed");
+  await page.screenshot({ path: path.join(SCREENSHOTS, "task-terminal-light.png") });
+});

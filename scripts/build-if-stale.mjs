@@ -1,0 +1,44 @@
+// Builds the Next app when no production build exists or the sources are newer than it.
+// Shared by `npm start` (scripts/start.mjs) and the e2e global setup, so both agree on "stale".
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+/** What `next build` reads; a change to any of these makes the build stale. */
+export const BUILD_SOURCES = ["src", "public", "next.config.ts", "package.json", "tsconfig.json"];
+
+function newestMtime(entry) {
+  let stat;
+  try {
+    stat = fs.statSync(entry);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const name of fs.readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, name)));
+  return newest;
+}
+
+export function buildIsCurrent(root = process.cwd()) {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (!fs.existsSync(buildId)) return false;
+  const builtAt = fs.statSync(buildId).mtimeMs;
+  return BUILD_SOURCES.every((entry) => newestMtime(path.join(root, entry)) <= builtAt);
+}
+
+/**
+ * Runs `next build` (output to this process's stdout/stderr) unless the build is current.
+ * Returns the build's exit status: 0 when nothing had to be built or the build succeeded.
+ */
+export function buildIfStale(root = process.cwd()) {
+  if (buildIsCurrent(root)) return 0;
+  process.stderr.write("Building the app (first start or sources changed)…\n");
+  const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+  const result = spawnSync(process.execPath, [nextBin, "build"], {
+    cwd: root,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  return result.status ?? 1;
+}

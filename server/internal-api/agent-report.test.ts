@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { interpretCallback } from "./agent-report";
+
+const hook = (event: string, extra: Record<string, unknown> = {}) => ({
+  hook_event_name: event,
+  session_id: "7f1c2a9e-1111-2222-3333-444455556666",
+  transcript_path: "/home/me/.claude/projects/x/7f1c.jsonl",
+  cwd: "/tmp",
+  permission_mode: "default",
+  ...extra,
+});
+const SESSION = "7f1c2a9e-1111-2222-3333-444455556666";
+
+describe("interpretCallback: plain reports", () => {
+  it("takes status, message and sessionId", () => {
+    expect(interpretCallback({ status: "review", message: " tests pass ", sessionId: "abc-1" }, null)).toEqual({
+      kind: "report",
+      report: { status: "review", message: "tests pass", sessionId: "abc-1" },
+    });
+    expect(interpretCallback({ status: "done" }, "running")).toEqual({ kind: "report", report: { status: "done", message: null, sessionId: undefined } });
+  });
+
+  it("refuses unknown statuses, unknown fields and non-objects with messages naming the field", () => {
+    expect(() => interpretCallback({ status: "finished" }, null)).toThrowError(/status: must be one of running, needs_input, review, done, failed/);
+    expect(() => interpretCallback({ status: "done", msg: "x" }, null)).toThrowError(/msg/);
+    expect(() => interpretCallback({ status: "done", sessionId: "bad id!" }, null)).toThrowError(/sessionId/);
+    expect(() => interpretCallback({ status: "done", message: "x".repeat(2001) }, null)).toThrowError(/message: must be at most 2000/);
+    expect(() => interpretCallback([1], null)).toThrowError(/body/);
+    expect(() => interpretCallback(undefined, null)).toThrowError(/status/);
+  });
+});
+
+describe("interpretCallback: Claude Code hook payloads", () => {
+  it("SessionStart records the session id and running", () => {
+    expect(interpretCallback(hook("SessionStart", { source: "startup" }), null)).toEqual({
+      kind: "hook",
+      event: "SessionStart",
+      report: { status: "running", message: null, sessionId: SESSION },
+    });
+  });
+
+  it("UserPromptSubmit → running; Notification → needs_input with its message; Stop → review with the reply's start", () => {
+    expect(interpretCallback(hook("UserPromptSubmit", { prompt: "go" }), "review")).toMatchObject({ report: { status: "running" } });
+    expect(
+      interpretCallback(hook("Notification", { message: "Claude needs your permission to use Bash", notification_type: "permission_prompt" }), "running"),
+    ).toMatchObject({ report: { status: "needs_input", message: "Claude needs your permission to use Bash", sessionId: SESSION } });
+    const stop = interpretCallback(hook("Stop", { stop_hook_active: false, last_assistant_message: `All done.\n\n${"x".repeat(1000)}` }), "running");
+    expect(stop).toMatchObject({ report: { status: "review" } });
+    expect((stop.report.message ?? "").length).toBeLessThanOrEqual(300);
+    expect(stop.report.message).toMatch(/^All done\. x+…$/);
+  });
+
+  it("never overwrites what the agent reported on purpose", () => {
+    for (const current of ["review", "done", "failed"] as const) {
+      expect(interpretCallback(hook("Stop"), current)).toMatchObject({ report: { sessionId: SESSION }, ignored: `kept the reported status ${current}` });
+      expect(interpretCallback(hook("Notification", { notification_type: "idle_prompt", message: "waiting" }), current).report.status).toBeUndefined();
+    }
+    expect(interpretCallback(hook("Notification", { notification_type: "permission_prompt", message: "allow?" }), "done").report.status).toBe("needs_input");
+    expect(interpretCallback(hook("Notification", { notification_type: "auth_success", message: "ok" }), "running").report.status).toBeUndefined();
+  });
+
+  it("acknowledges and ignores other events, and survives odd fields", () => {
+    expect(interpretCallback(hook("SessionEnd", { reason: "exit" }), "running")).toMatchObject({ kind: "hook", report: {}, ignored: expect.any(String) });
+    expect(interpretCallback(hook("PreToolUse", { tool_name: "Bash" }), "running")).toMatchObject({ report: {} });
+    expect(interpretCallback({ hook_event_name: "Stop", session_id: "not a valid id!", last_assistant_message: 42 }, null)).toEqual({
+      kind: "hook",
+      event: "Stop",
+      report: { status: "review", message: null, sessionId: undefined },
+    });
+    expect(() => interpretCallback({ hook_event_name: 7 }, null)).toThrowError(/hook_event_name/);
+  });
+});

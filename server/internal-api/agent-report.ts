@@ -1,0 +1,98 @@
+import { z } from "zod";
+import { AGENT_STATUSES, type AgentStatus } from "../../src/lib/domain";
+import { agentSessionIdSchema } from "../../src/server/terminals/terminal-service";
+import { parseInput } from "./validate";
+
+/**
+ * What a POST to CALLBACK_URL means. Two shapes are accepted:
+ *
+ * - a report: `{ status, message?, sessionId? }` with status running | needs_input | review |
+ *   done | failed — what an agent (or a script) sends with curl;
+ * - a Claude Code hook payload (it has `hook_event_name` and `session_id`):
+ *   `SessionStart` → running, and the session id is recorded (Resume needs it);
+ *   `UserPromptSubmit` → running; `Notification` → needs_input with its message;
+ *   `Stop` → review, with the start of Claude's last message. Anything else (SessionEnd…) is
+ *   acknowledged and ignored.
+ *
+ * Hooks never overwrite what the agent said on purpose: `Stop` keeps a review/done/failed the
+ * agent reported during the turn, and an `idle_prompt` notification (Claude has simply been
+ * waiting a while) keeps it too. `auth_success` notifications are not a request for input.
+ */
+export interface AgentReport {
+  /** Absent: only the session id (if any) is recorded. */
+  status?: AgentStatus;
+  message?: string | null;
+  sessionId?: string;
+}
+
+export type CallbackMeaning =
+  | { kind: "report"; report: AgentReport }
+  | { kind: "hook"; event: string; report: AgentReport; ignored?: string };
+
+export const MAX_REPORT_MESSAGE_CHARS = 2_000;
+/** A Stop hook's message is the start of Claude's last reply: enough for a card, not a transcript. */
+const STOP_SUMMARY_CHARS = 300;
+const FINAL_STATUSES: ReadonlySet<AgentStatus> = new Set(["review", "done", "failed"]);
+
+const messageSchema = z
+  .string({ error: "must be text" })
+  .max(MAX_REPORT_MESSAGE_CHARS, `must be at most ${MAX_REPORT_MESSAGE_CHARS} characters`)
+  .transform((value) => (value.trim() === "" ? null : value.trim()))
+  .nullable();
+
+export const reportBodySchema = z.strictObject({
+  status: z.enum(AGENT_STATUSES, { error: `must be one of ${AGENT_STATUSES.join(", ")}` }),
+  message: messageSchema.optional(),
+  sessionId: agentSessionIdSchema.optional(),
+});
+
+/** Claude Code sends many more fields (cwd, transcript_path, permission_mode…); they are not needed. */
+const hookBodySchema = z.looseObject({
+  hook_event_name: z.string({ error: "must be text" }).max(100, "is too long"),
+  session_id: z.unknown().optional(),
+  message: z.unknown().optional(),
+  notification_type: z.unknown().optional(),
+  last_assistant_message: z.unknown().optional(),
+});
+
+/** Throws a 400 AppError for a body that is neither shape. `current` is the run's last reported status. */
+export function interpretCallback(body: unknown, current: AgentStatus | null): CallbackMeaning {
+  if (typeof body === "object" && body !== null && !Array.isArray(body) && "hook_event_name" in body) {
+    const hook = parseInput(hookBodySchema, body, "body");
+    return interpretHook(hook, current);
+  }
+  const report = parseInput(reportBodySchema, body ?? {}, "body");
+  return { kind: "report", report: { status: report.status, message: report.message ?? null, sessionId: report.sessionId } };
+}
+
+function interpretHook(hook: z.output<typeof hookBodySchema>, current: AgentStatus | null): CallbackMeaning {
+  const event = hook.hook_event_name;
+  const parsedId = agentSessionIdSchema.safeParse(hook.session_id);
+  const sessionId = parsedId.success ? parsedId.data : undefined;
+  const keep = (ignored: string): CallbackMeaning => ({ kind: "hook", event, report: { sessionId }, ignored });
+  switch (event) {
+    case "SessionStart":
+    case "UserPromptSubmit":
+      return { kind: "hook", event, report: { status: "running", message: null, sessionId } };
+    case "Notification": {
+      const type = typeof hook.notification_type === "string" ? hook.notification_type : undefined;
+      if (type === "auth_success") return keep("auth_success is not a request for input");
+      if (type === "idle_prompt" && current && FINAL_STATUSES.has(current)) return keep(`kept the reported status ${current}`);
+      const message = text(hook.message, MAX_REPORT_MESSAGE_CHARS) ?? "Claude is waiting for your input";
+      return { kind: "hook", event, report: { status: "needs_input", message, sessionId } };
+    }
+    case "Stop":
+      if (current && FINAL_STATUSES.has(current)) return keep(`kept the reported status ${current}`);
+      return { kind: "hook", event, report: { status: "review", message: text(hook.last_assistant_message, STOP_SUMMARY_CHARS), sessionId } };
+    default:
+      return { kind: "hook", event, report: {}, ignored: `${event} events are not used` };
+  }
+}
+
+/** A one-line summary of a free-text field, or null when there is none. */
+function text(value: unknown, max: number): string | null {
+  if (typeof value !== "string") return null;
+  const flat = value.replace(/\s+/g, " ").trim();
+  if (flat === "") return null;
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,155 @@
+import type { OutputLog } from "../../src/lib/pty/output-log";
+import type { PtySession } from "../../src/lib/pty/pty-session";
+import { cleanTerminalText } from "../../src/lib/terminal-text/ansi-clean";
+import type { WaitCondition } from "./terminal-schemas";
+
+/**
+ * "Wait instead of polling": one buffer read that holds until a condition is met or the time runs
+ * out, and says which.
+ *
+ * - `exit`: the process has exited (at once if it already had).
+ * - `idle`: no output for `idleMs`, counted from the later of the call and the last output — so
+ *   a wait right after sending input gives the program `idleMs` to start printing. An exited
+ *   process is idle for good: the wait ends at once with reason `exit` (satisfied).
+ * - `pattern`: the regex matches the cleaned text (ANSI stripped, rewrites resolved) of the output
+ *   that is new since the call — from `since` when given; otherwise from where the output stood
+ *   when the call arrived (the part of the unfinished line already printed, e.g. a shell prompt,
+ *   is left out). A match may span up to OVERLAP_LINES lines. Lines the ring evicts before they
+ *   are scanned are not seen. If the process exits without a match: reason `exit`, not satisfied.
+ * - Otherwise after `timeoutMs`: reason `timeout`, not satisfied.
+ * A cancelled wait (the client disconnected) resolves to undefined and frees its listeners.
+ */
+export interface WaitSpec {
+  condition: WaitCondition;
+  idleMs: number;
+  pattern?: RegExp;
+  timeoutMs: number;
+  since?: number;
+}
+
+export interface WaitOutcome {
+  condition: WaitCondition;
+  satisfied: boolean;
+  reason: "idle" | "exit" | "pattern" | "timeout";
+  waitedMs: number;
+  /** The matched text (pattern waits), at most MAX_MATCH_CHARS. */
+  match?: string;
+}
+
+/** Lines scanned per step, so one check never cleans an unbounded amount of text at once. */
+const CHUNK_LINES = 500;
+/** Completed lines scanned again on the next check, so a match spanning a few lines is still found. */
+const OVERLAP_LINES = 20;
+const MAX_MATCH_CHARS = 200;
+
+export function waitForTerminal(session: PtySession, spec: WaitSpec, signal: AbortSignal): Promise<WaitOutcome | undefined> {
+  return new Promise((resolve) => {
+    const startedAt = Date.now();
+    const cleanups: Array<() => void> = [];
+    let settled = false;
+    const settle = (reason: WaitOutcome["reason"] | "cancelled", satisfied: boolean, match?: string) => {
+      if (settled) return;
+      settled = true;
+      for (const cleanup of cleanups) cleanup();
+      if (reason === "cancelled") return resolve(undefined);
+      const outcome: WaitOutcome = { condition: spec.condition, satisfied, reason, waitedMs: Date.now() - startedAt };
+      if (match !== undefined) outcome.match = match.slice(0, MAX_MATCH_CHARS);
+      resolve(outcome);
+    };
+
+    if (signal.aborted) return settle("cancelled", false);
+    const onAbort = () => settle("cancelled", false);
+    signal.addEventListener("abort", onAbort, { once: true });
+    cleanups.push(() => signal.removeEventListener("abort", onAbort));
+    const timeout = setTimeout(() => settle("timeout", false), spec.timeoutMs);
+    cleanups.push(() => clearTimeout(timeout));
+
+    switch (spec.condition) {
+      case "exit": {
+        if (!session.running) return settle("exit", true);
+        cleanups.push(session.onExit(() => settle("exit", true)));
+        return;
+      }
+      case "idle": {
+        if (!session.running) return settle("exit", true);
+        const quiet = setTimeout(() => settle("idle", true), spec.idleMs);
+        cleanups.push(() => clearTimeout(quiet));
+        // refresh() restarts the timer with its full duration: idle is measured from the last output.
+        cleanups.push(session.onOutput(() => quiet.refresh()));
+        cleanups.push(session.onExit(() => settle("exit", true)));
+        return;
+      }
+      case "pattern": {
+        const scanner = new PatternScanner(session.log, spec.pattern!, spec.since);
+        const check = () => {
+          const match = scanner.check();
+          if (match !== null) settle("pattern", true, match);
+        };
+        check();
+        if (settled) return;
+        if (!session.running) return settle("exit", false);
+        // Output listeners run inside the session's flush; scan afterwards, once per burst.
+        let scheduled = false;
+        cleanups.push(
+          session.onOutput(() => {
+            if (scheduled) return;
+            scheduled = true;
+            setImmediate(() => {
+              scheduled = false;
+              if (!settled) check();
+            });
+          }),
+        );
+        // The tail of the output is in the log before exit listeners run: one last look.
+        cleanups.push(
+          session.onExit(() => {
+            check();
+            settle("exit", false);
+          }),
+        );
+        return;
+      }
+    }
+  });
+}
+
+/** Scans the log incrementally: completed lines are final, so each check reads little more than what is new. */
+export class PatternScanner {
+  private readonly from: number;
+  /** The raw text the unfinished line already had when the wait began; it is not "new". */
+  private readonly prefix: string;
+  private next: number;
+
+  constructor(
+    private readonly log: OutputLog,
+    private readonly regex: RegExp,
+    since?: number,
+  ) {
+    if (since !== undefined) {
+      this.from = since;
+      this.prefix = "";
+    } else {
+      this.from = log.totalLines;
+      const current = log.read({ mode: "full", since: log.totalLines, maxLines: 1 });
+      // A capped unfinished line renders with a marker: then nothing is cut (rare, harmless).
+      this.prefix = current.endsWithPartialLine && !current.truncated ? current.output : "";
+    }
+    this.next = this.from;
+  }
+
+  /** The first match in the text not yet ruled out, or null. */
+  check(): string | null {
+    for (;;) {
+      const start = Math.max(this.next, this.from, this.log.firstLine);
+      const read = this.log.read({ mode: "full", since: start, maxLines: CHUNK_LINES });
+      if (read.stats.linesShown === 0) return null;
+      let raw = read.output;
+      if (start === this.from && this.prefix && raw.startsWith(this.prefix)) raw = raw.slice(this.prefix.length);
+      const match = this.regex.exec(cleanTerminalText(raw));
+      if (match) return match[0];
+      const completedEnd = Math.min(read.nextReadFrom, this.log.totalLines);
+      this.next = Math.max(this.next, completedEnd - OVERLAP_LINES);
+      if (!read.hasMore) return null;
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { TASK_STATUSES } from "../../src/lib/domain";
+import { cwdSchema, promptSchema, titleSchema } from "../../src/lib/schemas/task-schemas";
+
+/** Internal API bodies for tasks. Profiles are named by name or id (agents know names). */
+
+const profileRefSchema = z.string({ error: "must be a profile name or id" }).trim().min(1, "must not be empty").max(200, "is too long");
+const descriptionSchema = z.string({ error: "must be text" }).max(20_000, "must be at most 20,000 characters");
+export const MAX_STATUS_MESSAGE_CHARS = 2_000;
+const statusMessageSchema = z
+  .string({ error: "must be text" })
+  .max(MAX_STATUS_MESSAGE_CHARS, `must be at most ${MAX_STATUS_MESSAGE_CHARS} characters`)
+  .transform((value) => (value.trim() === "" ? null : value.trim()))
+  .nullable();
+const statusSchema = z.enum(TASK_STATUSES, { error: `must be one of ${TASK_STATUSES.join(", ")}` });
+
+export const listTasksQuerySchema = z.strictObject({ status: statusSchema.optional() });
+
+export const createTaskBodySchema = z.strictObject({
+  title: titleSchema,
+  cwd: cwdSchema,
+  prompt: promptSchema.optional(),
+  description: descriptionSchema.optional(),
+  profile: profileRefSchema.optional(),
+});
+
+/** PATCH: any subset; `profile: null` goes back to the active profile; `statusMessage: null` clears it. */
+export const updateTaskBodySchema = z
+  .strictObject({
+    title: titleSchema.optional(),
+    cwd: cwdSchema.optional(),
+    prompt: promptSchema.optional(),
+    description: descriptionSchema.optional(),
+    profile: profileRefSchema.nullable().optional(),
+    status: statusSchema.optional(),
+    statusMessage: statusMessageSchema.optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, "nothing to update: give at least one field");

@@ -1,0 +1,216 @@
+import { setTimeout as delay } from "node:timers/promises";
+import { AppError } from "../../src/lib/errors";
+import type { OutputReadQuery, OutputReadResult } from "../../src/lib/pty/output-log";
+import type { PtySession } from "../../src/lib/pty/pty-session";
+import type { ScreenMirror } from "../../src/lib/pty/screen-mirror";
+import type { Task } from "../../src/server/db/schema";
+import type { Services } from "../../src/server/services";
+import { waitForTerminal, type WaitOutcome } from "./buffer-wait";
+import type { ApiContext, ApiHandler, ApiResult } from "./context";
+import { formatBytes, INPUT_BODY_LIMIT, SMALL_BODY_LIMIT, TASK_BODY_LIMIT } from "./request-body";
+import type { Router } from "./router";
+import { PASTE_ENTER_DELAY_MS, planInput } from "./terminal-input";
+import {
+  bufferQuerySchema,
+  emptyQuerySchema,
+  inputBodySchema,
+  MAX_INPUT_BYTES,
+  resizeBodySchema,
+  snapshotQuerySchema,
+  startBodySchema,
+  stopBodySchema,
+} from "./terminal-schemas";
+import { parseInput, parseTaskId, queryObject } from "./validate";
+import { executionView, terminalStatusView } from "./views";
+
+/** A snapshot waits this long at most for the mirror to parse what is queued, then shows what it has. */
+const MIRROR_SETTLE_MS = 500;
+
+/** `/api/internal/terminal/<taskId>/…`: drive and read a task's PTY session. */
+export function registerTerminalRoutes(router: Router<ApiHandler>): void {
+  const base = "/api/internal/terminal/:taskId";
+  router
+    .add("POST", `${base}/start`, start, { bodyLimit: TASK_BODY_LIMIT })
+    .add("POST", `${base}/stop`, stop, { bodyLimit: SMALL_BODY_LIMIT })
+    .add("POST", `${base}/resize`, resize, { bodyLimit: SMALL_BODY_LIMIT })
+    .add("POST", `${base}/input`, input, { bodyLimit: INPUT_BODY_LIMIT })
+    .add("GET", `${base}/buffer`, buffer)
+    .add("GET", `${base}/snapshot`, snapshot)
+    .add("GET", `${base}/status`, status);
+}
+
+async function start(ctx: ApiContext): Promise<ApiResult> {
+  const taskId = parseTaskId(ctx.params.taskId);
+  const body = parseInput(startBodySchema, (await ctx.body()) ?? {}, "body");
+  const execution = ctx.services.terminals.start(taskId, body);
+  return { status: 201, data: executionView(execution) };
+}
+
+async function stop(ctx: ApiContext): Promise<ApiResult> {
+  const task = taskOf(ctx);
+  const body = parseInput(stopBodySchema, (await ctx.body()) ?? {}, "body");
+  const execution = await ctx.services.terminals.stop(task.id, body.signal);
+  return { data: executionView(execution) };
+}
+
+async function resize(ctx: ApiContext): Promise<ApiResult> {
+  const task = taskOf(ctx);
+  const body = parseInput(resizeBodySchema, (await ctx.body()) ?? {}, "body");
+  const session = runningSession(ctx.services, task);
+  session.resize(body.cols, body.rows);
+  return { data: session.size };
+}
+
+async function input(ctx: ApiContext): Promise<ApiResult> {
+  const task = taskOf(ctx);
+  const body = parseInput(inputBodySchema, await ctx.body(), "body");
+  const bytes = Buffer.byteLength(body.input, "utf8");
+  if (bytes > MAX_INPUT_BYTES) {
+    throw new AppError("payload_too_large:input", `input is ${formatBytes(bytes)}; at most ${formatBytes(MAX_INPUT_BYTES)} is accepted per call.`);
+  }
+  if (body.input.length === 0 && body.mode !== "line") {
+    throw new AppError("bad_request:body", `input: must not be empty in ${body.mode} mode (an empty line mode input sends Enter)`);
+  }
+  const session = runningSession(ctx.services, task);
+  const plan = planInput(body.input, body.mode);
+  session.write(plan.first);
+  let written = Buffer.byteLength(plan.first, "utf8");
+  if (plan.then !== undefined) {
+    // The Enter goes in even if the caller hangs up: the paste it completes has already been sent.
+    await delay(PASTE_ENTER_DELAY_MS);
+    if (session.running) {
+      session.write(plan.then);
+      written += Buffer.byteLength(plan.then, "utf8");
+    }
+  }
+  return { data: { mode: body.mode, bytesWritten: written, running: session.running } };
+}
+
+async function buffer(ctx: ApiContext): Promise<ApiResult | undefined> {
+  const task = taskOf(ctx);
+  const query = parseInput(bufferQuerySchema, queryObject(ctx.query), "query");
+  const session = sessionFor(ctx.services, task, query.executionId);
+  if (!session) {
+    // The run is over and its session gone: answer from its recording, with the same semantics.
+    const { execution, result } = await ctx.services.history.readBuffer(task.id, query.read, query.executionId);
+    const wait: WaitOutcome | undefined = query.wait
+      ? { condition: query.wait.condition, satisfied: query.wait.condition !== "pattern", reason: "exit", waitedMs: 0 }
+      : undefined;
+    return {
+      data: {
+        ...bufferView(result, query.read),
+        running: false,
+        exitCode: execution.exitCode,
+        signal: execution.signal,
+        source: "recording",
+        executionId: execution.id,
+        ...(wait ? { wait } : {}),
+      },
+    };
+  }
+  let wait: WaitOutcome | undefined;
+  if (query.wait) {
+    const release = ctx.waits.acquire();
+    try {
+      wait = await waitForTerminal(session, query.wait, ctx.signal);
+    } finally {
+      release();
+    }
+    if (!wait) return undefined; // the client went away
+  }
+  return { data: { ...readBuffer(session, query.read), source: "live", executionId: session.executionId, ...(wait ? { wait } : {}) } };
+}
+
+async function snapshot(ctx: ApiContext): Promise<ApiResult> {
+  const task = taskOf(ctx);
+  const query = parseInput(snapshotQuerySchema, queryObject(ctx.query), "query");
+  const options = { nLines: query.n_lines, contextLines: query.context_lines };
+  const session = sessionFor(ctx.services, task, query.executionId);
+  if (!session) {
+    const { execution, snapshot: shot } = await ctx.services.history.snapshot(task.id, query.view_mode, options, query.executionId);
+    return { data: { ...shot, running: false, source: "recording", executionId: execution.id } };
+  }
+  await settled(session.mirror);
+  const shot = session.mirror.snapshot(query.view_mode, options);
+  return { data: { ...shot, running: session.running, source: "live", executionId: session.executionId } };
+}
+
+async function status(ctx: ApiContext): Promise<ApiResult> {
+  const task = taskOf(ctx);
+  parseInput(emptyQuerySchema, queryObject(ctx.query), "query");
+  const session = ctx.services.sessions.get(task.id);
+  const execution = session ? ctx.services.executions.find(session.executionId) : ctx.services.executions.latestForTask(task.id);
+  return { data: terminalStatusView(task, session, execution) };
+}
+
+/**
+ * A read of the output log plus where the shown lines sit: `fromLine`/`toLine` (half-open,
+ * absolute line numbers) and the session's run state, so a reader knows whether more can come.
+ */
+function readBuffer(session: PtySession, query: OutputReadQuery) {
+  const exit = session.exit;
+  return {
+    ...bufferView(session.log.read(query), query),
+    running: session.running,
+    exitCode: exit?.exitCode ?? null,
+    signal: exit?.signal ?? null,
+  };
+}
+
+function bufferView(read: OutputReadResult, query: OutputReadQuery) {
+  const shown = read.stats.linesShown;
+  const start = Math.max(query.since ?? 0, read.firstLine);
+  // In tail and head-tail reads the last line shown is the last line there is.
+  const end = read.totalLines + (read.endsWithPartialLine ? 1 : 0);
+  let fromLine = start;
+  let toLine = start + shown;
+  if (shown === 0) fromLine = toLine = read.nextReadFrom;
+  else if (query.mode === "tail") [fromLine, toLine] = [end - shown, end];
+  else if (query.mode === "head-tail") toLine = end;
+  return { ...read, fromLine, toLine };
+}
+
+function settled(mirror: ScreenMirror): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, MIRROR_SETTLE_MS);
+    mirror.whenIdle(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function taskOf(ctx: ApiContext): Task {
+  return ctx.services.tasks.get(parseTaskId(ctx.params.taskId));
+}
+
+/** The task's session, running or exited but not yet reaped. */
+function liveSession(services: Services, task: Task): PtySession {
+  const session = services.sessions.get(task.id);
+  if (!session) {
+    throw new AppError(
+      "not_found:session",
+      `Task ${task.id} has no live terminal session: it was never started here, or its session ended and was cleaned up. Its status is still available.`,
+    );
+  }
+  return session;
+}
+
+/**
+ * The live session to read, or undefined to read from the recordings: when the task has no session
+ * any more, or the caller asked for a past run other than the live one.
+ */
+function sessionFor(services: Services, task: Task, executionId: string | undefined): PtySession | undefined {
+  const session = services.sessions.get(task.id);
+  if (!session) return undefined;
+  if (executionId !== undefined && executionId !== session.executionId) return undefined;
+  return session;
+}
+
+function runningSession(services: Services, task: Task): PtySession {
+  const session = liveSession(services, task);
+  if (!session.running) {
+    throw new AppError("conflict:session", `Task ${task.id}'s terminal is not running (its process exited); start it again first.`);
+  }
+  return session;
+}

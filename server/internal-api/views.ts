@@ -1,0 +1,97 @@
+import type { PtySession } from "../../src/lib/pty/pty-session";
+import type { Execution, Task } from "../../src/server/db/schema";
+
+/** What the API shows of rows and sessions: JSON-friendly, and never a secret's hash. */
+
+export type ExecutionView = Omit<Execution, "callbackSecretHash" | "startedAt" | "endedAt"> & {
+  startedAt: string;
+  endedAt: string | null;
+};
+
+export function executionView(execution: Execution): ExecutionView {
+  const { callbackSecretHash: _hidden, startedAt, endedAt, ...rest } = execution;
+  return { ...rest, startedAt: startedAt.toISOString(), endedAt: endedAt?.toISOString() ?? null };
+}
+
+export interface TerminalStatusView {
+  taskId: string;
+  taskStatus: Task["status"];
+  taskStatusMessage: string | null;
+  /** A session (running or exited, not yet reaped) is in memory: buffer and snapshot can be read. */
+  live: boolean;
+  running: boolean;
+  pid: number | null;
+  exitCode: number | null;
+  signal: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  lastOutputAt: string | null;
+  viewers: number;
+  size: { cols: number; rows: number } | null;
+  totalLines: number | null;
+  totalBytes: number | null;
+  executionId: string | null;
+  executionStatus: Execution["status"] | null;
+  profileName: string | null;
+  commandLine: string | null;
+  agentStatus: Execution["agentStatus"] | null;
+  agentMessage: string | null;
+  agentSessionId: string | null;
+}
+
+/**
+ * The terminal's status from its live session when there is one, else from the latest
+ * execution row (the process is gone; there is nothing to read but the record).
+ */
+export function terminalStatusView(task: Task, session: PtySession | undefined, execution: Execution | undefined): TerminalStatusView {
+  const base = {
+    taskId: task.id,
+    taskStatus: task.status,
+    taskStatusMessage: task.statusMessage ?? null,
+    executionId: execution?.id ?? null,
+    executionStatus: execution?.status ?? null,
+    profileName: execution?.profileName ?? null,
+    commandLine: execution?.commandLine ?? null,
+    agentStatus: execution?.agentStatus ?? null,
+    agentMessage: execution?.agentMessage ?? null,
+    agentSessionId: execution?.agentSessionId ?? null,
+  };
+  if (session) {
+    const state = session.state;
+    return {
+      ...base,
+      live: true,
+      running: state.running,
+      pid: state.pid,
+      exitCode: state.exitCode,
+      signal: state.signal,
+      startedAt: state.startedAt,
+      endedAt: state.endedAt,
+      lastOutputAt: session.lastOutputAt?.toISOString() ?? null,
+      viewers: state.viewers,
+      size: { cols: state.cols, rows: state.rows },
+      totalLines: session.log.totalLines,
+      totalBytes: session.log.totalBytes,
+    };
+  }
+  return {
+    ...base,
+    live: false,
+    running: false,
+    pid: execution?.pid ?? null,
+    exitCode: execution?.exitCode ?? null,
+    signal: execution?.signal ?? null,
+    startedAt: execution?.startedAt.toISOString() ?? null,
+    endedAt: execution?.endedAt?.toISOString() ?? null,
+    lastOutputAt: null,
+    viewers: 0,
+    size: null,
+    totalLines: null,
+    totalBytes: null,
+  };
+}
+
+/** Task rows with ISO dates (what JSON.stringify would do anyway, stated once). */
+export function taskView(task: Task): Omit<Task, "createdAt" | "updatedAt"> & { createdAt: string; updatedAt: string } {
+  return { ...task, createdAt: task.createdAt.toISOString(), updatedAt: task.updatedAt.toISOString() };
+}

@@ -1,0 +1,127 @@
+import type http from "node:http";
+import { originAllowed } from "./origin-check";
+
+/**
+ * What may reach Next: page and asset reads (GET, HEAD) and server actions (POST with a
+ * `Next-Action` header). Next answers 500 to several kinds of malformed request — a path whose
+ * percent-encoding does not decode (on a dynamic route), an action body that is not a valid
+ * encoded reply (`garbage`, `[`, `["$Q1"]`), a multipart POST that does not parse, an action from
+ * another origin — so they are refused here first with a 4xx that says what was wrong. Found by
+ * the hostile-input suite (test/system/hostile-input.test.ts).
+ *
+ * Server actions: every action of this app is called with plain values (objects, strings), which
+ * React sends as a `text/plain` JSON array. That is the only body accepted; it must parse, be an
+ * array, and hold `$`-prefixed strings only in the forms React produces for plain values (`$$…`
+ * for a string starting with `$`, `$undefined`, `$NaN`, `$Infinity`, `$-Infinity`, `$-0`, `$n<int>`,
+ * `$D<date>`). An action that needs FormData, Maps or Promises would need this widened.
+ * Next's own Origin check stays; this one runs first so a cross-origin action gets 403, not 500.
+ */
+
+/** Next's default `serverActions.bodySizeLimit`. */
+export const ACTION_BODY_LIMIT = 1024 * 1024;
+/** Deeper than any action input of this app; bounds the walk and React's own recursion. */
+const MAX_ACTION_DEPTH = 32;
+const PLAIN_VALUE_REFERENCE = /^\$(\$|undefined$|NaN$|Infinity$|-Infinity$|-0$|n-?\d{1,400}$|D[0-9T:.+\-Z ]{1,40}$)/;
+
+export type NextRequestVerdict = { ok: true } | { ok: false; status: number; code: string; message: string; headers?: Record<string, string> };
+
+const refuse = (status: number, code: string, message: string, headers?: Record<string, string>): NextRequestVerdict => ({
+  ok: false,
+  status,
+  code,
+  message,
+  headers,
+});
+
+export async function checkNextRequest(req: http.IncomingMessage, hosts: ReadonlySet<string>): Promise<NextRequestVerdict> {
+  const path = (req.url ?? "/").split("?")[0] ?? "/";
+  try {
+    decodeURIComponent(path);
+  } catch {
+    return refuse(400, "bad_request:path", "The request path is not valid percent-encoded UTF-8.");
+  }
+  const method = req.method ?? "GET";
+  if (method === "GET" || method === "HEAD") return { ok: true };
+  const action = req.headers["next-action"];
+  if (method !== "POST" || action === undefined) {
+    return refuse(405, "bad_request:method", "Pages answer GET and HEAD; server actions are POSTs with a Next-Action header.", {
+      allow: "GET, HEAD",
+    });
+  }
+  if (req.headers.origin !== undefined && !originAllowed(req, hosts)) {
+    return refuse(403, "forbidden:origin", "Server actions are only accepted from this app's own pages.");
+  }
+  const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "text/plain") {
+    return refuse(415, "unsupported_media_type:action", "A server action's arguments are sent as text/plain (a JSON array).");
+  }
+  const declared = req.headers["content-length"];
+  if (declared === undefined || !/^\d+$/.test(declared)) {
+    return refuse(411, "bad_request:length", "A server action needs a Content-Length.");
+  }
+  const length = Number(declared);
+  if (length > ACTION_BODY_LIMIT) {
+    return refuse(413, "payload_too_large:action", "A server action's arguments may be at most 1 MB.", { connection: "close" });
+  }
+  const body = await peekBody(req, length);
+  if (body === undefined) return refuse(400, "bad_request:body", "The request body could not be read.");
+  const problem = actionArgumentsProblem(body.toString("utf8"));
+  return problem ? refuse(400, "bad_request:action", problem) : { ok: true };
+}
+
+/** Why this text is not an encoded argument list of plain values, or undefined when it is one. */
+export function actionArgumentsProblem(text: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return "The action's arguments are not valid JSON.";
+  }
+  if (!Array.isArray(value)) return "The action's arguments must be a JSON array.";
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const { value: item, depth } = stack.pop()!;
+    if (typeof item === "string") {
+      if (item.startsWith("$") && !PLAIN_VALUE_REFERENCE.test(item)) return "The action's arguments hold a reference this app does not accept.";
+      continue;
+    }
+    if (typeof item !== "object" || item === null) continue;
+    if (depth >= MAX_ACTION_DEPTH) return "The action's arguments are nested too deeply.";
+    for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push({ value: child, depth: depth + 1 });
+  }
+  return undefined;
+}
+
+/**
+ * Reads exactly `length` bytes of the body and puts them back at the front of the stream, so Next
+ * reads the same body afterwards. `end` has not been emitted at that point (it is emitted on a
+ * later read), which is what makes `unshift` legal. Undefined if the client hung up first.
+ */
+function peekBody(req: http.IncomingMessage, length: number): Promise<Buffer | undefined> {
+  if (length === 0) return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (body: Buffer | undefined) => {
+      req.off("readable", onReadable);
+      req.off("end", onEnd);
+      req.off("error", onEnd);
+      req.off("close", onEnd);
+      if (body) req.unshift(body);
+      resolve(body);
+    };
+    const onReadable = () => {
+      let chunk: Buffer | null;
+      while (size < length && (chunk = req.read() as Buffer | null) !== null) {
+        chunks.push(chunk);
+        size += chunk.length;
+      }
+      if (size >= length) done(Buffer.concat(chunks, size));
+    };
+    const onEnd = () => done(undefined);
+    req.on("readable", onReadable);
+    req.on("end", onEnd);
+    req.on("error", onEnd);
+    req.on("close", onEnd);
+  });
+}

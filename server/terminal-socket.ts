@@ -1,0 +1,110 @@
+import type http from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import { CLOSE_CODES, parseClientMessage, type ServerMessage } from "../src/lib/pty/protocol";
+import type { PtySession } from "../src/lib/pty/pty-session";
+import { SOCKET_HIGH_WATERMARK, type Viewer, type ViewerTransport } from "../src/lib/pty/viewer-hub";
+import type { Services } from "../src/server/services";
+
+/** Dead connections are found by ping; a viewer that never answers would block keepalive reaping. */
+const HEARTBEAT_MS = 30_000;
+/** Malformed messages tolerated per connection before it is closed as a protocol violation. */
+const MAX_BAD_MESSAGES = 50;
+/** Largest frame a viewer may send (a big paste plus JSON overhead). */
+const MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
+
+type LiveSocket = WebSocket & { isAlive?: boolean };
+
+/** The WebSocket bridge between browser terminals and PTY sessions (`/ws/terminals/<taskId>`). */
+export class TerminalSocketServer {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(private readonly services: Services) {
+    this.heartbeat = setInterval(() => {
+      for (const client of this.wss.clients as Set<LiveSocket>) {
+        if (client.isAlive === false) {
+          client.terminate();
+          continue;
+        }
+        client.isAlive = false;
+        client.ping();
+      }
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, taskId: string): void {
+    this.wss.handleUpgrade(req, socket, head, (ws: LiveSocket) => {
+      ws.isAlive = true;
+      ws.on("pong", () => {
+        ws.isAlive = true;
+      });
+      ws.on("error", () => ws.terminate());
+      const session = this.services.sessions.get(taskId);
+      if (!session) {
+        ws.close(CLOSE_CODES.noSession, "No terminal session for this task");
+        return;
+      }
+      this.connect(ws, session);
+    });
+  }
+
+  close(): void {
+    clearInterval(this.heartbeat);
+    for (const client of this.wss.clients) client.close(CLOSE_CODES.shutdown, "Server shutting down");
+    this.wss.close();
+  }
+
+  private connect(ws: LiveSocket, session: PtySession): void {
+    let viewer: Viewer | undefined;
+    let blockedBySocket = false;
+    const afterSend = () => {
+      if (blockedBySocket && ws.bufferedAmount < SOCKET_HIGH_WATERMARK / 2 && viewer) {
+        blockedBySocket = false;
+        session.viewerDrained(viewer);
+      }
+    };
+    const transport: ViewerTransport = {
+      sendBinary(data) {
+        if (ws.readyState !== ws.OPEN) return;
+        ws.send(data, { binary: true }, afterSend);
+        if (ws.bufferedAmount >= SOCKET_HIGH_WATERMARK) blockedBySocket = true;
+      },
+      sendMessage(message: ServerMessage) {
+        if (ws.readyState !== ws.OPEN) return;
+        ws.send(JSON.stringify(message), afterSend);
+      },
+      get bufferedAmount() {
+        return ws.bufferedAmount;
+      },
+      close(code, reason) {
+        if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason);
+      },
+    };
+    viewer = session.attachViewer(transport);
+    const attached = viewer;
+    let badMessages = 0;
+    ws.on("message", (data, isBinary) => {
+      if (isBinary) {
+        transport.sendMessage({ type: "error", code: "bad_request:frame", message: "Send JSON text frames; binary frames are output only." });
+        if (++badMessages > MAX_BAD_MESSAGES) ws.close(CLOSE_CODES.policy, "Too many invalid messages");
+        return;
+      }
+      const text = Array.isArray(data) ? Buffer.concat(data).toString("utf8") : Buffer.from(data as ArrayBuffer).toString("utf8");
+      const parsed = parseClientMessage(text);
+      if (!parsed.ok) {
+        transport.sendMessage({ type: "error", code: "bad_request:message", message: parsed.error });
+        if (++badMessages > MAX_BAD_MESSAGES) ws.close(CLOSE_CODES.policy, "Too many invalid messages");
+        return;
+      }
+      try {
+        session.handleViewerMessage(attached, parsed.message);
+      } catch (error) {
+        this.services.logger.error({ err: error }, "viewer message failed");
+        transport.sendMessage({ type: "error", code: "internal", message: "The server could not handle that message." });
+      }
+    });
+    ws.on("close", () => session.detachViewer(attached));
+  }
+}

@@ -1,0 +1,67 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import type { ActionResult } from "@/lib/errors";
+import { setTaskStatusSchema, taskFormSchema, taskIdSchema } from "@/lib/schemas/task-schemas";
+import { actionFailure, invalidInput } from "@/server/actions/action-support";
+import { getServices } from "@/server/registry";
+
+/** Task mutations for the board and the task page. Every one validates its input first. */
+
+export async function createTask(input: unknown): Promise<ActionResult<{ id: string }>> {
+  const parsed = taskFormSchema.safeParse(input);
+  if (!parsed.success) return invalidInput("task", parsed.error.issues);
+  try {
+    const task = getServices().tasks.create(parsed.data);
+    revalidatePath("/");
+    return { ok: true, data: { id: task.id } };
+  } catch (error) {
+    return actionFailure(error, "createTask");
+  }
+}
+
+export async function updateTask(id: unknown, input: unknown): Promise<ActionResult<{ id: string }>> {
+  const parsedId = taskIdSchema.safeParse(id);
+  if (!parsedId.success) return invalidInput("task", parsedId.error.issues);
+  const parsed = taskFormSchema.safeParse(input);
+  if (!parsed.success) return invalidInput("task", parsed.error.issues);
+  try {
+    const task = getServices().tasks.update(parsedId.data, parsed.data);
+    revalidatePath("/");
+    revalidatePath(`/tasks/${task.id}`);
+    return { ok: true, data: { id: task.id } };
+  } catch (error) {
+    return actionFailure(error, "updateTask");
+  }
+}
+
+export async function setTaskStatus(input: unknown): Promise<ActionResult> {
+  const parsed = setTaskStatusSchema.safeParse(input);
+  if (!parsed.success) return invalidInput("task", parsed.error.issues);
+  try {
+    getServices().tasks.update(parsed.data.id, { status: parsed.data.status });
+    revalidatePath("/");
+    revalidatePath(`/tasks/${parsed.data.id}`);
+    return { ok: true };
+  } catch (error) {
+    return actionFailure(error, "setTaskStatus");
+  }
+}
+
+/**
+ * Deletes the task and navigates to the board. Redirecting from here (rather than from the client
+ * after an ok result) makes the response carry the board itself: re-rendering the current page
+ * would briefly show the deleted task's "not found".
+ */
+export async function deleteTask(id: unknown): Promise<ActionResult> {
+  const parsedId = taskIdSchema.safeParse(id);
+  if (!parsedId.success) return invalidInput("task", parsedId.error.issues);
+  try {
+    getServices().tasks.delete(parsedId.data);
+  } catch (error) {
+    return actionFailure(error, "deleteTask");
+  }
+  revalidatePath("/");
+  redirect("/");
+}

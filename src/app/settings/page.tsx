@@ -1,0 +1,49 @@
+import type { Metadata } from "next";
+import { ProfileList } from "@/components/settings/profile-list";
+import { SettingsForm } from "@/components/settings/settings-form";
+import styles from "@/components/settings/settings.module.css";
+import type { ProfileView } from "@/lib/view-models";
+import { getServices } from "@/server/registry";
+
+export const dynamic = "force-dynamic";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default function SettingsPage() {
+  const services = getServices();
+  const settings = services.settings.getAll();
+  const profiles: ProfileView[] = services.profiles.list().map((profile) => ({
+    id: profile.id,
+    name: profile.name,
+    kind: profile.kind,
+    command: profile.command,
+    args: profile.args,
+    env: profile.env,
+    promptDelivery: profile.promptDelivery,
+    isActive: profile.isActive,
+  }));
+  return (
+    <main className="page">
+      <div className="page-header">
+        <div>
+          <h1>Settings</h1>
+          <p className="page-subtitle">Limits for task terminals, and the agent CLIs tasks run.</p>
+        </div>
+      </div>
+      <div className={styles.layout}>
+        <ProfileList profiles={profiles} />
+        <section className="panel" aria-labelledby="limits-title">
+          <div className="panel-header">
+            <div>
+              <h2 id="limits-title">Terminals and limits</h2>
+              <p className="muted">Applied to sessions started after saving.</p>
+            </div>
+          </div>
+          <div className="panel-body">
+            <SettingsForm settings={settings} />
+          </div>
+        </section>
+      </div>
+    </main>
+  );
+}

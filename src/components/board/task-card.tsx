@@ -1,0 +1,35 @@
+import Link from "next/link";
+import { formatDateTime, formatRelativeTime } from "@/lib/format/time";
+import type { BoardTask } from "@/lib/view-models";
+import styles from "./board.module.css";
+
+export function TaskCard({ task, now }: { task: BoardTask; now: number }) {
+  return (
+    <Link href={`/tasks/${task.id}`} className={styles.card} data-status={task.status}>
+      <span className={styles.cardTitle}>{task.title}</span>
+      {task.description ? <span className={styles.cardDescription}>{task.description}</span> : null}
+      <span className={styles.cardMeta}>
+        <span className={styles.cardCwd} title={task.cwd}>
+          <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
+            <path
+              d="M1.75 3.5h4l1.5 1.5h7v7.75a.75.75 0 0 1-.75.75H2.5a.75.75 0 0 1-.75-.75z"
+              stroke="currentColor"
+              strokeWidth="1.3"
+              fill="none"
+              strokeLinejoin="round"
+            />
+          </svg>
+          <span className="visually-hidden">in </span>
+          {task.cwdShort}
+        </span>
+        <span className={styles.cardFooter}>
+          <time dateTime={new Date(task.updatedAt).toISOString()} title={`Updated ${formatDateTime(task.updatedAt)}`}>
+            <span className="visually-hidden">updated </span>
+            {formatRelativeTime(task.updatedAt, now)}
+          </time>
+          {task.profileName ? <span className="tag">{task.profileName}</span> : null}
+        </span>
+      </span>
+    </Link>
+  );
+}

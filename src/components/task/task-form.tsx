@@ -1,0 +1,125 @@
+"use client";
+
+import type { FormEvent } from "react";
+import type { ActionResult } from "@/lib/errors";
+import type { ProfileOption, TaskFormValues } from "@/lib/view-models";
+import { Field } from "../ui/field";
+import { formLevelMessage, useActionRunner } from "../ui/use-action-runner";
+
+const FIELD_NAMES = ["title", "description", "prompt", "cwd", "profileId"] as const;
+
+interface TaskFormProps {
+  initial: TaskFormValues;
+  profiles: ProfileOption[];
+  submitLabel: string;
+  pendingLabel: string;
+  action: (values: TaskFormValues) => Promise<ActionResult<{ id: string }>>;
+  onSuccess: (id: string) => void;
+  onCancel: () => void;
+}
+
+/** Create and edit form for a task. Inputs are uncontrolled: what was typed survives a server "no". */
+export function TaskForm({ initial, profiles, submitLabel, pendingLabel, action, onSuccess, onCancel }: TaskFormProps) {
+  const { pending, failure, run } = useActionRunner();
+  const errors = failure?.fields ?? {};
+  const formMessage = formLevelMessage(failure, FIELD_NAMES);
+  const active = profiles.find((profile) => profile.isActive);
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const values: TaskFormValues = {
+      title: String(data.get("title") ?? ""),
+      description: String(data.get("description") ?? ""),
+      prompt: String(data.get("prompt") ?? ""),
+      cwd: String(data.get("cwd") ?? ""),
+      profileId: String(data.get("profileId") ?? ""),
+    };
+    run(
+      () => action(values),
+      (result) => onSuccess(result.data.id),
+    );
+  };
+
+  return (
+    <form className="form" onSubmit={submit} noValidate aria-busy={pending}>
+      {formMessage ? (
+        <p className="form-alert" role="alert">
+          {formMessage}
+        </p>
+      ) : null}
+      <Field label="Title" error={errors.title}>
+        {(control) => (
+          <input
+            {...control}
+            className="input"
+            name="title"
+            defaultValue={initial.title}
+            maxLength={200}
+            autoComplete="off"
+            placeholder="e.g. Add rate limiting to the API"
+            data-autofocus
+          />
+        )}
+      </Field>
+      <Field label="Description" optional error={errors.description} hint="Notes for you; the agent does not see this.">
+        {(control) => <textarea {...control} className="textarea" name="description" rows={2} defaultValue={initial.description} />}
+      </Field>
+      <Field
+        label="Prompt"
+        optional
+        error={errors.prompt}
+        hint="What the agent is asked to do. The CLI profile decides how it is handed over."
+      >
+        {(control) => (
+          <textarea
+            {...control}
+            className="textarea"
+            name="prompt"
+            rows={5}
+            defaultValue={initial.prompt}
+            placeholder="Describe the change, the constraints and how to check it."
+          />
+        )}
+      </Field>
+      <div className="form-row">
+        <Field
+          label="Working directory"
+          error={errors.cwd}
+          hint="An existing directory, as an absolute path (~ is your home). The terminal starts here."
+        >
+          {(control) => (
+            <input
+              {...control}
+              className="input mono"
+              name="cwd"
+              defaultValue={initial.cwd}
+              autoComplete="off"
+              spellCheck={false}
+            />
+          )}
+        </Field>
+        <Field label="CLI profile" error={errors.profileId} hint="Which agent CLI runs this task.">
+          {(control) => (
+            <select {...control} className="select" name="profileId" defaultValue={initial.profileId}>
+              <option value="">{active ? `Active profile (${active.name})` : "Active profile"}</option>
+              {profiles.map((profile) => (
+                <option key={profile.id} value={profile.id}>
+                  {profile.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <div className="form-actions">
+        <button type="button" className="button button-ghost" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="button button-primary" disabled={pending}>
+          {pending ? pendingLabel : submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}

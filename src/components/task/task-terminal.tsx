@@ -1,0 +1,124 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState, useTransition } from "react";
+import { resumePtyExecution, startPtyExecution, stopPtyExecution } from "@/actions/agent-actions";
+import { useAppEvents } from "@/lib/client/app-events-client";
+import type { SessionState } from "@/lib/pty/protocol";
+import type { ConnectionStatus } from "@/lib/pty/terminal-connection";
+import { CONNECTION_TEXT, exitText } from "../terminal/terminal-labels";
+import { TerminalView, type TerminalExit, type TerminalViewHandle } from "../terminal/terminal-view";
+import styles from "./task-terminal.module.css";
+
+export interface TaskTerminalProps {
+  taskId: string;
+  /** The task's stored prompt: what Start sends unless edited. */
+  prompt: string;
+  profileName: string;
+  /** Claude profiles can resume a recorded session. */
+  canResume: boolean;
+  /** The session as the server saw it when the page rendered (null: none). */
+  initialSession: SessionState | null;
+  /** Font size in px. */
+  fontSize?: number;
+}
+
+/** The task page's terminal: the live view plus Start (with an editable prompt), Stop and Resume. */
+export function TaskTerminal({ taskId, prompt, profileName, canResume, initialSession, fontSize = 13 }: TaskTerminalProps) {
+  const viewRef = useRef<TerminalViewHandle>(null);
+  const [connection, setConnection] = useState<ConnectionStatus>(initialSession ? "connecting" : "idle");
+  const [session, setSession] = useState<SessionState | null>(initialSession);
+  const [exit, setExit] = useState<TerminalExit | null>(
+    initialSession && !initialSession.running ? { exitCode: initialSession.exitCode, signal: initialSession.signal } : null,
+  );
+  const [draft, setDraft] = useState(prompt);
+  const [error, setError] = useState<string | null>(null);
+  const [resumable, setResumable] = useState(canResume);
+  const [pending, startTransition] = useTransition();
+
+  useEffect(() => setResumable(canResume), [canResume]);
+
+  useAppEvents((event) => {
+    if (event.type === "session.changed" && event.taskId === taskId && event.live) setExit(null);
+    else if (event.type === "execution.changed" && event.execution.taskId === taskId && event.execution.agentSessionId) setResumable(true);
+  });
+
+  const onState = useCallback((state: SessionState) => {
+    setSession(state);
+    if (state.running) setExit(null);
+  }, []);
+
+  const run = useCallback((action: () => Promise<{ ok: boolean; message?: string }>) => {
+    setError(null);
+    startTransition(async () => {
+      const result = await action();
+      if (!result.ok) setError(result.message ?? "The action failed");
+      else viewRef.current?.reconnect();
+    });
+  }, []);
+
+  const running = session?.running === true && exit === null && connection !== "idle";
+
+  return (
+    <div className={styles.root}>
+      <div className={styles.toolbar}>
+        <span className={styles.connection} data-state={connection} role="status" aria-label="Terminal connection">
+          <span className={styles.dot} aria-hidden="true" />
+          {CONNECTION_TEXT[connection]}
+        </span>
+        {exit && (
+          <span className={styles.exit} data-testid="terminal-exit">
+            {exitText(exit)}
+          </span>
+        )}
+        {session && (
+          <span className={styles.meta}>
+            {session.cols}×{session.rows}
+            {session.viewers > 1 ? ` · ${session.viewers} viewers` : ""}
+          </span>
+        )}
+        <span className={styles.spacer} />
+        {!running && resumable && (
+          <button type="button" className="button" disabled={pending} onClick={() => run(() => resumePtyExecution(taskId))}>
+            Resume
+          </button>
+        )}
+        {running ? (
+          <button type="button" className="button button-danger" disabled={pending} onClick={() => run(() => stopPtyExecution(taskId))}>
+            {pending ? "Stopping…" : "Stop"}
+          </button>
+        ) : (
+          <button type="button" className="button button-primary" disabled={pending} onClick={() => run(() => startPtyExecution(taskId, draft))}>
+            {pending ? "Starting…" : "Start"}
+          </button>
+        )}
+      </div>
+      {!running && (
+        <label className={styles.prompt}>
+          <span>Prompt for {profileName}</span>
+          <textarea
+            className="textarea mono"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            rows={3}
+            placeholder="What should the agent do? (optional)"
+          />
+        </label>
+      )}
+      {error && (
+        <p className={styles.error} role="alert">
+          {error}
+        </p>
+      )}
+      <TerminalView
+        ref={viewRef}
+        taskId={taskId}
+        fontSize={fontSize}
+        className={styles.screen}
+        onStatus={setConnection}
+        onState={onState}
+        onExit={setExit}
+        onError={setError}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+"use client";
+
+import { useEffect, useRef } from "react";
+
+/**
+ * One shared connection per tab to `/ws/events`: every committed change on the server (tasks,
+ * executions, sessions) arrives here, so pages update live. After a reconnect, subscribers get a
+ * `resync` event: changes may have been missed while offline, so they refetch.
+ */
+export type ClientAppEvent =
+  | {
+      type: "task.changed";
+      task: { id: string; status: string; title: string; statusMessage: string | null; updatedAt: string } & Record<string, unknown>;
+      /** The status before this change; null for a new task. */
+      previousStatus: string | null;
+    }
+  | { type: "task.deleted"; taskId: string }
+  | {
+      type: "execution.changed";
+      execution: {
+        id: string;
+        taskId: string;
+        status: string;
+        exitCode: number | null;
+        signal: string | null;
+        agentSessionId: string | null;
+        agentStatus: string | null;
+        agentMessage: string | null;
+      } & Record<string, unknown>;
+    }
+  | { type: "session.changed"; taskId: string; live: boolean }
+  | { type: "resync" }
+  /**
+   * Client-side only: the channel is (re)connected. `first` is the page's first connection —
+   * anything that changed between the server render and this moment was not pushed to it.
+   */
+  | { type: "connected"; first: boolean };
+
+type Listener = (event: ClientAppEvent) => void;
+
+const listeners = new Set<Listener>();
+let socket: WebSocket | undefined;
+let retry = 0;
+let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+let everConnected = false;
+
+function open(): void {
+  if (typeof window === "undefined" || socket) return;
+  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+  const ws = new WebSocket(`${scheme}//${window.location.host}/ws/events`);
+  socket = ws;
+  ws.onmessage = (message) => {
+    if (typeof message.data !== "string") return;
+    let event: ClientAppEvent | { type: "hello" };
+    try {
+      event = JSON.parse(message.data) as ClientAppEvent | { type: "hello" };
+    } catch {
+      return;
+    }
+    if (event.type === "hello") {
+      retry = 0;
+      const first = !everConnected;
+      everConnected = true;
+      dispatch({ type: "connected", first });
+      if (!first) dispatch({ type: "resync" });
+      return;
+    }
+    dispatch(event);
+  };
+  ws.onclose = () => {
+    socket = undefined;
+    if (listeners.size === 0) return;
+    const wait = Math.min(5_000, 250 * 2 ** retry++);
+    reconnectTimer = setTimeout(open, wait);
+  };
+}
+
+function dispatch(event: ClientAppEvent): void {
+  for (const listener of [...listeners]) listener(event);
+}
+
+export function subscribeAppEvents(listener: Listener): () => void {
+  listeners.add(listener);
+  open();
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0) {
+      clearTimeout(reconnectTimer);
+      socket?.close();
+      socket = undefined;
+    }
+  };
+}
+
+/** Subscribes for the component's lifetime; the latest handler is always the one called. */
+export function useAppEvents(handler: Listener): void {
+  const ref = useRef(handler);
+  ref.current = handler;
+  useEffect(() => subscribeAppEvents((event) => ref.current(event)), []);
+}

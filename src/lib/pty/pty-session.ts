@@ -1,0 +1,450 @@
+import fs from "node:fs";
+import * as pty from "node-pty";
+import { OutputLog } from "./output-log";
+import { killSessionTree, sessionProcesses, signalProcesses } from "./process-tree";
+import { CLOSE_CODES, PROTOCOL_VERSION, type ClientMessage, type SessionState } from "./protocol";
+import { ScreenMirror } from "./screen-mirror";
+import { signalName } from "./signals";
+import { ViewerHub, type Viewer, type ViewerTransport } from "./viewer-hub";
+import { resolveCommand } from "./command-resolver";
+import { guardOutputTail } from "./pty-tail-guard";
+
+/** Output is gathered this long before it is sent, so a flood goes out in few large frames. */
+export const BATCH_MS = 5;
+/** A batch is sent at once when it reaches this size, whatever the timer says. */
+export const MAX_BATCH_CHARS = 256 * 1024;
+/** Output arriving this soon after a keystroke is sent immediately: it is most likely the echo. */
+export const ECHO_WINDOW_MS = 30;
+/** Grace between SIGTERM/SIGHUP and SIGKILL when a session is stopped. */
+export const STOP_GRACE_MS = 2_000;
+export const DEFAULT_COLS = 120;
+export const DEFAULT_ROWS = 32;
+/** The Shell profile's prompt is typed once the shell has been quiet this long after its first output. */
+const INITIAL_INPUT_QUIET_MS = 80;
+/** …or after this long at the latest, if the shell prints nothing. */
+const INITIAL_INPUT_MAX_WAIT_MS = 3_000;
+
+/** Receives every batch of output, e.g. the recording on disk. */
+export interface OutputSink {
+  output(data: string): void;
+  resize(cols: number, rows: number): void;
+  /** The process ended; flush what is buffered. */
+  end(exit: ExitInfo): void;
+}
+
+export interface ExitInfo {
+  exitCode: number | null;
+  signal: string | null;
+  endedAt: Date;
+  /** True when the session was stopped on request (stop, reap, shutdown). */
+  stopped: boolean;
+}
+
+export interface PtySessionOptions {
+  taskId: string;
+  executionId: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  cols?: number;
+  rows?: number;
+  scrollbackLines: number;
+  /** Typed into the terminal once the program has drawn its first screen (Shell profile prompts). */
+  initialInput?: string;
+  sinks?: OutputSink[];
+}
+
+export type SpawnResult =
+  | { ok: true; session: PtySession }
+  | { ok: false; code: "bad_request:cwd" | "bad_request:command" | "internal:spawn"; message: string };
+
+export class PtySession {
+  readonly taskId: string;
+  readonly executionId: string;
+  readonly startedAt = new Date();
+  readonly log: OutputLog;
+  readonly mirror: ScreenMirror;
+  readonly commandLine: string;
+
+  private readonly pty: pty.IPty;
+  private readonly hub: ViewerHub;
+  private readonly sinks: OutputSink[];
+  private readonly exitListeners = new Set<(exit: ExitInfo) => void>();
+  private readonly outputListeners = new Set<() => void>();
+  private readonly stateListeners = new Set<() => void>();
+  private pending: string[] = [];
+  private pendingChars = 0;
+  private batchTimer: NodeJS.Timeout | undefined;
+  private lastInputAt = 0;
+  private paused = false;
+  private mirrorFedOffset = 0;
+  private exitInfo: ExitInfo | undefined;
+  private stopRequested = false;
+  private stopping: Promise<void> | undefined;
+  private activeViewerId: string | undefined;
+  private cols: number;
+  private rows: number;
+  private disposed = false;
+  private lastOutputAtMs: number | null = null;
+  private readonly disposables: Array<() => void> = [];
+
+  /** Launch errors (bad cwd, missing command) come back as values, never as throws. */
+  static spawn(options: PtySessionOptions): SpawnResult {
+    try {
+      if (!fs.statSync(options.cwd).isDirectory()) {
+        return { ok: false, code: "bad_request:cwd", message: `Working directory is not a directory: ${options.cwd}` };
+      }
+    } catch {
+      return { ok: false, code: "bad_request:cwd", message: `Working directory does not exist: ${options.cwd}` };
+    }
+    const file = resolveCommand(options.command, options.cwd, options.env.PATH);
+    if (!file) {
+      return {
+        ok: false,
+        code: "bad_request:command",
+        message: `Command not found: "${options.command}" (looked in PATH${options.command.includes("/") ? " and the task's directory" : ""}). Install it or change the CLI profile.`,
+      };
+    }
+    try {
+      return { ok: true, session: new PtySession(options, file) };
+    } catch (error) {
+      return { ok: false, code: "internal:spawn", message: `Could not start "${options.command}": ${(error as Error).message}` };
+    }
+  }
+
+  private constructor(options: PtySessionOptions, file: string) {
+    this.taskId = options.taskId;
+    this.executionId = options.executionId;
+    this.cols = options.cols ?? DEFAULT_COLS;
+    this.rows = options.rows ?? DEFAULT_ROWS;
+    this.sinks = options.sinks ?? [];
+    this.commandLine = [options.command, ...options.args].map(quoteArg).join(" ");
+    this.log = new OutputLog({ maxLines: options.scrollbackLines });
+    this.mirror = new ScreenMirror({
+      cols: this.cols,
+      rows: this.rows,
+      scrollback: options.scrollbackLines,
+      // The mirror is the one answerer of terminal queries (cursor position, device attributes),
+      // so agent TUIs start and run with no browser attached. Browsers drop their own replies.
+      onReply: (reply) => this.writeToPty(reply),
+      // Agents ask for the background colour to pick a dark or light palette.
+      replyColors: { foreground: "#d6deeb", background: "#0b0e14", cursor: "#d6deeb" },
+    });
+    this.hub = new ViewerHub({
+      takeSnapshot: (deliver) =>
+        this.mirror.whenIdle(() =>
+          deliver({
+            data: this.mirror.serialize(),
+            cols: this.cols,
+            rows: this.rows,
+            offset: this.mirrorFedOffset,
+          }),
+        ),
+    });
+    this.pty = pty.spawn(file, options.args, {
+      name: "xterm-256color",
+      cols: this.cols,
+      rows: this.rows,
+      cwd: options.cwd,
+      env: options.env,
+      encoding: "utf8",
+    });
+    const dataSub = this.pty.onData((data) => this.onPtyData(data));
+    const releaseTail = guardOutputTail(this.pty, (data) => this.onPtyData(data));
+    const exitSub = this.pty.onExit(({ exitCode, signal }) => this.onPtyExit(exitCode, signal));
+    this.disposables.push(
+      () => dataSub.dispose(),
+      () => exitSub.dispose(),
+      releaseTail,
+      this.mirror.onDrain(() => {
+        if (this.paused && !this.exitInfo) {
+          this.paused = false;
+          this.pty.resume();
+        }
+      }),
+    );
+    if (options.initialInput) this.typeWhenReady(options.initialInput);
+  }
+
+  get pid(): number {
+    return this.pty.pid;
+  }
+
+  get running(): boolean {
+    return this.exitInfo === undefined;
+  }
+
+  get exit(): ExitInfo | undefined {
+    return this.exitInfo;
+  }
+
+  get viewerCount(): number {
+    return this.hub.count;
+  }
+
+  get size(): { cols: number; rows: number } {
+    return { cols: this.cols, rows: this.rows };
+  }
+
+  get lastOutputAt(): Date | null {
+    return this.lastOutputAtMs === null ? null : new Date(this.lastOutputAtMs);
+  }
+
+  /** Total bytes of output the session has produced (the stream offset of its head). */
+  get outputBytes(): number {
+    return this.hub.headOffset + Buffer.byteLength(this.pending.join(""));
+  }
+
+  get state(): SessionState {
+    return {
+      taskId: this.taskId,
+      executionId: this.executionId,
+      running: this.running,
+      pid: this.pty.pid ?? null,
+      exitCode: this.exitInfo?.exitCode ?? null,
+      signal: this.exitInfo?.signal ?? null,
+      startedAt: this.startedAt.toISOString(),
+      endedAt: this.exitInfo?.endedAt.toISOString() ?? null,
+      cols: this.cols,
+      rows: this.rows,
+      viewers: this.hub.count,
+    };
+  }
+
+  viewers(): Viewer[] {
+    return this.hub.list();
+  }
+
+  onExit(listener: (exit: ExitInfo) => void): () => void {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+
+  /** Fires after each batch of output reached the log and the mirror. */
+  onOutput(listener: () => void): () => void {
+    this.outputListeners.add(listener);
+    return () => this.outputListeners.delete(listener);
+  }
+
+  /** Fires when viewers come or go, or the size changes. */
+  onStateChange(listener: () => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /** Input from a person or an agent. Output that follows soon is sent without batching delay. */
+  write(data: string): void {
+    if (data.length === 0) return;
+    this.lastInputAt = Date.now();
+    this.writeToPty(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (this.disposed) return;
+    const c = Math.max(1, Math.floor(cols));
+    const r = Math.max(1, Math.floor(rows));
+    if (c === this.cols && r === this.rows) return;
+    // Output already received was produced for the old size: it must reach the mirror first.
+    this.flush();
+    this.cols = c;
+    this.rows = r;
+    if (this.running) {
+      try {
+        this.pty.resize(c, r);
+      } catch {
+        // The pty may have closed between the check and the call.
+      }
+    }
+    this.mirror.resize(c, r);
+    for (const sink of this.sinks) sink.resize(c, r);
+    this.hub.broadcast({ type: "size", cols: c, rows: r });
+    this.emitState();
+  }
+
+  attachViewer(transport: ViewerTransport): Viewer {
+    const viewer = this.hub.attach(transport);
+    transport.sendMessage({ type: "hello", protocol: PROTOCOL_VERSION, viewerId: viewer.id, state: this.state });
+    this.hub.start(viewer);
+    this.emitState();
+    return viewer;
+  }
+
+  detachViewer(viewer: Viewer): void {
+    this.hub.detach(viewer);
+    if (this.activeViewerId === viewer.id) this.activeViewerId = undefined;
+    this.emitState();
+  }
+
+  /** The resize policy: the most recently active viewer (the last to type) sets the PTY size. */
+  handleViewerMessage(viewer: Viewer, message: ClientMessage): void {
+    switch (message.type) {
+      case "input":
+        viewer.lastActiveAt = Date.now();
+        if (this.activeViewerId !== viewer.id) {
+          this.activeViewerId = viewer.id;
+          if (viewer.size) this.resize(viewer.size.cols, viewer.size.rows);
+        }
+        if (this.running) this.write(message.data);
+        break;
+      case "resize":
+        viewer.size = { cols: message.cols, rows: message.rows };
+        if (this.activeViewerId === undefined) this.activeViewerId = viewer.id;
+        if (this.activeViewerId === viewer.id) this.resize(message.cols, message.rows);
+        break;
+      case "ack":
+        this.hub.ack(viewer, message.bytes);
+        break;
+      case "ping":
+        viewer.transport.sendMessage({ type: "pong", id: message.id });
+        break;
+    }
+  }
+
+  /** A viewer's socket drained its send buffer. */
+  viewerDrained(viewer: Viewer): void {
+    this.hub.drained(viewer);
+  }
+
+  /**
+   * Stops the process and everything it started: SIGTERM and SIGHUP to the whole session, then
+   * SIGKILL after the grace. Resolves once the exit has been recorded.
+   */
+  stop(options: { signal?: NodeJS.Signals; graceMs?: number } = {}): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    this.stopRequested = true;
+    this.stopping ??= (async () => {
+      const exited = new Promise<void>((resolve) => {
+        if (!this.running) resolve();
+        else this.onExit(() => resolve());
+      });
+      if (this.paused) {
+        this.paused = false;
+        this.pty.resume();
+      }
+      await killSessionTree(this.pty.pid, { graceMs: options.graceMs ?? STOP_GRACE_MS, signal: options.signal ?? "SIGTERM" });
+      // node-pty reports the exit once the pty closes; do not wait forever if it never does.
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 1_500))]);
+      if (this.running) this.onPtyExit(undefined, 9);
+    })();
+    return this.stopping;
+  }
+
+  /** Leftover processes of a session whose main process already exited (background jobs). */
+  killLeftovers(): void {
+    signalProcesses(sessionProcesses(this.pty.pid), "SIGKILL");
+  }
+
+  /** Closes viewers, frees the mirror and the pty. The process must have been stopped first. */
+  dispose(reason = "Session ended"): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.flush();
+    this.hub.closeAll(CLOSE_CODES.sessionEnded, reason.slice(0, 120));
+    for (const dispose of this.disposables) dispose();
+    this.exitListeners.clear();
+    this.outputListeners.clear();
+    this.stateListeners.clear();
+    if (this.running) this.killLeftovers();
+    try {
+      this.pty.kill("SIGKILL");
+    } catch {
+      // Already gone.
+    }
+    this.mirror.dispose();
+  }
+
+  private writeToPty(data: string): void {
+    if (!this.running || this.disposed) return;
+    try {
+      this.pty.write(data);
+    } catch {
+      // The process is exiting; its exit handler reports it.
+    }
+  }
+
+  private onPtyData(data: string): void {
+    if (this.disposed) return;
+    this.lastOutputAtMs = Date.now();
+    this.pending.push(data);
+    this.pendingChars += data.length;
+    if (this.lastOutputAtMs - this.lastInputAt < ECHO_WINDOW_MS || this.pendingChars >= MAX_BATCH_CHARS) {
+      this.flush();
+    } else if (!this.batchTimer) {
+      this.batchTimer = setTimeout(() => this.flush(), BATCH_MS);
+    }
+  }
+
+  private flush(): void {
+    if (this.batchTimer) {
+      clearTimeout(this.batchTimer);
+      this.batchTimer = undefined;
+    }
+    if (this.pendingChars === 0) return;
+    const data = this.pending.length === 1 ? this.pending[0]! : this.pending.join("");
+    this.pending = [];
+    this.pendingChars = 0;
+    const buf = Buffer.from(data, "utf8");
+    this.log.append(data);
+    const mirrorKeepsUp = this.mirror.write(data);
+    this.mirrorFedOffset = this.hub.headOffset + buf.length;
+    for (const sink of this.sinks) sink.output(data);
+    this.hub.push(buf);
+    if (!this.paused && this.running && !mirrorKeepsUp) {
+      // The mirror must see every byte; hold the program back rather than let it fall behind.
+      this.paused = true;
+      this.pty.pause();
+    }
+    for (const listener of this.outputListeners) listener();
+  }
+
+  private onPtyExit(exitCode: number | undefined, signal: number | undefined): void {
+    if (this.exitInfo) return;
+    this.flush();
+    const sig = signalName(signal);
+    this.exitInfo = {
+      exitCode: sig ? null : (exitCode ?? null),
+      signal: sig,
+      endedAt: new Date(),
+      stopped: this.stopRequested,
+    };
+    for (const sink of this.sinks) sink.end(this.exitInfo);
+    this.hub.broadcast({ type: "exit", exitCode: this.exitInfo.exitCode, signal: this.exitInfo.signal });
+    for (const listener of [...this.exitListeners]) listener(this.exitInfo);
+    this.emitState();
+  }
+
+  private emitState(): void {
+    if (this.disposed) return;
+    this.hub.broadcast({ type: "state", state: this.state });
+    for (const listener of this.stateListeners) listener();
+  }
+
+  private typeWhenReady(input: string): void {
+    let quietTimer: NodeJS.Timeout | undefined;
+    let done = false;
+    const send = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(quietTimer);
+      clearTimeout(maxTimer);
+      unsubscribe();
+      this.write(input.endsWith("\r") || input.endsWith("\n") ? input : `${input}\r`);
+    };
+    const maxTimer = setTimeout(send, INITIAL_INPUT_MAX_WAIT_MS);
+    const unsubscribe = this.onOutput(() => {
+      clearTimeout(quietTimer);
+      quietTimer = setTimeout(send, INITIAL_INPUT_QUIET_MS);
+    });
+    this.disposables.push(() => {
+      done = true;
+      clearTimeout(quietTimer);
+      clearTimeout(maxTimer);
+    });
+  }
+}
+
+function quoteArg(arg: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,188 @@
+import {
+  CLOSE_CODES,
+  parseServerMessage,
+  terminalSocketPath,
+  type ClientMessage,
+  type ServerMessage,
+  type SessionState,
+} from "./protocol";
+
+/**
+ * The browser side of one terminal viewer: connects to the session's socket, hands snapshots and
+ * output to the renderer, acknowledges what the renderer finished, and reconnects with backoff.
+ * Framework-free so that the React component stays a thin shell around it.
+ */
+
+export type ConnectionStatus =
+  | "connecting"
+  | "live"
+  | "reconnecting"
+  /** No session for this task (not started, or reaped). Reconnects when told a session started. */
+  | "idle"
+  | "closed";
+
+export interface TerminalRenderer {
+  /** Resets the terminal to `cols`×`rows` and draws the serialized screen. */
+  restore(data: string, cols: number, rows: number): void;
+  /** Writes output; calls `done` once it is rendered (the ack is sent from there). */
+  write(data: Uint8Array, done: () => void): void;
+  resize(cols: number, rows: number): void;
+}
+
+export interface TerminalConnectionEvents {
+  onStatus?(status: ConnectionStatus): void;
+  onState?(state: SessionState): void;
+  onExit?(exit: { exitCode: number | null; signal: string | null }): void;
+  onError?(message: string): void;
+}
+
+/** Acks are grouped so a flood does not produce one message per frame. */
+const ACK_EVERY_BYTES = 16 * 1024;
+const ACK_DELAY_MS = 20;
+const RECONNECT_MIN_MS = 250;
+const RECONNECT_MAX_MS = 5_000;
+
+export class TerminalConnection {
+  private ws: WebSocket | undefined;
+  private status: ConnectionStatus = "connecting";
+  private pendingAck = 0;
+  private ackTimer: ReturnType<typeof setTimeout> | undefined;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private attempt = 0;
+  private disposed = false;
+  private lastSize: { cols: number; rows: number } | undefined;
+
+  constructor(
+    private readonly taskId: string,
+    private readonly renderer: TerminalRenderer,
+    private readonly events: TerminalConnectionEvents = {},
+    private readonly baseUrl: string = defaultSocketBase(),
+  ) {}
+
+  get currentStatus(): ConnectionStatus {
+    return this.status;
+  }
+
+  connect(): void {
+    if (this.disposed) return;
+    clearTimeout(this.reconnectTimer);
+    this.ws?.close();
+    this.setStatus(this.attempt === 0 ? "connecting" : "reconnecting");
+    const ws = new WebSocket(this.baseUrl + terminalSocketPath(this.taskId));
+    ws.binaryType = "arraybuffer";
+    this.ws = ws;
+    ws.onmessage = (event) => {
+      if (this.ws !== ws) return;
+      if (typeof event.data === "string") this.onMessage(parseServerMessage(event.data));
+      else this.onOutput(new Uint8Array(event.data as ArrayBuffer));
+    };
+    ws.onclose = (event) => {
+      if (this.ws !== ws) return;
+      this.ws = undefined;
+      if (this.disposed) return;
+      if (event.code === CLOSE_CODES.noSession || event.code === CLOSE_CODES.sessionEnded) {
+        // A replaced session's viewers move to the new run at once; otherwise wait to be told.
+        if (event.reason.startsWith("Replaced")) this.scheduleReconnect(0);
+        else this.setStatus("idle");
+        return;
+      }
+      this.scheduleReconnect();
+    };
+  }
+
+  /** Reconnect now (e.g. after a Start). */
+  reconnect(): void {
+    this.attempt = 0;
+    this.connect();
+  }
+
+  sendInput(data: string): void {
+    this.send({ type: "input", data });
+  }
+
+  /** This viewer's fitted size; the server applies it when this viewer is the active one. */
+  sendSize(cols: number, rows: number): void {
+    this.lastSize = { cols, rows };
+    this.send({ type: "resize", cols, rows });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.reconnectTimer);
+    clearTimeout(this.ackTimer);
+    this.ws?.close(1000, "Viewer closed");
+    this.ws = undefined;
+    this.setStatus("closed");
+  }
+
+  private send(message: ClientMessage): boolean {
+    if (this.ws?.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(message));
+    return true;
+  }
+
+  private onMessage(message: ServerMessage | undefined): void {
+    if (!message) return;
+    switch (message.type) {
+      case "hello":
+        this.attempt = 0;
+        this.pendingAck = 0;
+        this.events.onState?.(message.state);
+        if (this.lastSize) this.send({ type: "resize", ...this.lastSize });
+        break;
+      case "snapshot":
+        this.renderer.restore(message.data, message.cols, message.rows);
+        this.setStatus("live");
+        break;
+      case "size":
+        this.renderer.resize(message.cols, message.rows);
+        break;
+      case "state":
+        this.events.onState?.(message.state);
+        break;
+      case "exit":
+        this.events.onExit?.({ exitCode: message.exitCode, signal: message.signal });
+        break;
+      case "error":
+        this.events.onError?.(message.message);
+        break;
+      case "pong":
+        break;
+    }
+  }
+
+  private onOutput(data: Uint8Array): void {
+    const bytes = data.byteLength;
+    this.renderer.write(data, () => {
+      this.pendingAck += bytes;
+      if (this.pendingAck >= ACK_EVERY_BYTES) this.flushAck();
+      else if (!this.ackTimer) this.ackTimer = setTimeout(() => this.flushAck(), ACK_DELAY_MS);
+    });
+  }
+
+  private flushAck(): void {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    if (this.pendingAck === 0) return;
+    if (this.send({ type: "ack", bytes: this.pendingAck })) this.pendingAck = 0;
+  }
+
+  private scheduleReconnect(delay?: number): void {
+    this.setStatus("reconnecting");
+    const wait = delay ?? Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** this.attempt);
+    this.attempt += 1;
+    this.reconnectTimer = setTimeout(() => this.connect(), wait);
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    if (this.status === status) return;
+    this.status = status;
+    this.events.onStatus?.(status);
+  }
+}
+
+function defaultSocketBase(): string {
+  if (typeof window === "undefined") return "";
+  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${window.location.host}`;
+}

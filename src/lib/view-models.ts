@@ -1,0 +1,65 @@
+import type { ProfileKind, PromptDelivery, TaskStatus } from "./domain";
+
+/**
+ * Plain shapes that server components hand to client components: only what the UI shows, with
+ * dates as epoch milliseconds. Client-safe (no server imports).
+ */
+
+export interface BoardTask {
+  id: string;
+  title: string;
+  description: string;
+  status: TaskStatus;
+  cwd: string;
+  /** `cwd` shortened for display (home as `~`, only the last segments). */
+  cwdShort: string;
+  /** Set only when the task pins a profile; null follows the active one. */
+  profileName: string | null;
+  updatedAt: number;
+}
+
+export interface ProfileOption {
+  id: string;
+  name: string;
+  isActive: boolean;
+}
+
+export interface TaskFormValues {
+  title: string;
+  description: string;
+  prompt: string;
+  cwd: string;
+  /** "" = the active profile. */
+  profileId: string;
+}
+
+export interface ProfileView {
+  id: string;
+  name: string;
+  kind: ProfileKind;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  promptDelivery: PromptDelivery;
+  isActive: boolean;
+}
+
+/** One session in the session store, joined with its task: a tile (or an ended row) in Missions. */
+export interface MissionSession {
+  taskId: string;
+  executionId: string;
+  title: string;
+  taskStatus: TaskStatus;
+  cwd: string;
+  cwdShort: string;
+  /** The profile the task pins, or null when it follows the active one. */
+  profileName: string | null;
+  /** The process is alive (false: exited, kept until reaped so its screen can still be read). */
+  running: boolean;
+  exitCode: number | null;
+  signal: string | null;
+  startedAt: number;
+  endedAt: number | null;
+  /** When the process last printed anything; null if it never did. */
+  lastOutputAt: number | null;
+}

@@ -1,0 +1,104 @@
+import type { BufferData, ExecutionData, SnapshotData, StatusData, TaskData } from "./api-types";
+
+/**
+ * Compact text for agents, who pay per token: a bracketed header that says what was shown and
+ * how to read on, then the content. No JSON, no repeated fields.
+ */
+
+export function formatBuffer(data: BufferData): string {
+  const lines: string[] = [];
+  const shown = data.stats.linesShown;
+  if (shown === 0) {
+    lines.push(`[no output after line ${data.nextReadFrom}; ${data.totalLines} lines so far; read on with since=${data.nextReadFrom}]`);
+  } else {
+    const notes: string[] = [];
+    if (data.stats.linesOmitted > 0 && !data.hasMore) notes.push(`${data.stats.linesOmitted} lines not shown`);
+    if (data.hasMore) notes.push("more follows");
+    if (data.endsWithPartialLine) notes.push("last line unfinished");
+    if (data.firstLine > 0 && data.fromLine <= data.firstLine) notes.push(`lines before ${data.firstLine} were dropped from the buffer`);
+    const extra = notes.length > 0 ? `; ${notes.join("; ")}` : "";
+    lines.push(`[lines ${data.fromLine}–${data.toLine} of ${Math.max(data.totalLines, data.toLine)}${extra}; read more with since=${data.nextReadFrom}]`);
+  }
+  if (shown > 0) lines.push(data.output);
+  if (data.wait) lines.push(formatWait(data.wait));
+  if (!data.running) lines.push(`[process exited${exitDetail(data.exitCode, data.signal)}]`);
+  return lines.join("\n");
+}
+
+function formatWait(wait: NonNullable<BufferData["wait"]>): string {
+  const seconds = `${(wait.waitedMs / 1000).toFixed(1)} s`;
+  switch (wait.reason) {
+    case "pattern":
+      return `[pattern matched after ${seconds}: ${JSON.stringify(wait.match ?? "")}]`;
+    case "idle":
+      return `[output went quiet after ${seconds}]`;
+    case "exit":
+      return wait.condition === "pattern" ? `[process exited after ${seconds} without the pattern appearing]` : `[process exited after ${seconds}]`;
+    default:
+      return `[timed out after ${seconds} waiting for ${wait.condition}]`;
+  }
+}
+
+export function formatSnapshot(data: SnapshotData): string {
+  const lines = [...data.lines];
+  while (lines.length > 0 && lines.at(-1) === "") lines.pop();
+  const rows = lines.length === 0 ? "no text" : `rows ${data.startRow}–${data.startRow + lines.length - 1}`;
+  const facts = [
+    `screen ${data.size.cols}×${data.size.rows}`,
+    `cursor row ${data.cursor.row} col ${data.cursor.col}${data.cursorVisible ? "" : " (hidden)"}`,
+    rows,
+  ];
+  if (data.alternateScreen) facts.push("full-screen program");
+  if (!data.running) facts.push("process exited");
+  return [`[${facts.join(", ")}]`, ...lines].join("\n");
+}
+
+export function formatStatus(data: StatusData): string {
+  const out: string[] = [];
+  out.push(`Task ${data.taskId}: ${data.taskStatus}${data.taskStatusMessage ? ` — ${data.taskStatusMessage}` : ""}`);
+  if (!data.executionId) {
+    out.push("Terminal: never started.");
+    return out.join("\n");
+  }
+  const terminal: string[] = [];
+  if (data.running) terminal.push(`running (pid ${data.pid})`);
+  else terminal.push(`exited${exitDetail(data.exitCode, data.signal)}`);
+  if (data.startedAt) terminal.push(`started ${data.startedAt}`);
+  if (data.endedAt) terminal.push(`ended ${data.endedAt}`);
+  if (data.lastOutputAt) terminal.push(`last output ${data.lastOutputAt}`);
+  if (data.live) terminal.push(`${data.viewers} viewer${data.viewers === 1 ? "" : "s"}`);
+  if (data.size) terminal.push(`${data.size.cols}×${data.size.rows}`);
+  if (data.totalLines !== null) terminal.push(`${data.totalLines} lines of output`);
+  if (!data.live) terminal.push("no live session (output not readable)");
+  out.push(`Terminal: ${terminal.join(", ")}`);
+  out.push(`Execution ${data.executionId}: ${data.executionStatus}${data.profileName ? `, profile ${data.profileName}` : ""}`);
+  if (data.agentStatus || data.agentSessionId) {
+    const agent = [data.agentStatus ?? "no status reported"];
+    if (data.agentMessage) agent.push(`— ${data.agentMessage}`);
+    if (data.agentSessionId) agent.push(`(session ${data.agentSessionId})`);
+    out.push(`Agent: ${agent.join(" ")}`);
+  }
+  return out.join("\n");
+}
+
+export function formatTaskList(tasks: TaskData[], status?: string): string {
+  if (tasks.length === 0) return status ? `No tasks with status ${status}.` : "No tasks yet.";
+  const header = `${tasks.length} task${tasks.length === 1 ? "" : "s"}${status ? ` with status ${status}` : ""}:`;
+  return [header, ...tasks.map(formatTaskLine)].join("\n");
+}
+
+export function formatTaskLine(task: TaskData): string {
+  const message = task.statusMessage ? ` (${task.statusMessage})` : "";
+  return `${task.id}  [${task.status}${message}]  ${task.title}  — ${task.cwd}`;
+}
+
+export function formatExecution(verb: string, taskId: string, execution: ExecutionData): string {
+  const state = execution.status === "running" ? `running, pid ${execution.pid}` : `${execution.status}${exitDetail(execution.exitCode, execution.signal)}`;
+  return `${verb} task ${taskId}: execution ${execution.id} (${state}), command: ${execution.commandLine}`;
+}
+
+function exitDetail(exitCode: number | null, signal: string | null): string {
+  if (signal) return ` by ${signal}`;
+  if (exitCode !== null) return ` with code ${exitCode}`;
+  return "";
+}

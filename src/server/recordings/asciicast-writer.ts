@@ -1,0 +1,197 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { ExitInfo, OutputSink } from "../../lib/pty/pty-session";
+
+/**
+ * Records one execution as an asciicast v2 file: a JSON header line, then `[seconds, "o", data]`
+ * output events and `[seconds, "r", "COLSxROWS"]` resizes. Events are buffered and appended in
+ * batches, never more than FLUSH_INTERVAL_MS behind the PTY, so a crash (even kill -9) loses at
+ * most that much. Past `maxBytes` the recording stops growing and says so in a last event.
+ */
+
+/** Longest time an event waits in memory before it reaches the file. */
+export const FLUSH_INTERVAL_MS = 500;
+/** A flood is written as soon as this much is buffered, so memory stays small. */
+export const FLUSH_BYTES = 1024 * 1024;
+/** Bytes kept free below the cap for the event that says the recording was cut. */
+const CUT_MARKER_RESERVE = 512;
+/** Output closer together than this is recorded as one event: fewer, larger events. */
+const COALESCE_MS = 10;
+
+export interface RecordingHeader {
+  width: number;
+  height: number;
+  title?: string;
+  command?: string;
+  env?: Record<string, string>;
+}
+
+export function recordingPath(dataDir: string, executionId: string): string {
+  return path.join(dataDir, "recordings", `${executionId}.cast`);
+}
+
+export class AsciicastWriter implements OutputSink {
+  private fd: number | undefined;
+  private readonly startedAt = Date.now();
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private bytesWritten = 0;
+  private lastOutput: { time: number; data: string } | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private cut = false;
+  private closed = false;
+
+  constructor(
+    readonly file: string,
+    header: RecordingHeader,
+    private readonly maxBytes: number,
+    private readonly onError: (error: unknown) => void = () => undefined,
+  ) {
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      this.fd = fs.openSync(file, "a", 0o600);
+      const line = JSON.stringify({
+        version: 2,
+        width: header.width,
+        height: header.height,
+        timestamp: Math.floor(this.startedAt / 1000),
+        ...(header.title ? { title: header.title } : {}),
+        ...(header.command ? { command: header.command } : {}),
+        env: header.env ?? { TERM: "xterm-256color" },
+      });
+      this.append(`${line}\n`);
+      this.flush();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  get size(): number {
+    return this.bytesWritten + this.pendingBytes;
+  }
+
+  get truncated(): boolean {
+    return this.cut;
+  }
+
+  output(data: string): void {
+    if (this.closed || this.cut || this.fd === undefined) return;
+    const now = this.elapsed();
+    if (this.lastOutput && now - this.lastOutput.time < COALESCE_MS / 1000) {
+      this.lastOutput.data += data;
+    } else {
+      this.commitOutput();
+      this.lastOutput = { time: now, data };
+    }
+    if (this.pendingBytes + this.lastOutput.data.length >= FLUSH_BYTES) this.flush();
+    else this.schedule();
+  }
+
+  resize(cols: number, rows: number): void {
+    if (this.closed || this.cut || this.fd === undefined) return;
+    this.commitOutput();
+    this.event(this.elapsed(), "r", `${cols}x${rows}`);
+    this.schedule();
+  }
+
+  end(_exit: ExitInfo): void {
+    this.close();
+  }
+
+  /** Writes everything buffered, synchronously: used on exit and at shutdown. */
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.commitOutput();
+    if (this.fd === undefined || this.pending.length === 0) return;
+    const chunk = this.pending.join("");
+    this.pending = [];
+    this.pendingBytes = 0;
+    try {
+      fs.writeSync(this.fd, chunk);
+      this.bytesWritten += Buffer.byteLength(chunk);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    if (this.fd !== undefined) {
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        // Already closed.
+      }
+      this.fd = undefined;
+    }
+  }
+
+  private elapsed(): number {
+    return (Date.now() - this.startedAt) / 1000;
+  }
+
+  private commitOutput(): void {
+    if (!this.lastOutput) return;
+    const { time, data } = this.lastOutput;
+    this.lastOutput = undefined;
+    this.event(time, "o", data);
+  }
+
+  private event(time: number, type: "o" | "r", data: string): void {
+    const t = Math.round(time * 1e6) / 1e6;
+    const line = `${JSON.stringify([t, type, data])}\n`;
+    const bytes = Buffer.byteLength(line);
+    if (this.size + bytes > this.maxBytes - CUT_MARKER_RESERVE) {
+      this.cut = true;
+      // Keep what still fits, so the recording runs right up to its cap.
+      let room = this.maxBytes - CUT_MARKER_RESERVE - this.size;
+      if (type === "o" && room > 64) {
+        let part = data.slice(0, room);
+        let partLine = `${JSON.stringify([t, "o", part])}\n`;
+        while (part.length > 0 && Buffer.byteLength(partLine) > room) {
+          const over = Buffer.byteLength(partLine) - room;
+          part = part.slice(0, Math.max(0, part.length - Math.max(over, 16)));
+          partLine = `${JSON.stringify([t, "o", part])}\n`;
+        }
+        if (part.length > 0) {
+          this.append(partLine);
+          room -= Buffer.byteLength(partLine);
+        }
+      }
+      const limitMb = (this.maxBytes / (1024 * 1024)).toFixed(0);
+      this.append(
+        `${JSON.stringify([Math.round(time * 1e6) / 1e6, "o", `\r\n\x1b[0m[AI Manager: the recording was cut here at ${limitMb} MB (setting terminal.recordingMaxBytes); the run went on]\r\n`])}\n`,
+      );
+      this.flush();
+      return;
+    }
+    this.append(line);
+  }
+
+  private append(text: string): void {
+    this.pending.push(text);
+    this.pendingBytes += Buffer.byteLength(text);
+  }
+
+  private schedule(): void {
+    if (!this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
+  }
+
+  private fail(error: unknown): void {
+    this.onError(error);
+    if (this.fd !== undefined) {
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        // Ignore.
+      }
+    }
+    this.fd = undefined;
+    this.closed = true;
+  }
+}

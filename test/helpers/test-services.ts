@@ -1,0 +1,53 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { loadConfig } from "../../src/server/config";
+import { createLogger } from "../../src/server/logger";
+import { createServices, type CreateServicesOptions, type Services } from "../../src/server/services";
+import type { CliProfile, Task } from "../../src/server/db/schema";
+
+/**
+ * Real services on a throwaway data dir: real SQLite file, real migrations, real PTYs.
+ * `options` may add composition options (e.g. a prepareLaunch hook) that need the data dir or
+ * the services themselves (called lazily, once they exist).
+ */
+export function createTestServices(
+  options?: (dataDir: string, services: () => Services) => CreateServicesOptions,
+): Services & { dataDir: string; dispose(): Promise<void> } {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "aim-test-"));
+  const config = loadConfig({ AI_MANAGER_DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "silent", NODE_ENV: "test" });
+  const services: Services = createServices(config, createLogger("silent"), "test", options?.(dataDir, () => services));
+  services.origin = "http://127.0.0.1:9";
+  return Object.assign(services, {
+    dataDir,
+    async dispose() {
+      await services.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
+}
+
+export function shellProfile(services: Services): CliProfile {
+  const shell = services.profiles.list().find((p) => p.kind === "shell");
+  if (!shell) throw new Error("no shell profile seeded");
+  return services.profiles.update(shell.id, { name: shell.name, kind: "shell", command: "/bin/bash", args: ["--norc", "--noprofile", "-i"], env: { PS1: "$ " }, promptDelivery: "type" });
+}
+
+export function commandProfile(services: Services, name: string, command: string, args: string[]): CliProfile {
+  return services.profiles.create({ name, kind: "custom", command, args, promptDelivery: "args" });
+}
+
+export function makeTask(services: Services, profile: CliProfile, title = "task", prompt = ""): Task {
+  return services.tasks.create({ title, cwd: os.tmpdir(), prompt, profileId: profile.id });
+}
+
+/** Polls a condition (no fixed sleeps): resolves when it holds, rejects after `timeoutMs`. */
+export async function waitFor<T>(check: () => T | undefined | false | null, timeoutMs = 10_000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,198 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { isAlive, sessionProcesses } from "../../src/lib/pty/process-tree";
+import { stripAnsi } from "../../src/lib/terminal-text/ansi-clean";
+import { isAppError } from "../../src/lib/errors";
+import { commandProfile, createTestServices, makeTask, shellProfile, waitFor } from "../helpers/test-services";
+import { FakeViewer } from "../helpers/fake-viewer";
+
+type TestServices = ReturnType<typeof createTestServices>;
+
+function screenText(services: TestServices, taskId: string): string {
+  const session = services.sessions.get(taskId);
+  return session ? session.log.read({ mode: "tail", tailLines: 500 }).output : "";
+}
+
+describe("task terminals on real PTYs", () => {
+  let services: TestServices;
+
+  beforeEach(() => {
+    services = createTestServices();
+  });
+
+  afterEach(async () => {
+    await services.dispose();
+  });
+
+  it("runs the Shell profile with the prompt typed as its first command, with the task env", async () => {
+    const task = makeTask(services, shellProfile(services), "shell", 'echo "task=$AI_MANAGER_TASK_ID cb=${CALLBACK_URL:0:40}"');
+    const execution = services.terminals.start(task.id);
+    expect(execution.status).toBe("running");
+    expect(services.tasks.get(task.id).status).toBe("running");
+    await waitFor(() => screenText(services, task.id).includes(`task=${task.id} cb=http://127.0.0.1:9/api/callback/`), 10_000, "prompt output");
+  });
+
+  it("allows one running session per task: a second start fails and spawns nothing", async () => {
+    const task = makeTask(services, commandProfile(services, "sleeper", "/bin/sleep", ["30"]));
+    services.terminals.start(task.id);
+    const before = services.sessions.list().length;
+    expect(() => services.terminals.start(task.id)).toThrowError(/already running/);
+    expect(services.sessions.list().length).toBe(before);
+    expect(services.sessions.runningCount()).toBe(1);
+  });
+
+  it("with 50 starts fired at once on a limit of 20, exactly 20 run and the rest name the limit", async () => {
+    services.settings.update({ "system.maxConcurrentExecutions": 20 });
+    const profile = commandProfile(services, "sleeper", "/bin/sleep", ["30"]);
+    const tasks = Array.from({ length: 50 }, (_, i) => makeTask(services, profile, `t${i}`));
+    const results = await Promise.allSettled(tasks.map(async (t) => services.terminals.start(t.id)));
+    const ok = results.filter((r) => r.status === "fulfilled");
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(ok).toHaveLength(20);
+    expect(failed).toHaveLength(30);
+    for (const f of failed) {
+      expect(isAppError(f.reason) && f.reason.code).toBe("limit:executions");
+      expect(String(f.reason.message)).toContain("system.maxConcurrentExecutions is 20");
+    }
+    expect(services.sessions.runningCount()).toBe(20);
+  });
+
+  it("fails a start with a clear message for a bad cwd or a missing command", async () => {
+    const missing = makeTask(services, commandProfile(services, "nope", "definitely-not-a-command-xyz", []));
+    expect(() => services.terminals.start(missing.id)).toThrowError(/Command not found: "definitely-not-a-command-xyz"/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aim-cwd-"));
+    const task = services.tasks.create({ title: "gone", cwd: dir, profileId: shellProfile(services).id });
+    fs.rmSync(dir, { recursive: true });
+    expect(() => services.terminals.start(task.id)).toThrowError(/Working directory does not exist/);
+    expect(services.sessions.list()).toHaveLength(0);
+    expect(services.tasks.get(task.id).status).toBe("todo");
+  });
+
+  it("keeps the tail of the output when the process exits, and records the exit code", async () => {
+    const task = makeTask(services, commandProfile(services, "seq", "/bin/bash", ["-c", "seq 1 50000; echo END-MARKER; exit 3"]));
+    const execution = services.terminals.start(task.id);
+    await waitFor(() => services.executions.get(execution.id).status !== "running", 20_000, "exit");
+    const row = services.executions.get(execution.id);
+    expect(row.status).toBe("failed");
+    expect(row.exitCode).toBe(3);
+    expect(services.tasks.get(task.id).status).toBe("failed");
+    const session = services.sessions.get(task.id)!;
+    const tail = session.log.read({ mode: "tail", tailLines: 3 }).output;
+    expect(tail).toContain("50000");
+    expect(tail).toContain("END-MARKER");
+    expect(session.log.totalLines).toBe(50001);
+  });
+
+  it("stops the whole process tree, background jobs included", async () => {
+    const task = makeTask(services, shellProfile(services), "bg", "sleep 1000 & echo BG=$!");
+    services.terminals.start(task.id);
+    const text = await waitFor(() => /BG=(\d+)/.exec(screenText(services, task.id)), 10_000, "background pid");
+    const bgPid = Number(text[1]);
+    const session = services.sessions.get(task.id)!;
+    expect(isAlive(bgPid)).toBe(true);
+    expect(sessionProcesses(session.pid)).toContain(bgPid);
+    await services.terminals.stop(task.id);
+    expect(isAlive(bgPid)).toBe(false);
+    expect(sessionProcesses(session.pid)).toHaveLength(0);
+    const execution = services.executions.get(session.executionId);
+    expect(execution.status).toBe("stopped");
+    expect(execution.signal ?? String(execution.exitCode)).toBeTruthy();
+    expect(services.tasks.get(task.id).status).toBe("interrupted");
+  });
+
+  it("reaps a running session nobody watches after keepaliveRunningMs, killing its process", async () => {
+    services.settings.update({ "terminal.keepaliveRunningMs": 1_000, "terminal.keepaliveExitedMs": 60_000 });
+    const task = makeTask(services, commandProfile(services, "sleeper", "/bin/sleep", ["30"]));
+    services.terminals.start(task.id);
+    const session = services.sessions.get(task.id)!;
+    const viewer = new FakeViewer(session).attach();
+    viewer.detach();
+    await waitFor(() => !services.sessions.get(task.id), 10_000, "reap");
+    expect(isAlive(session.pid)).toBe(false);
+    expect(services.executions.get(session.executionId).status).toBe("stopped");
+  });
+
+  it("keeps a watched session alive, and reaps an exited one after keepaliveExitedMs", async () => {
+    services.settings.update({ "terminal.keepaliveRunningMs": 1_000, "terminal.keepaliveExitedMs": 1_000 });
+    const task = makeTask(services, commandProfile(services, "short", "/bin/bash", ["-c", "sleep 2; echo done"]));
+    services.terminals.start(task.id);
+    const session = services.sessions.get(task.id)!;
+    new FakeViewer(session).attach();
+    // Watched: outlives the 1 s running keepalive, exits by itself, then goes 1 s later.
+    await waitFor(() => !session.running, 10_000, "exit");
+    expect(services.sessions.get(task.id)).toBe(session);
+    await waitFor(() => !services.sessions.get(task.id), 10_000, "reap after exit");
+    expect(services.executions.get(session.executionId).status).toBe("succeeded");
+  });
+
+  it("answers terminal queries from the mirror when no browser is attached", async () => {
+    const script = 'printf "\\033[6n"; IFS= read -rs -d R reply; echo "GOT:${reply#*[}"';
+    const task = makeTask(services, commandProfile(services, "query", "/bin/bash", ["-c", `stty raw -echo; ${script}; stty sane`]));
+    services.terminals.start(task.id);
+    await waitFor(() => /GOT:\d+;\d+/.test(screenText(services, task.id)), 10_000, "query answered");
+  });
+
+  it("gives a late viewer the screen then the live stream with no gap and no duplicate", async () => {
+    const task = makeTask(services, commandProfile(services, "count", "/bin/bash", ["-c", 'for i in $(seq 1 3000); do echo "line-$i"; done; sleep 0.3; for i in $(seq 3001 6000); do echo "line-$i"; done']));
+    services.terminals.start(task.id);
+    const session = services.sessions.get(task.id)!;
+    await waitFor(() => session.log.totalLines >= 1000, 10_000, "some output");
+    const viewer = new FakeViewer(session).attach();
+    await waitFor(() => !session.running, 20_000, "exit");
+    await waitFor(() => viewer.messages.some((m) => m.type === "exit"), 5_000, "exit message");
+    const snapshot = viewer.messages.find((m) => m.type === "snapshot");
+    expect(snapshot && snapshot.type === "snapshot" && snapshot.reason).toBe("attach");
+    // The snapshot may end inside a line ("line-12") that the live stream completes ("3\r\n"):
+    // joined, they must read as one unbroken, duplicate-free sequence up to the last line.
+    const joined = stripAnsi((snapshot as { data: string }).data + viewer.text);
+    const numbers = (joined.match(/line-(\d+)/g) ?? []).map((l) => Number(l.slice(5)));
+    expect(numbers.at(-1)).toBe(6000);
+    for (let i = 1; i < numbers.length; i++) expect(numbers[i]).toBe(numbers[i - 1]! + 1);
+    expect(viewer.text.length).toBeGreaterThan(0);
+  });
+
+  it("bounds a stalled viewer: it holds no more than the watermark, the others get everything", async () => {
+    const task = makeTask(services, commandProfile(services, "flood", "/bin/bash", ["-c", "head -c 40000000 /dev/zero | tr '\\0' 'x' | fold -w 100; echo FLOOD-END"]));
+    services.terminals.start(task.id);
+    const session = services.sessions.get(task.id)!;
+    const stalled = new FakeViewer(session, { ack: false, keepText: false }).attach();
+    const healthy = new FakeViewer(session, { ack: true, keepText: false }).attach();
+    await waitFor(() => !session.running, 60_000, "flood to finish");
+    await waitFor(() => healthy.receivedBytes >= session.outputBytes - 1, 10_000, "healthy viewer to catch up");
+    // The stalled viewer got at most the high watermark plus one batch, and cost no extra memory:
+    // the healthy one received every byte.
+    expect(stalled.receivedBytes).toBeLessThan(100_000 + 512 * 1024);
+    expect(healthy.receivedBytes).toBe(session.outputBytes);
+    expect(session.outputBytes).toBeGreaterThan(40_000_000);
+    // Once it acks again it is resynchronised from the mirror instead of replaying what it missed.
+    session.handleViewerMessage(stalled.viewer, { type: "ack", bytes: stalled.receivedBytes });
+    await waitFor(() => stalled.messages.some((m) => m.type === "snapshot" && m.reason === "resync"), 5_000, "resync");
+  });
+});
+
+describe("shutdown", () => {
+  it("stops 20 sessions — some ignoring SIGTERM, some with background grandchildren — and marks every run", async () => {
+    const services = createTestServices();
+    try {
+      const stubborn = commandProfile(services, "stubborn", "/bin/bash", ["-c", "trap '' TERM HUP; echo READY; while :; do sleep 0.2; done"]);
+      const parent = commandProfile(services, "parent", "/bin/bash", ["-c", "(trap '' TERM HUP; sleep 1000) & sleep 1000 & echo READY; wait"]);
+      const tasks = Array.from({ length: 20 }, (_, i) => makeTask(services, i % 2 ? stubborn : parent, `t${i}`));
+      for (const t of tasks) services.terminals.start(t.id);
+      for (const t of tasks) await waitFor(() => screenText(services, t.id).includes("READY"), 10_000, "ready");
+      const rootPids = tasks.map((t) => services.sessions.get(t.id)!.pid);
+      const executionIds = tasks.map((t) => services.sessions.get(t.id)!.executionId);
+      const allPids = rootPids.flatMap((pid) => sessionProcesses(pid));
+      expect(allPids.length).toBeGreaterThan(40);
+      const started = Date.now();
+      await services.terminals.shutdown();
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(() => services.terminals.start(tasks[0]!.id)).toThrowError(/shutting down/);
+      for (const pid of allPids) expect(isAlive(pid)).toBe(false);
+      for (const id of executionIds) expect(services.executions.get(id).status).toBe("stopped");
+    } finally {
+      await services.dispose();
+    }
+  });
+});
