@@ -94,7 +94,8 @@ test("a process exit raises one toast with the task and how it ended, with a lin
 
   // The exit and the status it causes (failed) arrive together: one toast, one notification.
   const shown = toast(page, "Run the migrations");
-  await expect(shown).toContainText("Failed · Process exited with code 4");
+  await expect(shown.getByText("Failed", { exact: true })).toBeVisible();
+  await expect(shown).toContainText("Process exited with code 4");
   await expect.poll(() => page.evaluate(() => window.__notifications)).toEqual([
     { title: "Run the migrations", body: "Failed · process exited with code 4", tag: `ai-manager:${taskId}` },
   ]);

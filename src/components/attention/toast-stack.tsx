@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import { linesBesideBadge } from "@/lib/attention/attention";
 import { TASK_STATUS_LABELS } from "@/lib/domain";
 import { useAttention, type Toast } from "@/stores/attention-store";
 import { StatusBadge } from "../ui/status-badge";
@@ -55,7 +56,9 @@ function ToastCard({ toast }: { toast: Toast }) {
         </button>
       </div>
       <p className={styles.toastText}>
-        {notice.lines.map((line) => line.charAt(0).toUpperCase() + line.slice(1)).join(" · ")}
+        {linesBesideBadge(notice)
+          .map((line) => line.charAt(0).toUpperCase() + line.slice(1))
+          .join(" · ")}
         {notice.detail ? <span className={styles.detail}>“{notice.detail}”</span> : null}
       </p>
       <Link href={`/tasks/${notice.taskId}`} className={styles.open} onClick={() => dismiss(toast.id)}>

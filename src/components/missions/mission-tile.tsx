@@ -44,10 +44,13 @@ export const MissionTile = memo(function MissionTile({ mission, expanded, hidden
   const [pending, startTransition] = useTransition();
 
   const onActivity = useCallback((at: number) => setActivity(at), []);
+  const ended = useRef(false);
   const onExit = useCallback(
     (info: TerminalExit) => {
       setExit(info);
-      onEnded();
+      // Once: state messages keep coming after the exit (viewers come and go).
+      if (!ended.current) onEnded();
+      ended.current = true;
     },
     [onEnded],
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ClientAppEvent } from "@/lib/client/app-events-client";
-import { SeenSet, exitLine, mergeNotices, noticeFor, noticeHeadline, notificationContent } from "./attention";
+import { SeenSet, exitLine, linesBesideBadge, mergeNotices, noticeFor, noticeHeadline, notificationContent } from "./attention";
 
 function taskChanged(status: string, previousStatus: string | null, statusMessage: string | null = null): ClientAppEvent {
   return { type: "task.changed", task: { id: "t1", title: "Fix login", status, statusMessage, updatedAt: "" }, previousStatus };
@@ -74,6 +74,9 @@ describe("mergeNotices", () => {
     expect(merged).toMatchObject({ kind: "failed", title: "Fix login", lines: ["failed", "process exited with code 1"] });
     expect(noticeHeadline(merged)).toBe("Fix login: failed · process exited with code 1");
     expect(notificationContent(merged)).toEqual({ title: "Fix login", body: "Failed · process exited with code 1" });
+    // Under a "Failed" badge, the toast says only what the badge does not.
+    expect(linesBesideBadge(merged)).toEqual(["process exited with code 1"]);
+    expect(linesBesideBadge(failed)).toEqual(["failed"]);
   });
 
   it("keeps the agent's message in the notification body", () => {

@@ -94,6 +94,16 @@ export function mergeNotices(a: AttentionNotice, b: AttentionNotice): AttentionN
   };
 }
 
+/**
+ * The lines a toast shows under its status badge: the one that only repeats the badge goes,
+ * unless it is all there is ("Failed" badge over "Process exited with code 1").
+ */
+export function linesBesideBadge(notice: AttentionNotice): string[] {
+  if (notice.kind === "exited" || notice.lines.length < 2) return notice.lines;
+  const badgeLine = STATUS_LINES[notice.kind];
+  return notice.lines.filter((line) => line !== badgeLine);
+}
+
 function linePriority(line: string): number {
   for (const [status, text] of Object.entries(STATUS_LINES)) if (text === line) return PRIORITY[status as AttentionKind];
   return PRIORITY.exited;

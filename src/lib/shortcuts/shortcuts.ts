@@ -23,7 +23,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
 
 /** Keys that work elsewhere, listed in the help dialog but not handled by the global listener. */
 export const CONTEXT_KEYS: ReadonlyArray<{ keys: string; description: string }> = [
-  { keys: "Esc", description: "Close a dialog; collapse an expanded Missions tile (when the terminal itself does not have focus — there Esc belongs to the program)" },
+  { keys: "Esc", description: "Close a dialog, or collapse an expanded Missions tile (inside a terminal, Esc goes to the program)" },
   { keys: "Click", description: "Click a Missions tile to type into its terminal" },
 ];
 
