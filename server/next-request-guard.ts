@@ -1,10 +1,12 @@
+import { createRequire } from "node:module";
 import type http from "node:http";
 import { originAllowed } from "./origin-check";
 
 /**
  * What may reach Next: page and asset reads (GET, HEAD) and server actions (POST with a
  * `Next-Action` header). Next answers 500 to several kinds of malformed request — a path whose
- * percent-encoding does not decode (on a dynamic route), an action body that is not a valid
+ * percent-encoding does not decode (on a dynamic route), a router-state header that does not
+ * parse, an action body that is not a valid
  * encoded reply (`garbage`, `[`, `["$Q1"]`), a multipart POST that does not parse, an action from
  * another origin — so they are refused here first with a 4xx that says what was wrong. Found by
  * the hostile-input suite (test/system/hostile-input.test.ts).
@@ -23,6 +25,26 @@ export const ACTION_BODY_LIMIT = 1024 * 1024;
 const MAX_ACTION_DEPTH = 32;
 const PLAIN_VALUE_REFERENCE = /^\$(\$|undefined$|NaN$|Infinity$|-Infinity$|-0$|n-?\d{1,400}$|D[0-9T:.+\-Z ]{1,40}$)/;
 
+/**
+ * Next's own check of the `Next-Router-State-Tree` header (sent with client navigations), which
+ * throws — a 500 — on a header it cannot parse. Loaded from Next's internals (the version is
+ * pinned); if a future Next moves it, a plain "URI-encoded JSON array" check stands in.
+ */
+const parseRouterState: (header: string) => unknown = (() => {
+  try {
+    const load = createRequire(import.meta.url);
+    const mod = load("next/dist/server/app-render/parse-and-validate-flight-router-state.js") as { parseAndValidateFlightRouterState?: (h: string) => unknown };
+    if (typeof mod.parseAndValidateFlightRouterState === "function") return mod.parseAndValidateFlightRouterState;
+  } catch {
+    // Fall through to the stand-in.
+  }
+  return (header: string) => {
+    const value: unknown = JSON.parse(decodeURIComponent(header));
+    if (!Array.isArray(value)) throw new Error("not a router state");
+    return value;
+  };
+})();
+
 export type NextRequestVerdict = { ok: true } | { ok: false; status: number; code: string; message: string; headers?: Record<string, string> };
 
 const refuse = (status: number, code: string, message: string, headers?: Record<string, string>): NextRequestVerdict => ({
@@ -39,6 +61,14 @@ export async function checkNextRequest(req: http.IncomingMessage, hosts: Readonl
     decodeURIComponent(path);
   } catch {
     return refuse(400, "bad_request:path", "The request path is not valid percent-encoded UTF-8.");
+  }
+  const routerState = req.headers["next-router-state-tree"];
+  if (routerState !== undefined) {
+    try {
+      parseRouterState(routerState as string);
+    } catch {
+      return refuse(400, "bad_request:router_state", "The Next-Router-State-Tree header is not a router state.");
+    }
   }
   const method = req.method ?? "GET";
   if (method === "GET" || method === "HEAD") return { ok: true };

@@ -25,6 +25,8 @@ export interface ScenarioResult {
 
 export interface BenchContext {
   root: string;
+  /** Where the servers start from: the repository with its own copy of the build (see shadowRoot). */
+  serverRoot: string;
   /** Scratch directory: the generated flood file and the tasks' working directory. */
   tmp: string;
   /** The generated 200 MiB text file every flood `cat`s. */
@@ -45,9 +47,17 @@ export const BASE_SETTINGS = { "system.maxConcurrentExecutions": 150 };
 
 let serverCount = 0;
 
-export function createContext(root: string, tmp: string, floodFile: string, cpuProfDir: string | undefined, log: (m: string) => void): BenchContext {
+export function createContext(
+  root: string,
+  serverRoot: string,
+  tmp: string,
+  floodFile: string,
+  cpuProfDir: string | undefined,
+  log: (m: string) => void,
+): BenchContext {
   return {
     root,
+    serverRoot,
     tmp,
     floodFile,
     floodFileBytes: fs.statSync(floodFile).size,
@@ -57,7 +67,7 @@ export function createContext(root: string, tmp: string, floodFile: string, cpuP
       const dataDir = path.join(tmp, `data-${++serverCount}-${label}`);
       prepareDataDir(root, dataDir, { ...BASE_SETTINGS, ...settings });
       const profDir = cpuProfDir ? path.join(cpuProfDir, `${String(serverCount).padStart(2, "0")}-${label}`) : undefined;
-      const server = await BenchServer.start({ root, dataDir, cpuProfDir: profDir });
+      const server = await BenchServer.start({ root: serverRoot, dataDir, cpuProfDir: profDir });
       try {
         return await fn(server);
       } catch (error) {
@@ -69,4 +79,21 @@ export function createContext(root: string, tmp: string, floodFile: string, cpuP
       }
     },
   };
+}
+
+/**
+ * A stand-in for the repository that the bench servers start from: every entry is a symlink to
+ * the real one except `.next`, which is a private copy of the build (without its cache, ~15 MB).
+ * A `next build` started meanwhile (it empties `.next` first) cannot pull the build out from
+ * under a running bench. The server's own code still loads from the real sources.
+ */
+export function shadowRoot(root: string, dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const name of fs.readdirSync(root)) {
+    if (name !== ".next") fs.symlinkSync(path.join(root, name), path.join(dir, name));
+  }
+  const cache = path.join(root, ".next", "cache");
+  fs.cpSync(path.join(root, ".next"), path.join(dir, ".next"), { recursive: true, filter: (src) => src !== cache && !src.startsWith(cache + path.sep) });
+  if (!fs.existsSync(path.join(dir, ".next", "BUILD_ID"))) throw new Error("the build disappeared while it was being copied (another `next build` running?)");
+  return dir;
 }

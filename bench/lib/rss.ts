@@ -53,3 +53,19 @@ export function sampleRss(pid: number, intervalMs = RSS_SAMPLE_MS): RssSampler {
     },
   };
 }
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat; NaN if gone. */
+export function readCpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may contain spaces) start after the last ")".
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+}
+
+/** USER_HZ on Linux (getconf CLK_TCK); 100 on every common configuration. */
+const CLOCK_TICKS_PER_SECOND = 100;

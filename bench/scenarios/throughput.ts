@@ -2,6 +2,7 @@ import { runBaseline } from "../lib/baseline";
 import type { BenchContext, ScenarioResult } from "../lib/context";
 import type { BenchServer } from "../lib/server";
 import { median, MB, nowMs, round } from "../lib/stats";
+import { readCpuMs } from "../lib/rss";
 import { BenchViewer } from "../lib/viewer";
 
 /**
@@ -23,7 +24,7 @@ export async function throughputScenario(ctx: BenchContext, reps: number): Promi
       const a = await viewerFlood(server, ctx, `throughput ${i + 1}`, script);
       app.push(a.bytes / MB / a.seconds);
       appRuns.push(a);
-      ctx.log(`  throughput run ${i + 1}: raw ${raw.at(-1)!.toFixed(1)} MB/s, app ${app.at(-1)!.toFixed(1)} MB/s`);
+      ctx.log(`  throughput run ${i + 1}: raw ${raw.at(-1)!.toFixed(1)} MB/s, app ${app.at(-1)!.toFixed(1)} MB/s (server CPU ${a.serverCpuMs} ms, viewer CPU ${a.viewerCpuMs} ms)`);
     }
   });
   const appMb = median(app);
@@ -50,6 +51,9 @@ export interface FloodRun {
   seconds: number;
   resyncs: number;
   frames: number;
+  /** CPU the server process used during the run, and the bench process (the viewer). */
+  serverCpuMs: number;
+  viewerCpuMs: number;
 }
 
 /** Starts `script` behind `read _`, attaches one acking viewer, releases it and times it to the exit. */
@@ -58,10 +62,20 @@ export async function viewerFlood(server: BenchServer, ctx: BenchContext, title:
   const viewer = new BenchViewer(server.origin, taskId, { ack: "browser" });
   await viewer.ready();
   const before = viewer.bytes;
+  const serverCpu = readCpuMs(server.pid);
+  const ownCpu = process.cpuUsage();
   const t0 = nowMs();
   viewer.input("\r");
   await viewer.exited();
-  const run = { bytes: viewer.bytes - before, seconds: (viewer.exitAt - t0) / 1000, resyncs: viewer.resyncs, frames: viewer.frames };
+  const own = process.cpuUsage(ownCpu);
+  const run = {
+    bytes: viewer.bytes - before,
+    seconds: (viewer.exitAt - t0) / 1000,
+    resyncs: viewer.resyncs,
+    frames: viewer.frames,
+    serverCpuMs: Math.round(readCpuMs(server.pid) - serverCpu),
+    viewerCpuMs: Math.round((own.user + own.system) / 1000),
+  };
   viewer.close();
   return run;
 }

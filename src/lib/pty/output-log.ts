@@ -165,10 +165,17 @@ export class OutputLog {
     return this.#lastOutputAt;
   }
 
-  /** Takes raw PTY output, split anywhere (mid `\r\n`, mid escape sequence, mid line). */
-  append(chunk: string): void {
+  /**
+   * Takes raw PTY output, split anywhere (mid `\r\n`, mid escape sequence, mid line).
+   * `bytes`: its UTF-8 size when the caller knows it (it decoded it), saving a count.
+   */
+  append(chunk: string, bytes?: number): void {
     if (chunk.length === 0) return;
-    this.#countBytes(chunk);
+    if (bytes === undefined) this.#countBytes(chunk);
+    else {
+      this.#totalBytes += bytes;
+      this.#pendingHighSurrogate = isHighSurrogate(chunk.charCodeAt(chunk.length - 1));
+    }
     this.#lastOutputAt = this.#now();
     let start = 0;
     let newline = chunk.indexOf("\n");

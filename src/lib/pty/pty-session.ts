@@ -3,7 +3,7 @@ import * as pty from "node-pty";
 import { OutputLog } from "./output-log";
 import { killSessionTree, sessionProcesses, signalProcesses } from "./process-tree";
 import { CLOSE_CODES, PROTOCOL_VERSION, type ClientMessage, type SessionState } from "./protocol";
-import { ScreenMirror } from "./screen-mirror";
+import { MIRROR_SERIALIZE_SCROLLBACK_LINES, ScreenMirror } from "./screen-mirror";
 import { signalName } from "./signals";
 import { ViewerHub, type Viewer, type ViewerTransport } from "./viewer-hub";
 import { resolveCommand } from "./command-resolver";
@@ -11,8 +11,13 @@ import { guardOutputTail } from "./pty-tail-guard";
 
 /** Output is gathered this long before it is sent, so a flood goes out in few large frames. */
 export const BATCH_MS = 5;
-/** A batch is sent at once when it reaches this size, whatever the timer says. */
-export const MAX_BATCH_CHARS = 256 * 1024;
+/**
+ * A batch is sent at once when it reaches this many bytes, whatever the timer says. Under
+ * 128 KiB, a batch's buffer and its decoded string stay in malloc's heap and V8's young
+ * generation: 256 KiB batches cost ~10 % more CPU in a flood (large-object allocations) than
+ * they saved in per-batch work (bench/, `npm run bench`).
+ */
+export const MAX_BATCH_BYTES = 64 * 1024;
 /** Output arriving this soon after a keystroke is sent immediately: it is most likely the echo. */
 export const ECHO_WINDOW_MS = 30;
 /** Grace between SIGTERM/SIGHUP and SIGKILL when a session is stopped. */
@@ -73,11 +78,17 @@ export class PtySession {
   private readonly exitListeners = new Set<(exit: ExitInfo) => void>();
   private readonly outputListeners = new Set<() => void>();
   private readonly stateListeners = new Set<() => void>();
-  private pending: string[] = [];
-  private pendingChars = 0;
+  /** Output read since the last flush, as node-pty delivered it (bytes: viewers get them as they are). */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** The first bytes of a UTF-8 character split by the last flush, decoded with the next one. */
+  private carry: Buffer | undefined;
   private batchTimer: NodeJS.Timeout | undefined;
   private lastInputAt = 0;
+  /** The PTY is paused (not read) — while the mirror is behind or a snapshot waits for it. */
   private paused = false;
+  private mirrorBehind = false;
+  private snapshotsWaiting = 0;
   private mirrorFedOffset = 0;
   private exitInfo: ExitInfo | undefined;
   private stopRequested = false;
@@ -124,7 +135,12 @@ export class PtySession {
     this.mirror = new ScreenMirror({
       cols: this.cols,
       rows: this.rows,
-      scrollback: options.scrollbackLines,
+      // Viewers are restored with at most this much scrollback (the serialize bound); keeping more
+      // in the mirror cost memory (~14 MB at 10k lines) and made floods costlier to fast-forward.
+      // The buffer API's scrollback (the output log) keeps `scrollbackLines`.
+      scrollback: Math.min(options.scrollbackLines, MIRROR_SERIALIZE_SCROLLBACK_LINES),
+      // Plain floods are parsed only as far as they can still be seen (see ScreenMirror).
+      fastForward: true,
       // The mirror is the one answerer of terminal queries (cursor position, device attributes),
       // so agent TUIs start and run with no browser attached. Browsers drop their own replies.
       onReply: (reply) => this.writeToPty(reply),
@@ -132,15 +148,22 @@ export class PtySession {
       replyColors: { foreground: "#d6deeb", background: "#0b0e14", cursor: "#d6deeb" },
     });
     this.hub = new ViewerHub({
-      takeSnapshot: (deliver) =>
-        this.mirror.whenIdle(() =>
+      takeSnapshot: (deliver) => {
+        // Under a flood the mirror is never idle on its own: hold the program back for the few
+        // milliseconds it takes to parse what it kept back.
+        this.snapshotsWaiting++;
+        this.updatePause();
+        this.mirror.whenIdle(() => {
+          this.snapshotsWaiting--;
+          this.updatePause();
           deliver({
             data: this.mirror.serialize(),
             cols: this.cols,
             rows: this.rows,
             offset: this.mirrorFedOffset,
-          }),
-        ),
+          });
+        });
+      },
     });
     this.pty = pty.spawn(file, options.args, {
       name: "xterm-256color",
@@ -148,9 +171,12 @@ export class PtySession {
       rows: this.rows,
       cwd: options.cwd,
       env: options.env,
-      encoding: "utf8",
+      // Bytes, not strings: the viewers' ring takes them as they are (no re-encoding), and one
+      // decode per batch (flush) replaces node-pty's decode per 4 KB read.
+      encoding: null,
     });
-    const dataSub = this.pty.onData((data) => this.onPtyData(data));
+    // With `encoding: null` node-pty hands Buffers (its typings say string).
+    const dataSub = this.pty.onData((data) => this.onPtyData(data as unknown as Buffer | string));
     const releaseTail = guardOutputTail(this.pty, (data) => this.onPtyData(data));
     const exitSub = this.pty.onExit(({ exitCode, signal }) => this.onPtyExit(exitCode, signal));
     this.disposables.push(
@@ -158,10 +184,8 @@ export class PtySession {
       () => exitSub.dispose(),
       releaseTail,
       this.mirror.onDrain(() => {
-        if (this.paused && !this.exitInfo) {
-          this.paused = false;
-          this.pty.resume();
-        }
+        this.mirrorBehind = false;
+        this.updatePause();
       }),
     );
     if (options.initialInput) this.typeWhenReady(options.initialInput);
@@ -193,7 +217,7 @@ export class PtySession {
 
   /** Total bytes of output the session has produced (the stream offset of its head). */
   get outputBytes(): number {
-    return this.hub.headOffset + Buffer.byteLength(this.pending.join(""));
+    return this.hub.headOffset + this.pendingBytes;
   }
 
   get state(): SessionState {
@@ -318,10 +342,10 @@ export class PtySession {
         if (!this.running) resolve();
         else this.onExit(() => resolve());
       });
-      if (this.paused) {
-        this.paused = false;
-        this.pty.resume();
-      }
+      // Read what the dying program prints: nothing may hold the PTY back any more.
+      this.mirrorBehind = false;
+      this.snapshotsWaiting = 0;
+      this.updatePause();
       await killSessionTree(this.pty.pid, { graceMs: options.graceMs ?? STOP_GRACE_MS, signal: options.signal ?? "SIGTERM" });
       // node-pty reports the exit once the pty closes; do not wait forever if it never does.
       await Promise.race([exited, new Promise((r) => setTimeout(r, 1_500))]);
@@ -364,12 +388,14 @@ export class PtySession {
     }
   }
 
-  private onPtyData(data: string): void {
+  private onPtyData(data: Buffer | string): void {
     if (this.disposed) return;
+    const buf = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    if (buf.length === 0) return;
     this.lastOutputAtMs = Date.now();
-    this.pending.push(data);
-    this.pendingChars += data.length;
-    if (this.lastOutputAtMs - this.lastInputAt < ECHO_WINDOW_MS || this.pendingChars >= MAX_BATCH_CHARS) {
+    this.pending.push(buf);
+    this.pendingBytes += buf.length;
+    if (this.lastOutputAtMs - this.lastInputAt < ECHO_WINDOW_MS || this.pendingBytes >= MAX_BATCH_BYTES) {
       this.flush();
     } else if (!this.batchTimer) {
       this.batchTimer = setTimeout(() => this.flush(), BATCH_MS);
@@ -381,27 +407,59 @@ export class PtySession {
       clearTimeout(this.batchTimer);
       this.batchTimer = undefined;
     }
-    if (this.pendingChars === 0) return;
-    const data = this.pending.length === 1 ? this.pending[0]! : this.pending.join("");
+    if (this.pendingBytes === 0) return;
+    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
-    this.pendingChars = 0;
-    const buf = Buffer.from(data, "utf8");
-    this.log.append(data);
-    const mirrorKeepsUp = this.mirror.write(data);
-    this.mirrorFedOffset = this.hub.headOffset + buf.length;
-    for (const sink of this.sinks) sink.output(data);
+    this.pendingBytes = 0;
+    // The log, the mirror and the recording take text; a character split at the end waits for its rest.
+    const bytes = this.carry ? Buffer.concat([this.carry, buf]) : buf;
+    const complete = this.exitInfo ? bytes.length : completeUtf8Length(bytes);
+    this.carry = complete < bytes.length ? Buffer.from(bytes.subarray(complete)) : undefined;
+    const data = bytes.toString("utf8", 0, complete);
+    let mirrorKeepsUp = true;
+    if (data.length > 0) {
+      this.log.append(data, complete);
+      mirrorKeepsUp = this.mirror.write(data);
+    }
+    // The mirror has seen every byte but the carried ones: a snapshot corresponds to this offset.
+    this.mirrorFedOffset = this.hub.headOffset + buf.length - (this.carry?.length ?? 0);
+    if (data.length > 0) for (const sink of this.sinks) sink.output(data);
     this.hub.push(buf);
-    if (!this.paused && this.running && !mirrorKeepsUp) {
+    if (!mirrorKeepsUp && !this.mirrorBehind && !this.stopRequested) {
       // The mirror must see every byte; hold the program back rather than let it fall behind.
-      this.paused = true;
-      this.pty.pause();
+      this.mirrorBehind = true;
+      this.updatePause();
     }
     for (const listener of this.outputListeners) listener();
+  }
+
+  /** At the exit: an unfinished character at the very end is decoded as it is (U+FFFD). */
+  private flushCarry(): void {
+    if (!this.carry) return;
+    const data = this.carry.toString("utf8");
+    this.carry = undefined;
+    this.log.append(data);
+    this.mirror.write(data);
+    this.mirrorFedOffset = this.hub.headOffset;
+    for (const sink of this.sinks) sink.output(data);
+  }
+
+  private updatePause(): void {
+    const pause = this.running && !this.disposed && (this.mirrorBehind || this.snapshotsWaiting > 0);
+    if (pause === this.paused) return;
+    this.paused = pause;
+    try {
+      if (pause) this.pty.pause();
+      else this.pty.resume();
+    } catch {
+      // The pty closed in between.
+    }
   }
 
   private onPtyExit(exitCode: number | undefined, signal: number | undefined): void {
     if (this.exitInfo) return;
     this.flush();
+    this.flushCarry();
     const sig = signalName(signal);
     this.exitInfo = {
       exitCode: sig ? null : (exitCode ?? null),
@@ -447,4 +505,16 @@ export class PtySession {
 
 function quoteArg(arg: string): string {
   return /^[A-Za-z0-9_./:=@%+,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Length of the longest prefix of `buf` that does not end inside a UTF-8 character. */
+export function completeUtf8Length(buf: Buffer): number {
+  const n = buf.length;
+  for (let back = 1; back <= 3 && back <= n; back++) {
+    const byte = buf[n - back]!;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return need > back ? n - back : n;
+  }
+  return n; // no lead byte within 3 bytes: invalid, decoded as it is
 }

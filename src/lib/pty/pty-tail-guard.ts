@@ -22,7 +22,7 @@ interface PtyInternals {
 
 const DRAIN_CHUNK = 64 * 1024;
 
-export function guardOutputTail(ptyProcess: IPty, onData: (data: string) => void): () => void {
+export function guardOutputTail(ptyProcess: IPty, onData: (data: string | Buffer) => void): () => void {
   if (process.platform === "win32") return () => undefined;
   const internals = ptyProcess as unknown as PtyInternals;
   const socket = internals._socket;
@@ -65,8 +65,9 @@ export function guardOutputTail(ptyProcess: IPty, onData: (data: string) => void
         }
         if (n <= 0) break;
         const chunk = Buffer.from(buf.subarray(0, n));
-        const text = decoder ? decoder.write(chunk) : chunk.toString("utf8");
-        if (text.length > 0) onData(text);
+        // A terminal read as bytes (`encoding: null`) has no decoder: hand the bytes on as they are.
+        const data = decoder ? decoder.write(chunk) : chunk;
+        if (data.length > 0) onData(data);
       }
       closeSlave();
     }

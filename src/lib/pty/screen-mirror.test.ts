@@ -529,3 +529,17 @@ describe("with a real PTY", () => {
     await until(() => m.snapshot("last_line").lines[0] === "flood done", "the end of the flood", 30_000);
   }, 60_000);
 });
+
+describe("resizing past xterm's reflow limit", () => {
+  it("survives a resize to 1 column after a 1 MB line, and keeps working at the new size", async () => {
+    // @xterm/headless 6.0.0 overflows the call stack reflowing this line (found by the hostile-input suite).
+    const target = mirror({ cols: 120, rows: 32, scrollback: 10_000 });
+    await written(target, `${"x".repeat(1_000_000)}\r\nend\r\n`);
+    target.resize(1, 5);
+    await idle(target);
+    target.resize(40, 10);
+    await written(target, "still here\r\n");
+    expect(target.cols).toBe(40);
+    expect(target.snapshot("full", {}).lines.join("\n")).toContain("still here");
+  });
+});

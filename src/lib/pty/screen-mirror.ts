@@ -1,6 +1,7 @@
 import headless from "@xterm/headless";
 import serializePackage from "@xterm/addon-serialize";
 import type { Terminal as HeadlessTerminal } from "@xterm/headless";
+import { PlainRunTracker } from "./plain-run-tracker";
 
 // Both packages are CommonJS bundles without an `exports` map: Node's ESM loader (tsx) and vitest
 // only expose their `module.exports` as the default export, so named imports fail at run time.
@@ -19,6 +20,14 @@ const XTERM_WRITE_SLICE = 256 * 1024;
 export const MIRROR_SERIALIZE_SCROLLBACK_LINES = 1000;
 /** Upper bound of a serialized snapshot (~1 MB), whatever the width or colourfulness of the lines. */
 export const MIRROR_SERIALIZE_MAX_CHARS = 1_000_000;
+/**
+ * Fast-forward mode: plain output kept back unparsed, at most, while nobody needs the screen
+ * (a whenIdle caller makes it parse at once). Well under MIRROR_HIGH_WATERMARK, so holding it
+ * never pauses the PTY; ~10 ms of parsing when a snapshot is asked for.
+ */
+export const MIRROR_RETAIN_CHARS = 512 * 1024;
+/** Line feeds beyond 2 × rows + scrollback that must follow a skipped stretch (safety margin). */
+const FAST_FORWARD_MARGIN_LFS = 16;
 
 export type SnapshotViewMode = "full" | "last_line" | "last_n_lines" | "cursor_area";
 export const SNAPSHOT_VIEW_MODES: readonly SnapshotViewMode[] = ["full", "last_line", "last_n_lines", "cursor_area"];
@@ -38,6 +47,14 @@ export interface ScreenMirrorOptions {
   replyColors?: { foreground: string; background: string; cursor?: string };
   /** Where errors thrown by listeners go; they must not escape into xterm's parse loop. */
   onError?: (error: unknown) => void;
+  /**
+   * Skip parsing plain output that can no longer show on the screen or in the scrollback (see
+   * the class comment). The result is the same screen, scrollback and state; what changes is the
+   * cost of a flood (the last 2 × rows + scrollback lines of it are parsed, not all of it) and
+   * when plain output is parsed: lazily, once someone asks (`whenIdle`), something other than
+   * plain output follows, or more than MIRROR_RETAIN_CHARS of it waits. Default false.
+   */
+  fastForward?: boolean;
 }
 
 export interface SnapshotOptions {
@@ -71,7 +88,12 @@ export interface SerializeOptions {
   maxChars?: number;
 }
 
-type PendingItem = string | { cols: number; rows: number };
+/** A stretch of plain output skipped: `replay` (its pen, then line feeds) stands in for `chars` chars. */
+interface SkipItem {
+  skip: number;
+  replay: string;
+}
+type PendingItem = string | { cols: number; rows: number } | SkipItem;
 
 /**
  * A server-side terminal emulator mirroring one PTY's screen: it restores late viewers
@@ -83,6 +105,19 @@ type PendingItem = string | { cols: number; rows: number };
  * `MIRROR_LOW_WATERMARK`). Nothing written is ever dropped: beyond a limit the mirror holds the
  * data itself instead of tripping xterm's 50 MB discard. Memory is only bounded if the caller
  * honours the watermark.
+ *
+ * Fast-forward (option `fastForward`): a flood of plain log output (text, `\r\n`, colours) costs
+ * the mirror as much as everything else in the server together, yet only its last screenful and
+ * scrollback can ever be seen. In this mode the mirror keeps plain output back instead of parsing
+ * it as it comes (`PlainRunTracker` finds it), and once a plain stretch is followed by 2 × rows +
+ * scrollback + 16 more line feeds of plain output it drops the stretch and parses in its place
+ * only its pen (the SGR sequences, replayed in order) and `rows` line feeds. This is exact: from
+ * the parser's ground state, on the normal screen with a full-screen scroll region (checked on
+ * the real parser when the mirror reaches the stretch), plain output only writes the current line
+ * and moves down, so after that many line feeds every row it touched has scrolled past the
+ * scrollback in both cases, and the cursor (bottom row, column 0 after a `\r\n`), the pen, the
+ * modes and the parser state are the same. Terminal queries are not plain: they end a stretch and
+ * are parsed (and answered) in order, as soon as they arrive.
  */
 export class ScreenMirror {
   private readonly terminal: HeadlessTerminal;
@@ -100,6 +135,15 @@ export class ScreenMirror {
   private pendingResizes = 0;
   private drainArmed = false;
   private disposed = false;
+  /** Stream offset (chars) of the start of `held[0]`: everything before it was handed to xterm or skipped. */
+  private heldOffset = 0;
+  /** Last char handed to xterm (a dangling high surrogate forbids skipping right after it). */
+  private lastHandedCode = 0;
+  private readonly runs: PlainRunTracker | undefined;
+  private readonly scrollback: number;
+  private skipped = 0;
+  /** Skipped chars whose stand-in xterm has not parsed yet: pending, but costing neither memory nor time. */
+  private skipPending = 0;
 
   constructor(options: ScreenMirrorOptions) {
     this.onReply = options.onReply;
@@ -116,6 +160,8 @@ export class ScreenMirror {
     // xterm emits replies synchronously while parsing, so they keep the order of the queries.
     this.terminal.onData((data) => this.safely(() => this.onReply?.(data)));
     if (options.replyColors) this.answerColorQueries(options.replyColors);
+    this.scrollback = options.scrollback;
+    if (options.fastForward) this.runs = new PlainRunTracker();
   }
 
   /** Chars passed to `write` so far: the mirror's position in the output stream. */
@@ -128,9 +174,19 @@ export class ScreenMirror {
     return this.parsed;
   }
 
+  /** Chars fast-forward mode skipped instead of parsing (they count as parsed). */
+  get skippedChars(): number {
+    return this.skipped;
+  }
+
   /** Chars written but not yet parsed. */
   get pendingChars(): number {
     return this.written - this.parsed;
+  }
+
+  /** What the watermarks count: pending chars still to be parsed (skipped ones are not). */
+  private get backlog(): number {
+    return this.written - this.parsed - this.skipPending;
   }
 
   get cols(): number {
@@ -148,10 +204,12 @@ export class ScreenMirror {
   write(data: string): boolean {
     if (this.disposed) return true;
     if (data.length > 0) {
+      this.runs?.feed(data, this.written);
       this.written += data.length;
       this.held.push(data);
+      if (this.runs) this.fastForward();
       this.pump();
-      if (this.pendingChars > MIRROR_HIGH_WATERMARK) this.drainArmed = true;
+      if (this.backlog > MIRROR_HIGH_WATERMARK) this.drainArmed = true;
     }
     return !this.drainArmed;
   }
@@ -181,6 +239,8 @@ export class ScreenMirror {
     if (this.disposed) return;
     this.idleCallbacks.push(callback);
     this.runIdleCallbacks();
+    // Fast-forward mode keeps plain output back: someone needs the screen now.
+    if (this.idleCallbacks.length > 0) this.pump();
   }
 
   /**
@@ -190,6 +250,7 @@ export class ScreenMirror {
    */
   resize(cols: number, rows: number): void {
     if (this.disposed) return;
+    this.runs?.breakAt(this.written);
     this.pendingResizes++;
     this.held.push({ cols, rows });
     this.pump();
@@ -294,40 +355,151 @@ export class ScreenMirror {
     this.terminal.dispose();
   }
 
-  /** Hands held items to xterm while fewer than `XTERM_IN_FLIGHT_LIMIT` chars are in flight. */
+  /**
+   * xterm's reflow to fewer columns spreads every new row of a wrapped line into one call, and a
+   * long line without a newline (1 MB printed at 120 columns, then a viewer resizes to 1 column)
+   * overflows the call stack (@xterm/headless 6.0.0, Buffer._reflowSmaller). Thrown from a write
+   * callback that would end the server. The mirror then starts over at the new size: losing the
+   * old screen beats losing every session. Found by the hostile-input suite.
+   */
+  private applyResize(cols: number, rows: number): void {
+    try {
+      this.terminal.resize(cols, rows);
+    } catch {
+      this.terminal.reset();
+      this.terminal.resize(cols, rows);
+    }
+  }
+
+  /**
+   * Hands held items to xterm in stream order while fewer than `XTERM_IN_FLIGHT_LIMIT` chars are
+   * in flight — in fast-forward mode only up to `handLimit()`.
+   */
   private pump(): void {
     while (this.held.length > 0 && this.inFlight < XTERM_IN_FLIGHT_LIMIT) {
       const item = this.held[0]!;
       if (typeof item !== "string") {
+        // A stand-in is kept back with the output it precedes: later skips merge into it, so a
+        // flood costs xterm one stand-in per snapshot or run end, not one per batch.
+        if ("skip" in item && this.heldOffset >= this.handLimit()) return;
         this.held.shift();
+        if ("skip" in item) {
+          // The skipped stretch counts as parsed once its stand-in is.
+          this.heldOffset += item.skip;
+          this.inFlight += item.replay.length;
+          this.terminal.write(item.replay, () => this.onParsed(item.replay.length, item.skip, true));
+          continue;
+        }
         // An empty write keeps the resize in stream order behind the chunks already in flight.
         this.terminal.write("", () => {
           if (this.disposed) return;
           this.pendingResizes--;
-          this.terminal.resize(item.cols, item.rows);
+          this.applyResize(item.cols, item.rows);
+          if (this.runs) this.pump();
           this.runIdleCallbacks();
         });
         continue;
       }
+      if (this.runs?.run.state === "pending" && this.heldOffset === this.runs.run.start) {
+        // Verifying may fast-forward, which changes `held`: look at its head again.
+        if (this.verifyRun()) continue;
+      }
+      const room = this.handLimit() - this.heldOffset;
+      if (room <= 0) return;
+      const size = Math.min(item.length, XTERM_WRITE_SLICE, room);
       let slice = item;
-      if (item.length > XTERM_WRITE_SLICE) {
-        slice = item.slice(0, XTERM_WRITE_SLICE);
-        this.held[0] = item.slice(XTERM_WRITE_SLICE);
+      if (size < item.length) {
+        slice = item.slice(0, size);
+        this.held[0] = item.slice(size);
       } else {
         this.held.shift();
       }
-      this.inFlight += slice.length;
-      this.terminal.write(slice, () => this.onParsed(slice.length));
+      this.heldOffset += size;
+      this.inFlight += size;
+      this.lastHandedCode = slice.charCodeAt(size - 1);
+      this.terminal.write(slice, () => this.onParsed(size, size, false));
+    }
+  }
+
+  /**
+   * Stream offset up to which held output may go to xterm now. Without fast-forward: all of it.
+   * With it: up to the start of an unverified plain run (verified once xterm has parsed up to
+   * there), and of a verified one only what exceeds MIRROR_RETAIN_CHARS — unless someone waits
+   * for the screen.
+   */
+  private handLimit(): number {
+    const run = this.runs?.run;
+    if (!run || run.state === "dead") return Infinity;
+    if (run.state === "pending") return run.start;
+    if (this.idleCallbacks.length > 0) return Infinity;
+    return Math.max(run.start, this.written - MIRROR_RETAIN_CHARS);
+  }
+
+  /** At the start of a plain run, with nothing in flight: may the mirror skip within it? False: not yet decided. */
+  private verifyRun(): boolean {
+    const runs = this.runs!;
+    if (this.inFlight > 0 || this.pendingResizes > 0) return false;
+    const core = this.internals() as (XtermCore & { _inputHandler?: { _parser?: { currentState?: number } } }) | undefined;
+    const rows = this.terminal.rows;
+    const ok =
+      core?._inputHandler?._parser?.currentState === 0 &&
+      this.terminal.buffer.active.type === "normal" &&
+      core.buffer?.scrollTop === 0 &&
+      core.buffer?.scrollBottom === rows - 1 &&
+      !(this.lastHandedCode >= 0xd800 && this.lastHandedCode <= 0xdbff);
+    runs.verify(ok, 2 * rows + this.scrollback + FAST_FORWARD_MARGIN_LFS);
+    if (ok) this.fastForward();
+    return true;
+  }
+
+  /** Drops held plain output that is followed by enough plain line feeds (see the class comment). */
+  private fastForward(): void {
+    const runs = this.runs!;
+    if (runs.run.state !== "ok") return;
+    // Held output begins after any stand-ins already queued at its head.
+    let index = 0;
+    let from = this.heldOffset;
+    while (index < this.held.length) {
+      const item = this.held[index]!;
+      if (typeof item === "string" || !("skip" in item)) break;
+      from += item.skip;
+      index++;
+    }
+    if (from < runs.run.start) return;
+    const cut = runs.takeCut(from);
+    if (!cut) return;
+    let drop = cut.offset - from;
+    while (drop > 0) {
+      const item = this.held[index] as string;
+      if (item.length <= drop) {
+        this.held.splice(index, 1);
+        drop -= item.length;
+      } else {
+        this.held[index] = item.slice(drop);
+        drop = 0;
+      }
+    }
+    // The pen, then enough line feeds to put the cursor on the bottom row, at column 0.
+    const replay = `${cut.pen}\r${"\n".repeat(this.terminal.rows)}`;
+    const previous = index > 0 ? (this.held[index - 1] as SkipItem) : undefined;
+    this.skipped += cut.offset - from;
+    this.skipPending += cut.offset - from;
+    if (previous) {
+      previous.skip += cut.offset - from;
+      previous.replay = replay;
+    } else {
+      this.held.splice(index, 0, { skip: cut.offset - from, replay });
     }
   }
 
   /** xterm's write callback: runs synchronously right after the chunk is parsed. */
-  private onParsed(chars: number): void {
+  private onParsed(handed: number, chars: number, skip: boolean): void {
     if (this.disposed) return;
-    this.inFlight -= chars;
+    this.inFlight -= handed;
     this.parsed += chars;
+    if (skip) this.skipPending -= chars;
     this.pump();
-    if (this.drainArmed && this.pendingChars <= MIRROR_LOW_WATERMARK) {
+    if (this.drainArmed && this.backlog <= MIRROR_LOW_WATERMARK) {
       this.drainArmed = false;
       for (const listener of [...this.drainListeners]) this.safely(listener);
     }

@@ -17,6 +17,17 @@ export const FLUSH_BYTES = 1024 * 1024;
 const CUT_MARKER_RESERVE = 512;
 /** Output closer together than this is recorded as one event: fewer, larger events. */
 const COALESCE_MS = 10;
+/**
+ * …up to this size: a flood's batches are events of their own, so no event string grows past
+ * V8's young generation (joining them cost more in GC than it saved).
+ */
+const COALESCE_MAX_CHARS = 32 * 1024;
+/**
+ * At flush, pieces this long are written on their own; shorter ones are joined into writes of
+ * about this size. No Buffers: strings are encoded by fs.writeSync outside the JS heap (Buffers
+ * of a 100 MB flood counted as external memory and tripled the GC time).
+ */
+const WRITE_CHUNK_CHARS = 16 * 1024;
 
 export interface RecordingHeader {
   width: number;
@@ -33,10 +44,12 @@ export function recordingPath(dataDir: string, executionId: string): string {
 export class AsciicastWriter implements OutputSink {
   private fd: number | undefined;
   private readonly startedAt = Date.now();
+  /** Lines waiting for the next flush (an event's JSON and its newline are separate pieces). */
   private pending: string[] = [];
   private pendingBytes = 0;
   private bytesWritten = 0;
-  private lastOutput: { time: number; data: string } | undefined;
+  /** Output being coalesced into one event: its pieces, joined once (a `+=` rope makes JSON.stringify ~5× slower). */
+  private lastOutput: { time: number; parts: string[]; chars: number } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private cut = false;
   private closed = false;
@@ -77,13 +90,14 @@ export class AsciicastWriter implements OutputSink {
   output(data: string): void {
     if (this.closed || this.cut || this.fd === undefined) return;
     const now = this.elapsed();
-    if (this.lastOutput && now - this.lastOutput.time < COALESCE_MS / 1000) {
-      this.lastOutput.data += data;
+    if (this.lastOutput && now - this.lastOutput.time < COALESCE_MS / 1000 && this.lastOutput.chars + data.length <= COALESCE_MAX_CHARS) {
+      this.lastOutput.parts.push(data);
+      this.lastOutput.chars += data.length;
     } else {
       this.commitOutput();
-      this.lastOutput = { time: now, data };
+      this.lastOutput = { time: now, parts: [data], chars: data.length };
     }
-    if (this.pendingBytes + this.lastOutput.data.length >= FLUSH_BYTES) this.flush();
+    if (this.pendingBytes + this.lastOutput.chars >= FLUSH_BYTES) this.flush();
     else this.schedule();
   }
 
@@ -106,12 +120,13 @@ export class AsciicastWriter implements OutputSink {
     }
     this.commitOutput();
     if (this.fd === undefined || this.pending.length === 0) return;
-    const chunk = this.pending.join("");
+    const pieces = this.pending;
+    const bytes = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
     try {
-      fs.writeSync(this.fd, chunk);
-      this.bytesWritten += Buffer.byteLength(chunk);
+      writePieces(this.fd, pieces);
+      this.bytesWritten += bytes;
     } catch (error) {
       this.fail(error);
     }
@@ -137,15 +152,15 @@ export class AsciicastWriter implements OutputSink {
 
   private commitOutput(): void {
     if (!this.lastOutput) return;
-    const { time, data } = this.lastOutput;
+    const { time, parts } = this.lastOutput;
     this.lastOutput = undefined;
-    this.event(time, "o", data);
+    this.event(time, "o", parts.length === 1 ? parts[0]! : parts.join(""));
   }
 
   private event(time: number, type: "o" | "r", data: string): void {
     const t = Math.round(time * 1e6) / 1e6;
-    const line = `${JSON.stringify([t, type, data])}\n`;
-    const bytes = Buffer.byteLength(line);
+    const json = JSON.stringify([t, type, data]);
+    const bytes = Buffer.byteLength(json) + 1;
     if (this.size + bytes > this.maxBytes - CUT_MARKER_RESERVE) {
       this.cut = true;
       // Keep what still fits, so the recording runs right up to its cap.
@@ -170,7 +185,9 @@ export class AsciicastWriter implements OutputSink {
       this.flush();
       return;
     }
-    this.append(line);
+    // The newline is a piece of its own: `json + "\n"` would copy the whole event to flatten it.
+    this.pending.push(json, "\n");
+    this.pendingBytes += bytes;
   }
 
   private append(text: string): void {
@@ -193,5 +210,39 @@ export class AsciicastWriter implements OutputSink {
     }
     this.fd = undefined;
     this.closed = true;
+  }
+}
+
+/** Writes `pieces` in order: long ones on their own, short ones joined (see WRITE_CHUNK_CHARS). */
+function writePieces(fd: number, pieces: string[]): void {
+  let group: string[] = [];
+  let groupChars = 0;
+  const writeGroup = () => {
+    if (group.length === 0) return;
+    writeString(fd, group.length === 1 ? group[0]! : group.join(""));
+    group = [];
+    groupChars = 0;
+  };
+  for (const piece of pieces) {
+    if (piece.length >= WRITE_CHUNK_CHARS) {
+      writeGroup();
+      writeString(fd, piece);
+      continue;
+    }
+    group.push(piece);
+    groupChars += piece.length;
+    if (groupChars >= WRITE_CHUNK_CHARS) writeGroup();
+  }
+  writeGroup();
+}
+
+/** fs.writeSync of a string until all of it is written (a regular file may take less). */
+function writeString(fd: number, text: string): void {
+  const bytes = Buffer.byteLength(text);
+  const written = fs.writeSync(fd, text);
+  if (written < bytes) {
+    const rest = Buffer.from(text).subarray(written);
+    let at = 0;
+    while (at < rest.length) at += fs.writeSync(fd, rest, at);
   }
 }
