@@ -82,6 +82,9 @@ export class BenchServer {
     // The inspector (Node's own, no app hook) lets the bench force a full GC before reading RSS.
     const nodeArgs = ["--inspect=127.0.0.1:0"];
     if (options.cpuProfDir) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`);
+    // Diagnostics: extra Node flags for the server (e.g. --trace-gc), its stdout appended to a file.
+    if (process.env.BENCH_SERVER_NODE_ARGS) nodeArgs.push(...process.env.BENCH_SERVER_NODE_ARGS.split(/\s+/).filter(Boolean));
+    const stdoutFile = process.env.BENCH_SERVER_STDOUT;
     const child = spawn(process.execPath, [...nodeArgs, path.join(options.root, "scripts", "start.mjs")], {
       cwd: options.root,
       env,
@@ -97,6 +100,7 @@ export class BenchServer {
     const origin = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${log}`)), START_TIMEOUT_MS);
       child.stdout!.on("data", (chunk: Buffer) => {
+        if (stdoutFile) fs.appendFileSync(stdoutFile, chunk);
         stdout += chunk.toString("utf8");
         const match = READY_LINE.exec(stdout);
         if (match?.[1]) {

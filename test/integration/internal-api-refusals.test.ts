@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApiHarness, type ApiHarness } from "../helpers/api-harness";
+import { rawRequest } from "../helpers/raw-http";
 import { expectFailure, readBuffer, terminalPath } from "../helpers/api-calls";
 import { commandProfile, makeTask } from "../helpers/test-services";
 
@@ -53,6 +54,17 @@ describe("internal API refusals", () => {
       expect(wrong.headers.allow).toBe("GET, POST");
       expectFailure(await h.request("GET", terminalPath(taskId, "input")), 405, "bad_request:method");
       expectFailure(await h.request("POST", terminalPath(taskId, "buffer"), { body: {} }), 405, "bad_request:method");
+    });
+
+    it("answers a refusal to a request whose body it never reads, instead of cutting the client off", async () => {
+      // Connection: close (no agent) and a body bigger than the socket buffers: answering and
+      // closing before the body is in made the client fail with EPIPE instead of reading the 405.
+      const body = Buffer.from(JSON.stringify({ title: "x".repeat(900_000) }));
+      for (let i = 0; i < 20; i++) {
+        const res = await rawRequest({ address: "127.0.0.1", port: h.port, method: "DELETE", path: "/api/internal/tasks", headers: { host: `127.0.0.1:${h.port}`, authorization: `Bearer ${h.token}`, "content-type": "application/json" }, body });
+        expect(res.status).toBe(405);
+        expect(res.body).toMatchObject({ success: false, error: { code: "bad_request:method" } });
+      }
     });
 
     it("checks a task id's shape before looking it up (400), then 404 for an unknown one", async () => {

@@ -13,15 +13,18 @@ import { commandProfile, createTestServices, makeTask, waitFor } from "../helper
 describe("stopping a session with a setsid grandchild that ignores SIGTERM and SIGHUP", () => {
   let services: ReturnType<typeof createTestServices> | undefined;
   let escaped: number | undefined;
+  let dir: string | undefined;
   afterEach(async () => {
     if (escaped && isAlive(escaped)) process.kill(escaped, "SIGKILL");
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
     await services?.dispose();
     services = undefined;
   });
 
   it("kills it too", async () => {
     services = createTestServices();
-    const pidFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "aim-tree-")), "pid");
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "aim-tree-"));
+    const pidFile = path.join(dir, "pid");
     const script = `setsid sh -c 'trap "" TERM HUP; while :; do sleep 0.1; done' >/dev/null 2>&1 & echo $! > ${pidFile}; echo READY; while :; do sleep 1; done`;
     const task = makeTask(services, commandProfile(services, "escaper", "/bin/bash", ["-c", script]));
     services.terminals.start(task.id);

@@ -96,6 +96,22 @@ export interface OutputReadResult {
   };
 }
 
+/**
+ * Completed lines are packed into one string per this many characters. Lines arrive as slices of
+ * the session's output batches: small strings that all outlive several young-generation GCs, each
+ * of which copied them again (under twenty floods the GC pauses were the event loop's worst
+ * delays). A packed block is one flat string of at least 128 KB, which V8 keeps in its
+ * large-object space and never copies; the slices it replaces die young.
+ */
+const PACK_CHARS = 160 * 1024;
+
+/** Lines [first, first + ends.length) of the ring, back to back in `text`; line i ends at ends[i]. */
+interface PackedBlock {
+  first: number;
+  text: string;
+  ends: Uint32Array;
+}
+
 /** Half-open range of line numbers. */
 interface Block {
   from: number;
@@ -108,8 +124,16 @@ export class OutputLog {
   readonly #maxChars: number;
   readonly #now: () => number;
 
-  /** Completed lines; the oldest is at `#ringStart`. */
-  readonly #ring: string[];
+  /** Lengths of the completed lines kept; the oldest is at `#ringStart`. */
+  readonly #ring: Uint32Array;
+  /** The newest completed lines, not packed yet: `#open[#openHead…]`, from line `#openFirst` on. */
+  #open: string[] = [];
+  #openHead = 0;
+  #openFirst = 0;
+  #openChars = 0;
+  /** Packed older lines, oldest first (`#packed[#packedHead…]`). */
+  #packed: PackedBlock[] = [];
+  #packedHead = 0;
   #ringStart = 0;
   #ringCount = 0;
   /** Characters in the kept completed lines. */
@@ -142,7 +166,7 @@ export class OutputLog {
     this.#maxLineChars = maxLineChars;
     this.#maxChars = maxChars;
     this.#now = options.now ?? Date.now;
-    this.#ring = new Array<string>(options.maxLines).fill("");
+    this.#ring = new Uint32Array(options.maxLines);
   }
 
   /** Oldest line still kept. */
@@ -246,26 +270,75 @@ export class OutputLog {
 
   #lineText(n: number): string {
     if (n === this.#totalLines) return this.#partialText();
-    return this.#ring[(this.#ringStart + n - this.firstLine) % this.#maxLines]!;
+    if (n >= this.#openFirst) return this.#open[this.#openHead + n - this.#openFirst]!;
+    // Binary search over the packed blocks (ordered by first line).
+    let lo = this.#packedHead;
+    let hi = this.#packed.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.#packed[mid]!.first <= n) lo = mid;
+      else hi = mid - 1;
+    }
+    const block = this.#packed[lo]!;
+    const i = n - block.first;
+    return block.text.slice(i === 0 ? 0 : block.ends[i - 1]!, block.ends[i]!);
+  }
+
+  #pack(): void {
+    const lines = this.#openHead === 0 ? this.#open : this.#open.slice(this.#openHead);
+    const ends = new Uint32Array(lines.length);
+    let at = 0;
+    for (let i = 0; i < lines.length; i++) {
+      at += lines[i]!.length;
+      ends[i] = at;
+    }
+    this.#packed.push({ first: this.#openFirst, text: lines.join(""), ends });
+    this.#openFirst += lines.length;
+    this.#open = [];
+    this.#openHead = 0;
+    this.#openChars = 0;
   }
 
   #pushLine(line: string, dropped: number): void {
     if (this.#ringCount === this.#maxLines) this.#evictOldest();
     const number = this.#totalLines;
-    this.#ring[(this.#ringStart + this.#ringCount) % this.#maxLines] = line;
+    this.#ring[(this.#ringStart + this.#ringCount) % this.#maxLines] = line.length;
     this.#ringCount++;
     this.#ringChars += line.length;
     if (dropped > 0) this.#capped.set(number, dropped);
     this.#totalLines = number + 1;
+    this.#open.push(line);
+    this.#openChars += line.length;
+    if (this.#openChars >= PACK_CHARS) this.#pack();
     while (this.#ringChars > this.#maxChars && this.#ringCount > 1) this.#evictOldest();
   }
 
   #evictOldest(): void {
     if (this.#capped.size > 0) this.#capped.delete(this.firstLine);
-    this.#ringChars -= this.#ring[this.#ringStart]!.length;
-    this.#ring[this.#ringStart] = "";
+    this.#ringChars -= this.#ring[this.#ringStart]!;
     this.#ringStart = this.#ringStart + 1 === this.#maxLines ? 0 : this.#ringStart + 1;
     this.#ringCount--;
+    const first = this.firstLine;
+    if (first > this.#openFirst) {
+      // The oldest open line went (a ring smaller than a block): drop it from the open lines.
+      this.#openChars -= this.#open[this.#openHead]!.length;
+      this.#open[this.#openHead++] = "";
+      this.#openFirst++;
+      if (this.#openHead > 1024 && this.#openHead * 2 > this.#open.length) {
+        this.#open = this.#open.slice(this.#openHead);
+        this.#openHead = 0;
+      }
+    }
+    // A packed block goes once its last line has.
+    while (this.#packedHead < this.#packed.length) {
+      const block = this.#packed[this.#packedHead]!;
+      if (block.first + block.ends.length > first) break;
+      this.#packed[this.#packedHead++] = undefined as unknown as PackedBlock;
+    }
+    if (this.#packedHead > 32 && this.#packedHead * 2 > this.#packed.length) {
+      this.#packed = this.#packed.slice(this.#packedHead);
+      this.#packedHead = 0;
+    }
   }
 
   #appendPartial(piece: string): void {

@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import * as pty from "node-pty";
 import { OutputLog } from "./output-log";
 import { killSessionTree, sessionProcesses, signalProcesses } from "./process-tree";
 import { CLOSE_CODES, PROTOCOL_VERSION, type ClientMessage, type SessionState } from "./protocol";
@@ -7,17 +6,17 @@ import { MIRROR_SERIALIZE_SCROLLBACK_LINES, ScreenMirror } from "./screen-mirror
 import { signalName } from "./signals";
 import { ViewerHub, type Viewer, type ViewerTransport } from "./viewer-hub";
 import { resolveCommand } from "./command-resolver";
-import { guardOutputTail } from "./pty-tail-guard";
+import { ptyHost, type HostedPty } from "./pty-host";
 
 /** Output is gathered this long before it is sent, so a flood goes out in few large frames. */
 export const BATCH_MS = 5;
 /**
- * A batch is sent at once when it reaches this many bytes, whatever the timer says. Under
- * 128 KiB, a batch's buffer and its decoded string stay in malloc's heap and V8's young
- * generation: 256 KiB batches cost ~10 % more CPU in a flood (large-object allocations) than
- * they saved in per-batch work (bench/, `npm run bench`).
+ * A batch is sent at once when it reaches this many bytes, whatever the timer says. Its decoded
+ * string is then over 128 KB, which V8 allocates in its large-object space: the log, the mirror
+ * and the recording keep such strings for a while, and small ones were copied by every
+ * young-generation GC they lived through (bench/, `npm run bench`; docs/flow-control.md).
  */
-export const MAX_BATCH_BYTES = 64 * 1024;
+export const MAX_BATCH_BYTES = 256 * 1024;
 /** Output arriving this soon after a keystroke is sent immediately: it is most likely the echo. */
 export const ECHO_WINDOW_MS = 30;
 /** Grace between SIGTERM/SIGHUP and SIGKILL when a session is stopped. */
@@ -72,7 +71,7 @@ export class PtySession {
   readonly mirror: ScreenMirror;
   readonly commandLine: string;
 
-  private readonly pty: pty.IPty;
+  private readonly pty: HostedPty;
   private readonly hub: ViewerHub;
   private readonly sinks: OutputSink[];
   private readonly exitListeners = new Set<(exit: ExitInfo) => void>();
@@ -154,7 +153,7 @@ export class PtySession {
         this.snapshotsWaiting++;
         this.updatePause();
         this.mirror.whenIdle(() => {
-          this.snapshotsWaiting--;
+          this.snapshotsWaiting = Math.max(0, this.snapshotsWaiting - 1);
           this.updatePause();
           deliver({
             data: this.mirror.serialize(),
@@ -165,24 +164,19 @@ export class PtySession {
         });
       },
     });
-    this.pty = pty.spawn(file, options.args, {
+    // Read on the terminal host's thread, as bytes: the viewers' ring takes them as they are (no
+    // re-encoding), and one decode per batch (flush) replaces a decode per 4 KB read.
+    this.pty = ptyHost().spawn(file, options.args, {
       name: "xterm-256color",
       cols: this.cols,
       rows: this.rows,
       cwd: options.cwd,
       env: options.env,
-      // Bytes, not strings: the viewers' ring takes them as they are (no re-encoding), and one
-      // decode per batch (flush) replaces node-pty's decode per 4 KB read.
-      encoding: null,
     });
-    // With `encoding: null` node-pty hands Buffers (its typings say string).
-    const dataSub = this.pty.onData((data) => this.onPtyData(data as unknown as Buffer | string));
-    const releaseTail = guardOutputTail(this.pty, (data) => this.onPtyData(data));
-    const exitSub = this.pty.onExit(({ exitCode, signal }) => this.onPtyExit(exitCode, signal));
+    this.pty.onData((data) => this.onPtyData(data));
+    this.pty.onExit(({ exitCode, signal }) => this.onPtyExit(exitCode, signal));
     this.disposables.push(
-      () => dataSub.dispose(),
-      () => exitSub.dispose(),
-      releaseTail,
+      () => this.pty.dispose(),
       this.mirror.onDrain(() => {
         this.mirrorBehind = false;
         this.updatePause();
@@ -273,13 +267,7 @@ export class PtySession {
     this.flush();
     this.cols = c;
     this.rows = r;
-    if (this.running) {
-      try {
-        this.pty.resize(c, r);
-      } catch {
-        // The pty may have closed between the check and the call.
-      }
-    }
+    if (this.running) this.pty.resize(c, r);
     this.mirror.resize(c, r);
     for (const sink of this.sinks) sink.resize(c, r);
     this.hub.broadcast({ type: "size", cols: c, rows: r });
@@ -366,39 +354,33 @@ export class PtySession {
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.flush();
     this.hub.closeAll(CLOSE_CODES.sessionEnded, reason.slice(0, 120));
+    // Disposing the pty also kills its process (SIGKILL) if it still runs.
     for (const dispose of this.disposables) dispose();
     this.exitListeners.clear();
     this.outputListeners.clear();
     this.stateListeners.clear();
     if (this.running) this.killLeftovers();
-    try {
-      this.pty.kill("SIGKILL");
-    } catch {
-      // Already gone.
-    }
     this.mirror.dispose();
   }
 
   private writeToPty(data: string): void {
     if (!this.running || this.disposed) return;
-    try {
-      this.pty.write(data);
-    } catch {
-      // The process is exiting; its exit handler reports it.
-    }
+    this.pty.write(data);
   }
 
-  private onPtyData(data: Buffer | string): void {
-    if (this.disposed) return;
-    const buf = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-    if (buf.length === 0) return;
+  private onPtyData(buf: Buffer): void {
+    if (this.disposed || buf.length === 0) return;
     this.lastOutputAtMs = Date.now();
     this.pending.push(buf);
     this.pendingBytes += buf.length;
     if (this.lastOutputAtMs - this.lastInputAt < ECHO_WINDOW_MS || this.pendingBytes >= MAX_BATCH_BYTES) {
       this.flush();
     } else if (!this.batchTimer) {
-      this.batchTimer = setTimeout(() => this.flush(), BATCH_MS);
+      // The flush itself runs in the terminal host's drain slices (see PtyHost.runSoon).
+      this.batchTimer = setTimeout(() => {
+        this.batchTimer = undefined;
+        ptyHost().runSoon(() => this.flush());
+      }, BATCH_MS);
     }
   }
 
@@ -448,12 +430,7 @@ export class PtySession {
     const pause = this.running && !this.disposed && (this.mirrorBehind || this.snapshotsWaiting > 0);
     if (pause === this.paused) return;
     this.paused = pause;
-    try {
-      if (pause) this.pty.pause();
-      else this.pty.resume();
-    } catch {
-      // The pty closed in between.
-    }
+    this.pty.hold(pause);
   }
 
   private onPtyExit(exitCode: number | undefined, signal: number | undefined): void {
@@ -467,6 +444,8 @@ export class PtySession {
       endedAt: new Date(),
       stopped: this.stopRequested,
     };
+    // Nothing holds the PTY back once the program is gone: read what it left.
+    this.updatePause();
     for (const sink of this.sinks) sink.end(this.exitInfo);
     this.hub.broadcast({ type: "exit", exitCode: this.exitInfo.exitCode, signal: this.exitInfo.signal });
     for (const listener of [...this.exitListeners]) listener(this.exitInfo);

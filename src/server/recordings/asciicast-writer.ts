@@ -11,8 +11,12 @@ import type { ExitInfo, OutputSink } from "../../lib/pty/pty-session";
 
 /** Longest time an event waits in memory before it reaches the file. */
 export const FLUSH_INTERVAL_MS = 500;
-/** A flood is written as soon as this much is buffered, so memory stays small. */
-export const FLUSH_BYTES = 1024 * 1024;
+/**
+ * A flood is written as soon as this much is buffered: no single synchronous write holds the
+ * event loop long (1 MiB writes took milliseconds under load), and buffered events rarely live
+ * long enough to be copied by the young-generation GC.
+ */
+export const FLUSH_BYTES = 64 * 1024;
 /** Bytes kept free below the cap for the event that says the recording was cut. */
 const CUT_MARKER_RESERVE = 512;
 /** Output closer together than this is recorded as one event: fewer, larger events. */

@@ -1,0 +1,351 @@
+// @ts-check
+/**
+ * The terminal reader: a worker thread that owns every node-pty terminal of the process and does
+ * nothing but read them, write to them and pass bytes on (see pty-host.ts for the main side and
+ * docs/flow-control.md for why). Plain JavaScript so it starts without a TypeScript loader.
+ *
+ * Messages from the main thread: spawn (answered through a SharedArrayBuffer, so spawning stays
+ * synchronous), write, resize, hold (pause for the main thread's own reasons), ack (bytes the main
+ * thread has processed), kill, dispose. To the main thread: arrays of data (an ArrayBuffer,
+ * transferred) and exit messages, in the order they happened for each terminal.
+ */
+import fs from "node:fs";
+import { parentPort } from "node:worker_threads";
+import * as pty from "node-pty";
+
+/** Output this soon after input is passed on at once: most likely the echo of a keystroke. */
+const ECHO_WINDOW_MS = 30;
+/** Other output goes at once after a quiet spell; during a stream at most this often… */
+const COALESCE_MS = 1;
+/** …or as soon as this much is waiting. */
+const MAX_POST_BYTES = 64 * 1024;
+/** Stop reading a terminal while this much of its output waits for the main thread… */
+const IN_FLIGHT_HIGH = 1024 * 1024;
+/** …and read again once the main thread is back under this. */
+const IN_FLIGHT_LOW = 256 * 1024;
+/**
+ * All terminals together: past this, a terminal that posts is held until the total is back under
+ * TOTAL_IN_FLIGHT_LOW. Twenty floods could otherwise queue 20 MB for a main thread that is behind
+ * anyway: memory the main thread's GC has to account for, and CPU the floods take from it.
+ */
+const TOTAL_IN_FLIGHT_HIGH = 4 * 1024 * 1024;
+const TOTAL_IN_FLIGHT_LOW = 2 * 1024 * 1024;
+const DRAIN_CHUNK = 64 * 1024;
+
+const SPAWN_OK = 1;
+const SPAWN_FAILED = 2;
+
+/**
+ * @typedef {{
+ *   term: import("node-pty").IPty,
+ *   pending: Buffer[], pendingBytes: number, timer: NodeJS.Timeout | undefined, immediate: boolean,
+ *   lastPostAt: number, lastWriteAt: number, inFlight: number, creditPaused: boolean, held: boolean, paused: boolean,
+ *   exited: boolean, releaseTail: () => void,
+ * }} Terminal
+ */
+
+/** @type {Map<number, Terminal>} */
+const terminals = new Map();
+let totalInFlight = 0;
+const port = parentPort;
+if (!port) throw new Error("pty-host-worker.mjs runs as a worker thread");
+
+port.on("message", (/** @type {any} */ message) => {
+  switch (message.op) {
+    case "spawn":
+      return spawn(message);
+    case "write": {
+      const t = terminals.get(message.id);
+      if (t && !t.exited) {
+        t.lastWriteAt = performance.now();
+        write(t, message.data);
+      }
+      return;
+    }
+    case "resize": {
+      const t = terminals.get(message.id);
+      if (t && !t.exited) guarded(() => t.term.resize(message.cols, message.rows));
+      return;
+    }
+    case "hold": {
+      const t = terminals.get(message.id);
+      if (t) {
+        t.held = message.on;
+        updatePause(t);
+      }
+      return;
+    }
+    case "ack": {
+      const t = terminals.get(message.id);
+      if (t) acked(t, message.bytes);
+      return;
+    }
+    case "kill": {
+      const t = terminals.get(message.id);
+      if (t) guarded(() => t.term.kill(message.signal));
+      return;
+    }
+    case "dispose": {
+      const t = terminals.get(message.id);
+      if (!t) return;
+      terminals.delete(message.id);
+      acked(t, t.inFlight);
+      if (t.timer) clearTimeout(t.timer);
+      t.releaseTail();
+      guarded(() => t.term.kill("SIGKILL"));
+      return;
+    }
+  }
+});
+
+/** @param {{ id: number, file: string, args: string[], options: any, reply: SharedArrayBuffer }} message */
+function spawn(message) {
+  const status = new Int32Array(message.reply, 0, 2);
+  try {
+    const term = pty.spawn(message.file, message.args, { ...message.options, encoding: null });
+    /** @type {Terminal} */
+    const t = {
+      term,
+      pending: [],
+      pendingBytes: 0,
+      timer: undefined,
+      immediate: false,
+      lastPostAt: 0,
+      lastWriteAt: 0,
+      inFlight: 0,
+      creditPaused: false,
+      held: false,
+      paused: false,
+      exited: false,
+      releaseTail: () => undefined,
+    };
+    terminals.set(message.id, t);
+    // With `encoding: null` node-pty hands Buffers (its typings say string).
+    term.onData((data) => onData(message.id, t, /** @type {Buffer} */ (/** @type {unknown} */ (data))));
+    t.releaseTail = guardOutputTail(term, (data) => onData(message.id, t, data));
+    term.onExit(({ exitCode, signal }) => {
+      t.exited = true;
+      post(message.id, t);
+      t.releaseTail();
+      send({ op: "exit", id: message.id, exitCode, signal });
+      // The main thread forgets an exited terminal: its bytes in flight will never be acked.
+      if (terminals.delete(message.id)) acked(t, t.inFlight);
+    });
+    status[1] = term.pid;
+    Atomics.store(status, 0, SPAWN_OK);
+  } catch (error) {
+    const text = Buffer.from(String(error instanceof Error ? error.message : error)).subarray(0, message.reply.byteLength - 8);
+    new Uint8Array(message.reply, 8).set(text);
+    status[1] = text.length;
+    Atomics.store(status, 0, SPAWN_FAILED);
+  }
+  Atomics.notify(status, 0);
+}
+
+/**
+ * @param {number} id
+ * @param {Terminal} t
+ * @param {Buffer} data
+ */
+function onData(id, t, data) {
+  if (data.length === 0) return;
+  t.pending.push(data);
+  t.pendingBytes += data.length;
+  const now = performance.now();
+  if (t.pendingBytes >= MAX_POST_BYTES || now - t.lastWriteAt < ECHO_WINDOW_MS) {
+    post(id, t);
+  } else if (!t.timer && !t.immediate) {
+    // After a quiet spell the bytes go at the end of this turn; in a stream, every COALESCE_MS.
+    if (now - t.lastPostAt >= COALESCE_MS) {
+      t.immediate = true;
+      setImmediate(() => {
+        t.immediate = false;
+        post(id, t);
+      });
+    } else {
+      t.timer = setTimeout(() => {
+        t.timer = undefined;
+        post(id, t);
+      }, COALESCE_MS);
+    }
+  }
+}
+
+/**
+ * @param {number} id
+ * @param {Terminal} t
+ */
+function post(id, t) {
+  if (t.timer) {
+    clearTimeout(t.timer);
+    t.timer = undefined;
+  }
+  if (t.pendingBytes === 0) return;
+  const buf = t.pending.length === 1 ? /** @type {Buffer} */ (t.pending[0]) : Buffer.concat(t.pending, t.pendingBytes);
+  t.pending = [];
+  t.lastPostAt = performance.now();
+  t.inFlight += t.pendingBytes;
+  totalInFlight += t.pendingBytes;
+  t.pendingBytes = 0;
+  // Transfer the memory when the Buffer owns all of it; small Buffers share Node's pool: copy those.
+  const owned = buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength && buf.buffer instanceof ArrayBuffer;
+  const data = owned ? /** @type {ArrayBuffer} */ (buf.buffer) : buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+  send({ op: "data", id, data }, /** @type {ArrayBuffer} */ (data));
+  if (!t.exited && !t.creditPaused && (t.inFlight >= IN_FLIGHT_HIGH || totalInFlight >= TOTAL_IN_FLIGHT_HIGH)) {
+    t.creditPaused = true;
+    updatePause(t);
+  }
+}
+
+/**
+ * A keystroke goes straight into the terminal: node-pty's own write takes a trip through libuv's
+ * thread pool (shared with the main thread's file I/O) even when the kernel has room. Whatever
+ * the kernel does not take at once, and anything behind earlier queued input, goes through
+ * node-pty's queue, in order.
+ * @param {Terminal} t
+ * @param {string} data
+ */
+function write(t, data) {
+  const internals = /** @type {{ _fd?: number, _writeStream?: { _writeQueue?: unknown[] } }} */ (/** @type {unknown} */ (t.term));
+  const queue = internals._writeStream?._writeQueue;
+  const fd = internals._fd;
+  let buf = Buffer.from(data, "utf8");
+  if (typeof fd === "number" && Array.isArray(queue) && queue.length === 0) {
+    try {
+      const written = fs.writeSync(fd, buf);
+      if (written >= buf.length) return;
+      buf = buf.subarray(written);
+    } catch {
+      // EAGAIN (the kernel buffer is full) or the terminal is closing: node-pty's queue handles both.
+    }
+  }
+  // node-pty 1.1 queues Buffers as they are (its typings say string): a split character stays whole.
+  const rest = buf;
+  guarded(() => t.term.write(/** @type {string} */ (/** @type {unknown} */ (rest))));
+}
+
+/**
+ * The main thread processed `bytes` of `t`'s output.
+ * @param {Terminal} t
+ * @param {number} bytes
+ */
+function acked(t, bytes) {
+  const done = Math.min(bytes, t.inFlight);
+  t.inFlight -= done;
+  totalInFlight -= done;
+  if (totalInFlight > TOTAL_IN_FLIGHT_LOW) return;
+  for (const other of terminals.values()) {
+    if (other.creditPaused && other.inFlight <= IN_FLIGHT_LOW) {
+      other.creditPaused = false;
+      updatePause(other);
+    }
+  }
+}
+
+/** Messages for the main thread, sent together at the end of this turn of the event loop. */
+/** @type {object[]} */
+let outbox = [];
+/** @type {ArrayBuffer[]} */
+let outboxTransfer = [];
+
+/**
+ * Twenty floods post thousands of chunks a second; each message costs the main thread a wake-up
+ * and an event, so one turn's messages (all terminals) travel as one batch. A keystroke's echo
+ * read in the poll phase still leaves in the same turn (the check phase).
+ * @param {object} message
+ * @param {ArrayBuffer} [transfer]
+ */
+function send(message, transfer) {
+  if (outbox.length === 0) setImmediate(sendOutbox);
+  outbox.push(message);
+  if (transfer) outboxTransfer.push(transfer);
+}
+
+function sendOutbox() {
+  const messages = outbox;
+  const transfer = outboxTransfer;
+  outbox = [];
+  outboxTransfer = [];
+  if (messages.length > 0) port.postMessage(messages, transfer);
+}
+
+/** @param {Terminal} t */
+function updatePause(t) {
+  // Once the program is gone nothing holds its terminal back: what it left is read to the end.
+  const pause = !t.exited && (t.held || t.creditPaused);
+  if (pause === t.paused) return;
+  t.paused = pause;
+  guarded(() => (pause ? t.term.pause() : t.term.resume()));
+}
+
+/** @param {() => unknown} fn */
+function guarded(fn) {
+  try {
+    fn();
+  } catch {
+    // The terminal closed in between; its exit is reported by node-pty.
+  }
+}
+
+/**
+ * Keeps the last bytes a program printed before it exited.
+ *
+ * node-pty (1.1.0, Linux) destroys its read socket when the program's side of the terminal closes
+ * (EOF/EIO) or 200 ms after the exit, whichever comes first — and anything still in the kernel's
+ * buffers at that moment is lost. Under load that is kilobytes of the tail. Two measures, both on
+ * node-pty's internals (pinned version):
+ *  1. we hold our own handle on the terminal's slave side, so the program's exit does not hang up
+ *     the terminal before we have read everything;
+ *  2. right before node-pty destroys the socket we read the master side dry, synchronously, and
+ *     hand what we got to the normal data path.
+ *
+ * @param {import("node-pty").IPty} term
+ * @param {(data: Buffer) => void} onTail
+ * @returns {() => void} closes our slave handle
+ */
+function guardOutputTail(term, onTail) {
+  if (process.platform === "win32") return () => undefined;
+  const internals = /** @type {{ _socket?: { destroy: (...args: unknown[]) => unknown }, _fd?: number, _pty?: string }} */ (
+    /** @type {unknown} */ (term)
+  );
+  const socket = internals._socket;
+  const masterFd = internals._fd;
+  if (!socket || typeof masterFd !== "number") return () => undefined;
+
+  let slaveFd = -1;
+  if (typeof internals._pty === "string" && internals._pty.startsWith("/dev/")) {
+    try {
+      slaveFd = fs.openSync(internals._pty, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
+    } catch {
+      slaveFd = -1;
+    }
+  }
+  const closeSlave = () => {
+    if (slaveFd >= 0) {
+      guarded(() => fs.closeSync(slaveFd));
+      slaveFd = -1;
+    }
+  };
+
+  const originalDestroy = socket.destroy.bind(socket);
+  let drained = false;
+  socket.destroy = (...args) => {
+    if (!drained) {
+      drained = true;
+      const buf = Buffer.allocUnsafe(DRAIN_CHUNK);
+      for (;;) {
+        let n;
+        try {
+          n = fs.readSync(masterFd, buf, 0, buf.length, null);
+        } catch {
+          break; // EAGAIN: nothing left; EIO: the terminal is gone.
+        }
+        if (n <= 0) break;
+        onTail(Buffer.from(buf.subarray(0, n)));
+      }
+      closeSlave();
+    }
+    return originalDestroy(...args);
+  };
+  return closeSlave;
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { ptyHost, type HostedPty, type HostedPtyExit } from "./pty-host";
+
+const options = { name: "xterm-256color", cols: 80, rows: 24, cwd: process.cwd(), env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8" } };
+
+function collect(term: HostedPty): Promise<{ output: string; exit: HostedPtyExit }> {
+  const chunks: Buffer[] = [];
+  term.onData((data) => chunks.push(Buffer.from(data)));
+  return new Promise((resolve) => term.onExit((exit) => resolve({ output: Buffer.concat(chunks).toString("utf8"), exit })));
+}
+
+describe("the terminal host", () => {
+  it("keeps reading a program's output while the main thread is busy", async () => {
+    // 500 kB is 25 times what the kernel buffers between a program and its reader: read on the
+    // main thread, the program would stand still until the busy spell ended.
+    const term = ptyHost().spawn("/bin/sh", ["-c", "printf '%0500000d' 0; echo; date +%s%3N"], options);
+    const done = collect(term);
+    const busyUntil = Date.now() + 1_000;
+    while (Date.now() < busyUntil) {
+      // The main thread does nothing else: no reads, no timers.
+    }
+    const { output, exit } = await done;
+    expect(exit.exitCode).toBe(0);
+    const lines = output.trim().split(/\r?\n/);
+    expect(lines[0]).toHaveLength(500_000);
+    const finishedAt = Number(lines.at(-1));
+    expect(finishedAt).toBeLessThan(busyUntil);
+  });
+
+  it("hands over every byte in order, and the exit after the last of them", async () => {
+    const term = ptyHost().spawn("/bin/sh", ["-c", "seq 1 200000"], options);
+    const { output, exit } = await collect(term);
+    expect(exit).toEqual({ exitCode: 0, signal: 0 });
+    const numbers = output.trim().split("\r\n");
+    expect(numbers).toHaveLength(200_000);
+    expect(numbers.every((n, i) => Number(n) === i + 1)).toBe(true);
+  });
+
+  it("stops reading a terminal that is held, and reads what waited once released", async () => {
+    const term = ptyHost().spawn("/bin/sh", ["-c", "read _; seq 1 100000; echo end"], options);
+    const done = collect(term);
+    let received = 0;
+    const listener = term.dataListener!;
+    term.onData((data) => {
+      received += data.length;
+      listener(data);
+    });
+    term.hold(true);
+    term.write("\r");
+    // Held: at most what was in flight, and what the kernel buffers (~20 kB), may arrive.
+    const before = Date.now();
+    while (Date.now() - before < 300) await new Promise((r) => setTimeout(r, 20));
+    expect(received).toBeLessThan(100_000);
+    term.hold(false);
+    const { output } = await done;
+    expect(output.trim().endsWith("end")).toBe(true);
+    expect(output).toContain("\r\n100000\r\n");
+  });
+
+  it("keeps the whole output of a program that exits at once, however busy the main thread is", async () => {
+    for (let run = 0; run < 3; run++) {
+      const term = ptyHost().spawn("/bin/sh", ["-c", "head -c 300000 /dev/zero | tr '\\0' x"], options);
+      const done = collect(term);
+      const busyUntil = Date.now() + 300;
+      while (Date.now() < busyUntil) {
+        // The program prints everything and exits meanwhile.
+      }
+      const { output, exit } = await done;
+      expect(exit.exitCode).toBe(0);
+      expect(output).toBe("x".repeat(300_000));
+    }
+  });
+});

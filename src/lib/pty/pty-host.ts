@@ -1,0 +1,238 @@
+import { Worker } from "node:worker_threads";
+
+/**
+ * Terminals read on their own thread.
+ *
+ * The kernel holds only ~20 KB between a program and whoever reads its terminal: a program that
+ * prints fast is blocked within a third of a millisecond of the reader doing anything else. Read
+ * on the main thread, every millisecond spent on the log, the screen mirror, the recording and
+ * the viewers' sockets was a millisecond the program stood still (0.6× raw node-pty). Here one
+ * worker thread (pty-host-worker.mjs) owns every node-pty terminal and only reads and writes
+ * them; the main thread processes what it hands over, in slices, so HTTP and WebSocket work is
+ * never stuck behind a flood. See docs/flow-control.md.
+ */
+
+export interface HostedPtyOptions {
+  name: string;
+  cols: number;
+  rows: number;
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export interface HostedPtyExit {
+  exitCode: number | undefined;
+  signal: number | undefined;
+}
+
+/** Longest the main thread waits for the worker to spawn a program (its first start included). */
+const SPAWN_TIMEOUT_MS = 15_000;
+/** A drain slice hands output to sessions for at most this long before I/O gets its turn. */
+const SLICE_BUDGET_MS = 2;
+/** Output up to this size, with nothing queued before it, is handed over as it arrives. */
+const SYNC_DELIVERY_MAX_BYTES = 4096;
+const SPAWN_OK = 1;
+const SPAWN_REPLY_BYTES = 4096;
+
+type WorkerMessage =
+  | { op: "data"; id: number; data: ArrayBuffer }
+  | { op: "task"; id: 0; run: () => void }
+  | { op: "exit"; id: number; exitCode: number | undefined; signal: number | undefined };
+
+/** One terminal in the worker, seen from the main thread. */
+export class HostedPty {
+  dataListener: ((data: Buffer) => void) | undefined;
+  exitListener: ((exit: HostedPtyExit) => void) | undefined;
+  /** Processed bytes not yet reported back to the worker. */
+  unacked = 0;
+  exited = false;
+  private held = false;
+
+  constructor(
+    private readonly host: PtyHost,
+    readonly id: number,
+    readonly pid: number,
+  ) {}
+
+  onData(listener: (data: Buffer) => void): void {
+    this.dataListener = listener;
+  }
+
+  onExit(listener: (exit: HostedPtyExit) => void): void {
+    this.exitListener = listener;
+  }
+
+  write(data: string): void {
+    if (!this.exited) this.host.send({ op: "write", id: this.id, data });
+  }
+
+  resize(cols: number, rows: number): void {
+    if (!this.exited) this.host.send({ op: "resize", id: this.id, cols, rows });
+  }
+
+  /** Stop (or go back to) reading the terminal, e.g. while the screen mirror catches up. */
+  hold(on: boolean): void {
+    if (on === this.held) return;
+    this.held = on;
+    this.host.send({ op: "hold", id: this.id, on });
+  }
+
+  kill(signal: NodeJS.Signals = "SIGHUP"): void {
+    this.host.send({ op: "kill", id: this.id, signal });
+  }
+
+  /** Forget the terminal (killing its process if it still runs); no more data or exit. */
+  dispose(): void {
+    this.dataListener = undefined;
+    this.exitListener = undefined;
+    this.host.release(this);
+  }
+}
+
+export class PtyHost {
+  private worker: Worker | undefined;
+  private readonly terminals = new Map<number, HostedPty>();
+  private nextId = 1;
+  /** Messages from the worker not yet handed to their terminal, oldest first. */
+  private queue: WorkerMessage[] = [];
+  private queueHead = 0;
+  private draining = false;
+
+  /** Starts `file` on a new terminal; throws, as node-pty does, when it cannot. */
+  spawn(file: string, args: string[], options: HostedPtyOptions): HostedPty {
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    const reply = new SharedArrayBuffer(8 + SPAWN_REPLY_BYTES);
+    const status = new Int32Array(reply, 0, 2);
+    worker.postMessage({ op: "spawn", id, file, args, options, reply });
+    // Synchronous like node-pty's own spawn (a fork): callers get the pid or the error at once.
+    if (Atomics.wait(status, 0, 0, SPAWN_TIMEOUT_MS) === "timed-out") {
+      worker.postMessage({ op: "dispose", id });
+      throw new Error(`the terminal host did not answer within ${SPAWN_TIMEOUT_MS / 1000} s`);
+    }
+    if (Atomics.load(status, 0) !== SPAWN_OK) {
+      throw new Error(Buffer.from(reply, 8, status[1]).toString("utf8"));
+    }
+    const terminal = new HostedPty(this, id, status[1]!);
+    this.terminals.set(id, terminal);
+    worker.ref();
+    return terminal;
+  }
+
+  /**
+   * Runs `task` in the next drain slice, behind the output already queued: session work that is
+   * not triggered by a delivery (a batch timer's flush) shares the slices' budget with it, so
+   * twenty sessions' timers firing together cannot hold the event loop for tens of milliseconds.
+   */
+  runSoon(task: () => void): void {
+    this.queue.push({ op: "task", id: 0, run: task });
+    this.scheduleDrain();
+  }
+
+  send(message: Record<string, unknown> & { op: string; id: number }): void {
+    this.worker?.postMessage(message);
+  }
+
+  release(terminal: HostedPty): void {
+    if (!this.terminals.delete(terminal.id)) return;
+    this.send({ op: "dispose", id: terminal.id });
+    terminal.exited = true;
+    if (this.terminals.size === 0) this.worker?.unref();
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    // Plain Node, no TypeScript loader: the worker is JavaScript and must start fast.
+    const worker = new Worker(new URL("./pty-host-worker.mjs", import.meta.url), { execArgv: [] });
+    worker.on("message", (messages: WorkerMessage[]) => {
+      const wasIdle = !this.draining && this.queueHead === this.queue.length;
+      for (const message of messages) this.queue.push(message);
+      // A little output and nothing waiting (a keystroke's echo, a prompt): hand it over now, not
+      // a phase later. Floods go through the sliced drain.
+      const only = messages.length === 1 ? messages[0]! : undefined;
+      const small = only?.op === "data" && only.data.byteLength <= SYNC_DELIVERY_MAX_BYTES;
+      if (small && wasIdle) this.drain();
+      else this.scheduleDrain();
+    });
+    const lost = (reason: string) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      // The worker's terminals closed with it; their programs got SIGHUP from the kernel.
+      for (const terminal of [...this.terminals.values()]) {
+        this.queue.push({ op: "exit", id: terminal.id, exitCode: undefined, signal: 1 });
+      }
+      this.scheduleDrain();
+      process.emitWarning(`AI Manager's terminal host stopped (${reason}); its sessions ended.`);
+    };
+    worker.on("error", (error) => lost(error.message));
+    worker.on("exit", (code) => lost(`exit code ${code}`));
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  private scheduleDrain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    // The check phase: after the poll phase has served sockets and timers.
+    setImmediate(() => this.drain());
+  }
+
+  /** Hands queued output to the sessions for one slice, then yields to I/O if more is left. */
+  private drain(): void {
+    this.draining = true;
+    const start = performance.now();
+    try {
+      while (this.queueHead < this.queue.length) {
+        const message = this.queue[this.queueHead]!;
+        this.queue[this.queueHead++] = undefined as unknown as WorkerMessage;
+        try {
+          this.deliver(message);
+        } catch (error) {
+          // A listener's bug must not stop every other terminal's output.
+          console.error("AI Manager: a terminal output listener failed:", error);
+        }
+        if (performance.now() - start >= SLICE_BUDGET_MS) break;
+      }
+    } finally {
+      if (this.queueHead >= this.queue.length) {
+        this.queue = [];
+        this.queueHead = 0;
+      } else if (this.queueHead > 1024) {
+        this.queue = this.queue.slice(this.queueHead);
+        this.queueHead = 0;
+      }
+      for (const terminal of this.terminals.values()) {
+        if (terminal.unacked > 0) {
+          this.send({ op: "ack", id: terminal.id, bytes: terminal.unacked });
+          terminal.unacked = 0;
+        }
+      }
+      this.draining = false;
+      if (this.queue.length > 0) this.scheduleDrain();
+    }
+  }
+
+  private deliver(message: WorkerMessage): void {
+    if (message.op === "task") return message.run();
+    const terminal = this.terminals.get(message.id);
+    if (!terminal) return;
+    if (message.op === "data") {
+      terminal.unacked += message.data.byteLength;
+      terminal.dataListener?.(Buffer.from(message.data));
+      return;
+    }
+    terminal.exited = true;
+    this.terminals.delete(terminal.id);
+    if (this.terminals.size === 0) this.worker?.unref();
+    terminal.exitListener?.({ exitCode: message.exitCode, signal: message.signal });
+  }
+}
+
+/** One host per process: all sessions share the reader thread. */
+const HOST_KEY = Symbol.for("ai-manager.pty-host");
+
+export function ptyHost(): PtyHost {
+  const holder = globalThis as unknown as Record<symbol, PtyHost | undefined>;
+  return (holder[HOST_KEY] ??= new PtyHost());
+}
