@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
 import { writeFakeClaudeBin } from "../test/fixtures/fake-claude-bin";
 import { createTaskViaApi, startTaskViaApi } from "./fixtures/internal-api";
@@ -12,9 +14,12 @@ import { TerminalPanel } from "./pages/terminal-panel";
  * `claude` is the fake from test/fixtures (hooks, MCP call, then it stays alive).
  */
 const SESSION_ID = "crash-e2e-session-7";
-const fakeBin = writeFakeClaudeBin(SESSION_ID);
+// Written in beforeAll, not at load: Playwright also loads this file just to list its tests,
+// and nothing would remove a directory made then.
+const fakeBin = path.join(os.tmpdir(), `aim-fake-claude-e2e-${process.pid}`);
 
 test.use({ appOptions: { env: { PATH: `${fakeBin}:${process.env.PATH ?? ""}` } } });
+test.beforeAll(() => writeFakeClaudeBin(SESSION_ID, fakeBin));
 test.afterAll(() => fs.rmSync(fakeBin, { recursive: true, force: true }));
 
 async function terminalStatus(request: APIRequestContext, app: App, taskId: string): Promise<Record<string, unknown>> {
