@@ -54,7 +54,7 @@ const SPAWN_FAILED = 2;
  *   term: import("node-pty").IPty,
  *   pending: Buffer[], pendingBytes: number, timer: NodeJS.Timeout | undefined, immediate: boolean,
  *   lastPostAt: number, lastWriteAt: number, inFlight: number, creditPaused: boolean, held: boolean, paused: boolean,
- *   exited: boolean, releaseTail: () => void,
+ *   exited: boolean, disposed: boolean, releaseTail: () => void,
  * }} Terminal
  */
 
@@ -103,7 +103,15 @@ port.on("message", (/** @type {any} */ message) => {
       const t = terminals.get(message.id);
       if (!t) return;
       terminals.delete(message.id);
+      // The main thread forgot it: what it still prints is dropped, and never counts as in flight
+      // (a background job can keep a terminal printing after its main process was killed).
+      t.disposed = true;
+      t.pending = [];
+      t.pendingBytes = 0;
       acked(t, t.inFlight);
+      t.held = false;
+      t.creditPaused = false;
+      updatePause(t);
       if (t.timer) clearTimeout(t.timer);
       t.releaseTail();
       guarded(() => t.term.kill("SIGKILL"));
@@ -132,6 +140,7 @@ function spawn(message) {
       held: false,
       paused: false,
       exited: false,
+      disposed: false,
       releaseTail: () => undefined,
     };
     terminals.set(message.id, t);
@@ -163,7 +172,7 @@ function spawn(message) {
  * @param {Buffer} data
  */
 function onData(id, t, data) {
-  if (data.length === 0) return;
+  if (data.length === 0 || t.disposed) return;
   t.pending.push(data);
   t.pendingBytes += data.length;
   const now = performance.now();
@@ -195,7 +204,7 @@ function post(id, t) {
     clearTimeout(t.timer);
     t.timer = undefined;
   }
-  if (t.pendingBytes === 0) return;
+  if (t.pendingBytes === 0 || t.disposed) return;
   const buf = t.pending.length === 1 ? /** @type {Buffer} */ (t.pending[0]) : Buffer.concat(t.pending, t.pendingBytes);
   t.pending = [];
   t.lastPostAt = performance.now();

@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ptyHost, type HostedPty, type HostedPtyExit } from "./pty-host";
 
@@ -68,6 +71,39 @@ describe("the terminal host", () => {
       const { output, exit } = await done;
       expect(exit.exitCode).toBe(0);
       expect(output).toBe("x".repeat(300_000));
+    }
+  });
+});
+
+describe("the terminal host after a terminal is disposed", () => {
+  it("drops what a leftover background job prints, and other terminals keep their full speed", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aim-host-"));
+    const pidFile = path.join(dir, "pid");
+    let leftover: number | undefined;
+    try {
+      // The shell is killed by dispose; its background job ignores the hangup and keeps printing.
+      const noisy = ptyHost().spawn("/bin/sh", ["-c", `(trap '' HUP; exec yes leftover-output-line) & echo $! > ${pidFile}; wait`], options);
+      let seen = 0;
+      noisy.onData((data) => (seen += data.length));
+      while (seen < 100_000) await new Promise((r) => setTimeout(r, 10));
+      noisy.dispose();
+      leftover = Number(fs.readFileSync(pidFile, "utf8"));
+      // Long enough for the leftover to print megabytes into the disposed terminal.
+      await new Promise((r) => setTimeout(r, 500));
+      const term = ptyHost().spawn("/bin/sh", ["-c", "seq 1 300000"], options);
+      const stalled = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("the second terminal stalled")), 15_000).unref());
+      const { output, exit } = await Promise.race([collect(term), stalled]);
+      expect(exit.exitCode).toBe(0);
+      expect(output.trim().split("\r\n")).toHaveLength(300_000);
+    } finally {
+      if (leftover) {
+        try {
+          process.kill(leftover, "SIGKILL");
+        } catch {
+          // Already gone.
+        }
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
