@@ -6,7 +6,7 @@
  *
  * Messages from the main thread: spawn (answered through a SharedArrayBuffer, so spawning stays
  * synchronous), write, resize, hold (pause for the main thread's own reasons), ack (bytes the main
- * thread has processed), kill, dispose. To the main thread: arrays of data (an ArrayBuffer,
+ * thread has processed), dispose. To the main thread: arrays of data (an ArrayBuffer,
  * transferred) and exit messages, in the order they happened for each terminal.
  */
 import fs from "node:fs";
@@ -51,8 +51,8 @@ const SPAWN_FAILED = 2;
 
 /**
  * @typedef {{
- *   term: import("node-pty").IPty,
- *   pending: Buffer[], pendingBytes: number, timer: NodeJS.Timeout | undefined, immediate: boolean,
+ *   id: number, term: import("node-pty").IPty,
+ *   pending: Buffer[], pendingBytes: number, timer: NodeJS.Timeout | undefined,
  *   lastPostAt: number, lastWriteAt: number, inFlight: number, creditPaused: boolean, held: boolean, paused: boolean,
  *   exited: boolean, disposed: boolean, releaseTail: () => void,
  * }} Terminal
@@ -94,11 +94,6 @@ port.on("message", (/** @type {any} */ message) => {
       if (t) acked(t, message.bytes);
       return;
     }
-    case "kill": {
-      const t = terminals.get(message.id);
-      if (t) guarded(() => t.term.kill(message.signal));
-      return;
-    }
     case "dispose": {
       const t = terminals.get(message.id);
       if (!t) return;
@@ -128,11 +123,11 @@ function spawn(message) {
     const term = pty.spawn(message.file, message.args, { ...message.options, encoding: null });
     /** @type {Terminal} */
     const t = {
+      id: message.id,
       term,
       pending: [],
       pendingBytes: 0,
       timer: undefined,
-      immediate: false,
       lastPostAt: 0,
       lastWriteAt: 0,
       inFlight: 0,
@@ -145,11 +140,11 @@ function spawn(message) {
     };
     terminals.set(message.id, t);
     // With `encoding: null` node-pty hands Buffers (its typings say string).
-    term.onData((data) => onData(message.id, t, /** @type {Buffer} */ (/** @type {unknown} */ (data))));
-    t.releaseTail = guardOutputTail(term, (data) => onData(message.id, t, data));
+    term.onData((data) => onData(t, /** @type {Buffer} */ (/** @type {unknown} */ (data))));
+    t.releaseTail = guardOutputTail(term, (data) => onData(t, data));
     term.onExit(({ exitCode, signal }) => {
       t.exited = true;
-      post(message.id, t);
+      post(t);
       t.releaseTail();
       send({ op: "exit", id: message.id, exitCode, signal });
       // The main thread forgets an exited terminal: its bytes in flight will never be acked.
@@ -167,39 +162,25 @@ function spawn(message) {
 }
 
 /**
- * @param {number} id
+ * Output goes out (at the end of this turn, see `send`) when a post is full, when it follows
+ * input (an echo) or a quiet spell; in a stream, every COALESCE_MS.
  * @param {Terminal} t
  * @param {Buffer} data
  */
-function onData(id, t, data) {
+function onData(t, data) {
   if (data.length === 0 || t.disposed) return;
   t.pending.push(data);
   t.pendingBytes += data.length;
   const now = performance.now();
-  if (t.pendingBytes >= MAX_POST_BYTES || now - t.lastWriteAt < ECHO_WINDOW_MS) {
-    post(id, t);
-  } else if (!t.timer && !t.immediate) {
-    // After a quiet spell the bytes go at the end of this turn; in a stream, every COALESCE_MS.
-    if (now - t.lastPostAt >= COALESCE_MS) {
-      t.immediate = true;
-      setImmediate(() => {
-        t.immediate = false;
-        post(id, t);
-      });
-    } else {
-      t.timer = setTimeout(() => {
-        t.timer = undefined;
-        post(id, t);
-      }, COALESCE_MS);
-    }
+  if (t.pendingBytes >= MAX_POST_BYTES || now - t.lastWriteAt < ECHO_WINDOW_MS || now - t.lastPostAt >= COALESCE_MS) {
+    post(t);
+  } else if (!t.timer) {
+    t.timer = setTimeout(() => post(t), COALESCE_MS);
   }
 }
 
-/**
- * @param {number} id
- * @param {Terminal} t
- */
-function post(id, t) {
+/** @param {Terminal} t */
+function post(t) {
   if (t.timer) {
     clearTimeout(t.timer);
     t.timer = undefined;
@@ -214,7 +195,7 @@ function post(id, t) {
   // Transfer the memory when the Buffer owns all of it; small Buffers share Node's pool: copy those.
   const owned = buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength && buf.buffer instanceof ArrayBuffer;
   const data = owned ? /** @type {ArrayBuffer} */ (buf.buffer) : buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
-  send({ op: "data", id, data }, /** @type {ArrayBuffer} */ (data));
+  send({ op: "data", id: t.id, data }, /** @type {ArrayBuffer} */ (data));
   if (!t.exited && !t.creditPaused && (t.inFlight >= IN_FLIGHT_HIGH || totalInFlight >= TOTAL_IN_FLIGHT_HIGH)) {
     t.creditPaused = true;
     updatePause(t);
@@ -244,8 +225,7 @@ function write(t, data) {
     }
   }
   // node-pty 1.1 queues Buffers as they are (its typings say string): a split character stays whole.
-  const rest = buf;
-  guarded(() => t.term.write(/** @type {string} */ (/** @type {unknown} */ (rest))));
+  guarded(() => t.term.write(/** @type {string} */ (/** @type {unknown} */ (buf))));
 }
 
 /**

@@ -6,10 +6,22 @@ import { ptyHost, type HostedPty, type HostedPtyExit } from "./pty-host";
 
 const options = { name: "xterm-256color", cols: 80, rows: 24, cwd: process.cwd(), env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8" } };
 
-function collect(term: HostedPty): Promise<{ output: string; exit: HostedPtyExit }> {
+function collect(term: HostedPty, onChunk?: (data: Buffer) => void): Promise<{ output: string; exit: HostedPtyExit }> {
   const chunks: Buffer[] = [];
-  term.onData((data) => chunks.push(Buffer.from(data)));
+  term.onData((data) => {
+    chunks.push(Buffer.from(data));
+    onChunk?.(data);
+  });
   return new Promise((resolve) => term.onExit((exit) => resolve({ output: Buffer.concat(chunks).toString("utf8"), exit })));
+}
+
+/** Keeps the main thread busy (no reads, no timers) for `ms`; returns when it ends (epoch ms). */
+function blockMainThread(ms: number): number {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // Spin.
+  }
+  return until;
 }
 
 describe("the terminal host", () => {
@@ -18,10 +30,7 @@ describe("the terminal host", () => {
     // main thread, the program would stand still until the busy spell ended.
     const term = ptyHost().spawn("/bin/sh", ["-c", "printf '%0500000d' 0; echo; date +%s%3N"], options);
     const done = collect(term);
-    const busyUntil = Date.now() + 1_000;
-    while (Date.now() < busyUntil) {
-      // The main thread does nothing else: no reads, no timers.
-    }
+    const busyUntil = blockMainThread(1_000);
     const { output, exit } = await done;
     expect(exit.exitCode).toBe(0);
     const lines = output.trim().split(/\r?\n/);
@@ -41,18 +50,12 @@ describe("the terminal host", () => {
 
   it("stops reading a terminal that is held, and reads what waited once released", async () => {
     const term = ptyHost().spawn("/bin/sh", ["-c", "read _; seq 1 100000; echo end"], options);
-    const done = collect(term);
     let received = 0;
-    const listener = term.dataListener!;
-    term.onData((data) => {
-      received += data.length;
-      listener(data);
-    });
+    const done = collect(term, (data) => (received += data.length));
     term.hold(true);
     term.write("\r");
     // Held: at most what was in flight, and what the kernel buffers (~20 kB), may arrive.
-    const before = Date.now();
-    while (Date.now() - before < 300) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300));
     expect(received).toBeLessThan(100_000);
     term.hold(false);
     const { output } = await done;
@@ -64,10 +67,8 @@ describe("the terminal host", () => {
     for (let run = 0; run < 3; run++) {
       const term = ptyHost().spawn("/bin/sh", ["-c", "head -c 300000 /dev/zero | tr '\\0' x"], options);
       const done = collect(term);
-      const busyUntil = Date.now() + 300;
-      while (Date.now() < busyUntil) {
-        // The program prints everything and exits meanwhile.
-      }
+      // The program prints everything and exits meanwhile.
+      blockMainThread(300);
       const { output, exit } = await done;
       expect(exit.exitCode).toBe(0);
       expect(output).toBe("x".repeat(300_000));

@@ -45,6 +45,7 @@ export class HostedPty {
   exitListener: ((exit: HostedPtyExit) => void) | undefined;
   /** Processed bytes not yet reported back to the worker. */
   unacked = 0;
+  /** Exited or disposed: the worker no longer has it. */
   exited = false;
   private held = false;
 
@@ -72,13 +73,9 @@ export class HostedPty {
 
   /** Stop (or go back to) reading the terminal, e.g. while the screen mirror catches up. */
   hold(on: boolean): void {
-    if (on === this.held) return;
+    if (on === this.held || this.exited) return;
     this.held = on;
     this.host.send({ op: "hold", id: this.id, on });
-  }
-
-  kill(signal: NodeJS.Signals = "SIGHUP"): void {
-    this.host.send({ op: "kill", id: this.id, signal });
   }
 
   /** Forget the terminal (killing its process if it still runs); no more data or exit. */
@@ -92,6 +89,8 @@ export class HostedPty {
 export class PtyHost {
   private worker: Worker | undefined;
   private readonly terminals = new Map<number, HostedPty>();
+  /** Terminals with processed bytes to report back at the end of the drain slice. */
+  private readonly unackedTerminals = new Set<HostedPty>();
   private nextId = 1;
   /** Messages from the worker not yet handed to their terminal, oldest first. */
   private queue: WorkerMessage[] = [];
@@ -134,10 +133,18 @@ export class PtyHost {
   }
 
   release(terminal: HostedPty): void {
-    if (!this.terminals.delete(terminal.id)) return;
+    if (!this.forget(terminal)) return;
     this.send({ op: "dispose", id: terminal.id });
+  }
+
+  /** Drops a terminal the worker no longer has (or is told to drop); false if already gone. */
+  private forget(terminal: HostedPty): boolean {
+    if (!this.terminals.delete(terminal.id)) return false;
     terminal.exited = true;
+    // The worker settles a gone terminal's credit itself.
+    this.unackedTerminals.delete(terminal);
     if (this.terminals.size === 0) this.worker?.unref();
+    return true;
   }
 
   private ensureWorker(): Worker {
@@ -202,12 +209,11 @@ export class PtyHost {
         this.queue = this.queue.slice(this.queueHead);
         this.queueHead = 0;
       }
-      for (const terminal of this.terminals.values()) {
-        if (terminal.unacked > 0) {
-          this.send({ op: "ack", id: terminal.id, bytes: terminal.unacked });
-          terminal.unacked = 0;
-        }
+      for (const terminal of this.unackedTerminals) {
+        this.send({ op: "ack", id: terminal.id, bytes: terminal.unacked });
+        terminal.unacked = 0;
       }
+      this.unackedTerminals.clear();
       this.draining = false;
       if (this.queue.length > 0) this.scheduleDrain();
     }
@@ -219,12 +225,11 @@ export class PtyHost {
     if (!terminal) return;
     if (message.op === "data") {
       terminal.unacked += message.data.byteLength;
+      this.unackedTerminals.add(terminal);
       terminal.dataListener?.(Buffer.from(message.data));
       return;
     }
-    terminal.exited = true;
-    this.terminals.delete(terminal.id);
-    if (this.terminals.size === 0) this.worker?.unref();
+    this.forget(terminal);
     terminal.exitListener?.({ exitCode: message.exitCode, signal: message.signal });
   }
 }

@@ -444,8 +444,6 @@ export class PtySession {
       endedAt: new Date(),
       stopped: this.stopRequested,
     };
-    // Nothing holds the PTY back once the program is gone: read what it left.
-    this.updatePause();
     for (const sink of this.sinks) sink.end(this.exitInfo);
     this.hub.broadcast({ type: "exit", exitCode: this.exitInfo.exitCode, signal: this.exitInfo.signal });
     for (const listener of [...this.exitListeners]) listener(this.exitInfo);
