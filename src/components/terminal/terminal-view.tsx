@@ -3,6 +3,7 @@
 import "@xterm/xterm/css/xterm.css";
 import { memo, useEffect, useImperativeHandle, useRef, useState, type Ref } from "react";
 import { AckGate, type AckPolicy } from "@/lib/client/ack-gate";
+import { watchBackgroundShare } from "@/lib/client/background-share";
 import { useAppEvents } from "@/lib/client/app-events-client";
 import { onThemeChange } from "@/lib/client/theme-client";
 import { throttleLatest } from "@/lib/client/throttle";
@@ -17,14 +18,19 @@ export const ACTIVITY_THROTTLE_MS = 1_000;
 /** Resizes settle before the size is proposed: dragging a window fires many observer callbacks. */
 const RESIZE_DEBOUNCE_MS = 50;
 /**
- * What a visible tile that nobody is working in may consume. A log scrolling at a normal pace is
- * far below it; a flood above it is shown by jumps to the current screen (the server's resync).
+ * What a visible tile that nobody is working in may consume while the page keeps up. A log
+ * scrolling at a normal pace is far below it; a flood above it is shown by jumps to the current
+ * screen. On an overloaded page it is cut to a share of this (BackgroundShare).
  */
 export const BACKGROUND_BYTES_PER_SECOND = 128 * 1024;
 /** Start consuming a little before a tile scrolls into view, so it is current when seen. */
 const VISIBILITY_MARGIN = "200px";
-/** A visible background view behind for this long jumps to the current screen (a fresh attach). */
+/**
+ * A visible background view behind for this long jumps to the current screen (a fresh attach).
+ * On an overloaded page it waits longer (divided by the share): every jump costs the page too.
+ */
 const STALE_RESYNC_MS = 2_000;
+const MAX_STALE_RESYNC_MS = 30_000;
 /** Keys typed while (re)connecting are sent once live, up to this much (a paste, not a novel). */
 const MAX_PENDING_INPUT_CHARS = 64 * 1024;
 
@@ -99,15 +105,15 @@ export const TerminalView = memo(function TerminalView({
   // Ack policy inputs, read by updatePolicy (refs: they change without re-creating anything).
   const gateRef = useRef<AckGate | undefined>(undefined);
   const resyncRef = useRef<() => void>(() => undefined);
-  const flags = useRef({ background, active, visible: true, focused: false });
+  const flags = useRef({ background, active, visible: true, focused: false, share: 1 });
   flags.current.background = background;
   flags.current.active = active;
   const policyRef = useRef<AckPolicy>({ paused: false, bytesPerSecond: null });
   const updatePolicy = useRef(() => {
-    const { background: bg, active: act, visible, focused } = flags.current;
+    const { background: bg, active: act, visible, focused, share } = flags.current;
     const next: AckPolicy = !bg || act || focused
       ? { paused: false, bytesPerSecond: null }
-      : { paused: !visible, bytesPerSecond: BACKGROUND_BYTES_PER_SECOND };
+      : { paused: !visible, bytesPerSecond: Math.round(BACKGROUND_BYTES_PER_SECOND * share) };
     const previous = policyRef.current;
     policyRef.current = next;
     const loosened = (previous.paused && !next.paused) || (previous.bytesPerSecond !== null && next.bytesPerSecond === null);
@@ -156,8 +162,8 @@ export const TerminalView = memo(function TerminalView({
     };
     resyncRef.current = resync;
     const staleCheck = setInterval(() => {
-      const { background: bg, visible } = flags.current;
-      if (bg && visible && gate.behindForMs() >= STALE_RESYNC_MS) resync();
+      const { background: bg, visible, share } = flags.current;
+      if (bg && visible && gate.behindForMs() >= Math.min(MAX_STALE_RESYNC_MS, STALE_RESYNC_MS / share)) resync();
     }, 1_000);
 
     void (async () => {
@@ -279,6 +285,10 @@ export const TerminalView = memo(function TerminalView({
       { rootMargin: VISIBILITY_MARGIN },
     );
     visibility.observe(screen);
+    const unwatchShare = watchBackgroundShare((share) => {
+      flags.current.share = share;
+      updatePolicy();
+    });
     const onFocus = () => {
       flags.current.focused = screen.contains(document.activeElement);
       updatePolicy();
@@ -289,6 +299,8 @@ export const TerminalView = memo(function TerminalView({
     screen.addEventListener("focusout", onBlur);
     return () => {
       visibility.disconnect();
+      unwatchShare();
+      flags.current.share = 1;
       screen.removeEventListener("focusin", onFocus);
       screen.removeEventListener("focusout", onBlur);
       flags.current.visible = true;

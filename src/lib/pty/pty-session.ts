@@ -297,6 +297,8 @@ export class PtySession {
           this.activeViewerId = viewer.id;
           if (viewer.size) this.resize(viewer.size.cols, viewer.size.rows);
         }
+        // Before the write: the echo must come after the snapshot a lagging viewer is given.
+        this.hub.typed(viewer);
         if (this.running) this.write(message.data);
         break;
       case "resize":

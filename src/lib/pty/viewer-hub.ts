@@ -20,6 +20,11 @@ export const VIEWER_LOW_WATERMARK = 5_000;
 export const RING_BYTES = 4 * 1024 * 1024;
 /** The socket's own send buffer also caps sending: a peer that stops reading is caught even if it acked. */
 export const SOCKET_HIGH_WATERMARK = 1024 * 1024;
+/**
+ * A viewer that types while the oldest output it has not been sent is older than this jumps to
+ * the present (a resync): whoever types wants to see what the keys do, not replay a flood first.
+ */
+export const TYPING_CATCH_UP_MS = 500;
 
 export interface ViewerTransport {
   sendBinary(data: Buffer): void;
@@ -59,6 +64,8 @@ const MAX_QUEUED_MESSAGES = 64;
 interface Chunk {
   start: number;
   buf: Buffer;
+  /** When it was pushed (the hub's clock). */
+  at: number;
 }
 
 export interface ViewerHubOptions {
@@ -66,6 +73,8 @@ export interface ViewerHubOptions {
   highWatermark?: number;
   lowWatermark?: number;
   socketHighWatermark?: number;
+  typingCatchUpMs?: number;
+  now?: () => number;
   /** Takes a snapshot of the screen at a moment the mirror has parsed every byte pushed so far. */
   takeSnapshot(deliver: (snapshot: Snapshot) => void): void;
 }
@@ -79,6 +88,8 @@ export class ViewerHub {
   private readonly high: number;
   private readonly low: number;
   private readonly socketHigh: number;
+  private readonly typingCatchUpMs: number;
+  private readonly now: () => number;
   private snapshotWaiters: Viewer[] = [];
 
   constructor(private readonly options: ViewerHubOptions) {
@@ -86,6 +97,8 @@ export class ViewerHub {
     this.high = options.highWatermark ?? VIEWER_HIGH_WATERMARK;
     this.low = options.lowWatermark ?? VIEWER_LOW_WATERMARK;
     this.socketHigh = options.socketHighWatermark ?? SOCKET_HIGH_WATERMARK;
+    this.typingCatchUpMs = options.typingCatchUpMs ?? TYPING_CATCH_UP_MS;
+    this.now = options.now ?? Date.now;
   }
 
   get headOffset(): number {
@@ -111,7 +124,7 @@ export class ViewerHub {
   /** Appends a batch of output and sends it to every viewer that may receive it now. */
   push(buf: Buffer): void {
     if (buf.length === 0) return;
-    this.chunks.push({ start: this.head, buf });
+    this.chunks.push({ start: this.head, buf, at: this.now() });
     this.head += buf.length;
     this.ringSize += buf.length;
     while (this.ringSize > this.ringBytes && this.chunks.length > 1) {
@@ -152,6 +165,21 @@ export class ViewerHub {
   ack(viewer: Viewer, bytes: number): void {
     viewer.unacked = Math.max(0, viewer.unacked - bytes);
     if (viewer.unacked <= this.low) this.pump(viewer);
+  }
+
+  /**
+   * The viewer sent input. A view that renders slower than the program prints (a busy tab, a
+   * flood) lags by up to the ring; its echo would show only after all of that. If what it has
+   * not been sent yet is older than `typingCatchUpMs`, it is resynced to the present first, so
+   * the echo of these keys follows the snapshot at once.
+   */
+  typed(viewer: Viewer): void {
+    if (viewer.syncing || viewer.position >= this.head) return;
+    const oldestUnsent = this.chunkAt(viewer.position);
+    // Evicted from the ring: the next pump resyncs it anyway.
+    if (oldestUnsent && this.now() - oldestUnsent.at < this.typingCatchUpMs) return;
+    viewer.resyncs += 1;
+    this.requestSnapshot(viewer, "resync");
   }
 
   /** Called when a socket's send buffer drained, so a viewer held back by it can continue. */
