@@ -86,7 +86,7 @@ async function throughput(opts: { script: string }): Promise<void> {
 }
 
 /** Round trips of single keys to `bash --norc --noprofile`: write, then wait for the whole echo. */
-async function echo(opts: { keys: number; keySeq: string[] }): Promise<void> {
+async function echo(opts: { keys: number; warmupKeys: number; keySeq: string[] }): Promise<void> {
   const term = spawn("/bin/bash", ["--norc", "--noprofile"]);
   let received = 0;
   let waiter: { target: number; resolve: () => void } | undefined;
@@ -108,7 +108,7 @@ async function echo(opts: { keys: number; keySeq: string[] }): Promise<void> {
     echoBytes.push(received - before);
   }
   const latencies: number[] = [];
-  for (let i = 0; i < opts.keys; i++) {
+  for (let i = 0; i < opts.warmupKeys + opts.keys; i++) {
     const k = i % opts.keySeq.length;
     const target = received + echoBytes[k]!;
     const t0 = nowMs();
@@ -116,7 +116,7 @@ async function echo(opts: { keys: number; keySeq: string[] }): Promise<void> {
       waiter = { target, resolve };
       term.write(opts.keySeq[k]!);
     });
-    latencies.push(nowMs() - t0);
+    if (i >= opts.warmupKeys) latencies.push(nowMs() - t0);
   }
   term.kill("SIGKILL");
   send({ result: { latencies, echoBytes } });

@@ -31,6 +31,14 @@ const SPAWN_TIMEOUT_MS = 15_000;
 const SLICE_BUDGET_MS = 2;
 /** Output up to this size, with nothing queued before it, is handed over as it arrives. */
 const SYNC_DELIVERY_MAX_BYTES = 4096;
+/**
+ * Processed bytes are reported back to the reader thread at once when this much or more is
+ * waiting (a flood: the credit must come back), otherwise within ACK_DEFER_MS in one message:
+ * an ack per keystroke echo woke the reader thread while the echo was on its way to the viewer,
+ * one more thread wanting a core at that moment.
+ */
+const ACK_NOW_BYTES = 64 * 1024;
+const ACK_DEFER_MS = 5;
 const SPAWN_OK = 1;
 const SPAWN_REPLY_BYTES = 4096;
 
@@ -96,6 +104,8 @@ export class PtyHost {
   private queue: WorkerMessage[] = [];
   private queueHead = 0;
   private draining = false;
+  private unackedBytes = 0;
+  private ackTimer: NodeJS.Timeout | undefined;
 
   /** Starts `file` on a new terminal; throws, as node-pty does, when it cannot. */
   spawn(file: string, args: string[], options: HostedPtyOptions): HostedPty {
@@ -209,14 +219,22 @@ export class PtyHost {
         this.queue = this.queue.slice(this.queueHead);
         this.queueHead = 0;
       }
-      for (const terminal of this.unackedTerminals) {
-        this.send({ op: "ack", id: terminal.id, bytes: terminal.unacked });
-        terminal.unacked = 0;
-      }
-      this.unackedTerminals.clear();
+      if (this.unackedBytes >= ACK_NOW_BYTES) this.reportProcessed();
+      else if (this.unackedBytes > 0 && !this.ackTimer) this.ackTimer = setTimeout(() => this.reportProcessed(), ACK_DEFER_MS).unref();
       this.draining = false;
       if (this.queue.length > 0) this.scheduleDrain();
     }
+  }
+
+  private reportProcessed(): void {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    for (const terminal of this.unackedTerminals) {
+      if (terminal.unacked > 0) this.send({ op: "ack", id: terminal.id, bytes: terminal.unacked });
+      terminal.unacked = 0;
+    }
+    this.unackedTerminals.clear();
+    this.unackedBytes = 0;
   }
 
   private deliver(message: WorkerMessage): void {
@@ -225,6 +243,7 @@ export class PtyHost {
     if (!terminal) return;
     if (message.op === "data") {
       terminal.unacked += message.data.byteLength;
+      this.unackedBytes += message.data.byteLength;
       this.unackedTerminals.add(terminal);
       terminal.dataListener?.(Buffer.from(message.data));
       return;
