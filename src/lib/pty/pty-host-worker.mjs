@@ -50,11 +50,27 @@ const SPAWN_OK = 1;
 const SPAWN_FAILED = 2;
 
 /**
+ * The write gate shared with the main thread (see pty-host.ts, same layout): Int32 slots state,
+ * fd, backlog; at byte 16 a Float64, when input was last written (ms since the epoch). The main
+ * thread writes keystrokes straight into the descriptor while the gate is open and no write it
+ * handed over here is still queued; the descriptor is closed only after the gate is shut.
+ */
+const GATE_STATE = 0;
+const GATE_FD = 1;
+const GATE_BACKLOG = 2;
+const GATE_CLOSED = 0;
+const GATE_OPEN = 1;
+const GATE_WRITING = 2;
+/** How often a write waiting in node-pty's queue is checked for having reached the kernel. */
+const BACKLOG_CHECK_MS = 5;
+
+/**
  * @typedef {{
  *   id: number, term: import("node-pty").IPty,
  *   pending: Buffer[], pendingBytes: number, timer: NodeJS.Timeout | undefined,
- *   lastPostAt: number, lastWriteAt: number, inFlight: number, creditPaused: boolean, held: boolean, paused: boolean,
+ *   lastPostAt: number, inFlight: number, creditPaused: boolean, held: boolean, paused: boolean,
  *   exited: boolean, disposed: boolean, releaseTail: () => void,
+ *   gate: Int32Array, lastWriteAt: Float64Array, queuedWrites: number, backlogTimer: NodeJS.Timeout | undefined,
  * }} Terminal
  */
 
@@ -71,8 +87,13 @@ port.on("message", (/** @type {any} */ message) => {
     case "write": {
       const t = terminals.get(message.id);
       if (t && !t.exited) {
-        t.lastWriteAt = performance.now();
+        t.lastWriteAt[0] = epochNow();
         write(t, message.data);
+        t.queuedWrites += 1;
+        settleBacklog(t);
+      } else if (t) {
+        // Nothing will be written: it holds nothing up.
+        Atomics.sub(t.gate, GATE_BACKLOG, 1);
       }
       return;
     }
@@ -108,6 +129,7 @@ port.on("message", (/** @type {any} */ message) => {
       t.creditPaused = false;
       updatePause(t);
       if (t.timer) clearTimeout(t.timer);
+      if (t.backlogTimer) clearTimeout(t.backlogTimer);
       t.releaseTail();
       guarded(() => t.term.kill("SIGKILL"));
       return;
@@ -115,7 +137,7 @@ port.on("message", (/** @type {any} */ message) => {
   }
 });
 
-/** @param {{ id: number, file: string, args: string[], options: any, reply: SharedArrayBuffer }} message */
+/** @param {{ id: number, file: string, args: string[], options: any, reply: SharedArrayBuffer, gate: SharedArrayBuffer }} message */
 function spawn(message) {
   const status = new Int32Array(message.reply, 0, 2);
   try {
@@ -129,7 +151,6 @@ function spawn(message) {
       pendingBytes: 0,
       timer: undefined,
       lastPostAt: 0,
-      lastWriteAt: 0,
       inFlight: 0,
       creditPaused: false,
       held: false,
@@ -137,11 +158,22 @@ function spawn(message) {
       exited: false,
       disposed: false,
       releaseTail: () => undefined,
+      gate: new Int32Array(message.gate, 0, 4),
+      lastWriteAt: new Float64Array(message.gate, 16, 1),
+      queuedWrites: 0,
+      backlogTimer: undefined,
     };
     terminals.set(message.id, t);
     // With `encoding: null` node-pty hands Buffers (its typings say string).
     term.onData((data) => onData(t, /** @type {Buffer} */ (/** @type {unknown} */ (data))));
-    t.releaseTail = guardOutputTail(term, (data) => onData(t, data));
+    const tail = guardOutputTail(term, (data) => onData(t, data), () => shutGate(t));
+    t.releaseTail = tail.releaseTail;
+    const fd = /** @type {{ _fd?: unknown }} */ (/** @type {unknown} */ (term))._fd;
+    // Only when closing the descriptor goes through the guard can the main thread write to it.
+    if (tail.guardsClose && typeof fd === "number") {
+      t.gate[GATE_FD] = fd;
+      Atomics.store(t.gate, GATE_STATE, GATE_OPEN);
+    }
     term.onExit(({ exitCode, signal }) => {
       t.exited = true;
       post(t);
@@ -172,7 +204,8 @@ function onData(t, data) {
   t.pending.push(data);
   t.pendingBytes += data.length;
   const now = performance.now();
-  if (t.pendingBytes >= MAX_POST_BYTES || now - t.lastWriteAt < ECHO_WINDOW_MS || now - t.lastPostAt >= COALESCE_MS) {
+  const echo = epochNow() - /** @type {number} */ (t.lastWriteAt[0]) < ECHO_WINDOW_MS;
+  if (t.pendingBytes >= MAX_POST_BYTES || echo || now - t.lastPostAt >= COALESCE_MS) {
     post(t);
   } else if (!t.timer) {
     t.timer = setTimeout(() => post(t), COALESCE_MS);
@@ -208,13 +241,13 @@ function post(t) {
  * the kernel does not take at once, and anything behind earlier queued input, goes through
  * node-pty's queue, in order.
  * @param {Terminal} t
- * @param {string} data
+ * @param {string | Uint8Array} data
  */
 function write(t, data) {
   const internals = /** @type {{ _fd?: number, _writeStream?: { _writeQueue?: unknown[] } }} */ (/** @type {unknown} */ (t.term));
   const queue = internals._writeStream?._writeQueue;
   const fd = internals._fd;
-  let buf = Buffer.from(data, "utf8");
+  let buf = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (typeof fd === "number" && Array.isArray(queue) && queue.length === 0) {
     try {
       const written = fs.writeSync(fd, buf);
@@ -291,6 +324,43 @@ function guarded(fn) {
   }
 }
 
+/** Milliseconds since the epoch, comparable with the main thread's (unlike performance.now()). */
+function epochNow() {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * Writes handed over by the main thread count as its backlog until they reached the kernel (not
+ * just node-pty's queue): until then the main thread must not write around them.
+ * @param {Terminal} t
+ */
+function settleBacklog(t) {
+  if (t.queuedWrites === 0) return;
+  const queue = /** @type {{ _writeStream?: { _writeQueue?: unknown[] } }} */ (/** @type {unknown} */ (t.term))._writeStream?._writeQueue;
+  if (t.exited || !Array.isArray(queue) || queue.length === 0) {
+    Atomics.sub(t.gate, GATE_BACKLOG, t.queuedWrites);
+    t.queuedWrites = 0;
+    return;
+  }
+  t.backlogTimer ??= setTimeout(() => {
+    t.backlogTimer = undefined;
+    settleBacklog(t);
+  }, BACKLOG_CHECK_MS);
+}
+
+/**
+ * Shuts the gate before the descriptor is closed: waits out a write the main thread is making
+ * (a single small writeSync), then no more come.
+ * @param {Terminal} t
+ */
+function shutGate(t) {
+  for (;;) {
+    const state = Atomics.compareExchange(t.gate, GATE_STATE, GATE_OPEN, GATE_CLOSED);
+    if (state !== GATE_WRITING) return;
+    Atomics.wait(t.gate, GATE_STATE, GATE_WRITING, 100);
+  }
+}
+
 /**
  * Keeps the last bytes a program printed before it exited, without delaying the exit.
  *
@@ -310,16 +380,19 @@ function guarded(fn) {
  *
  * @param {import("node-pty").IPty} term
  * @param {(data: Buffer) => void} onTail
- * @returns {() => void} closes our slave handle
+ * @param {() => void} beforeClose called once, before node-pty closes the master's descriptor
+ * @returns {{ releaseTail: () => void, guardsClose: boolean }} `releaseTail` closes our slave
+ *   handle; `guardsClose`: the descriptor is closed only after `beforeClose`
  */
-function guardOutputTail(term, onTail) {
-  if (process.platform === "win32") return () => undefined;
+function guardOutputTail(term, onTail, beforeClose) {
+  const unguarded = { releaseTail: () => undefined, guardsClose: false };
+  if (process.platform === "win32") return unguarded;
   const internals = /** @type {{ _socket?: { destroy: (...args: unknown[]) => unknown }, _fd?: number, _pty?: string, _boundClose?: boolean }} */ (
     /** @type {unknown} */ (term)
   );
   const socket = internals._socket;
   const masterFd = internals._fd;
-  if (!socket || typeof masterFd !== "number") return () => undefined;
+  if (!socket || typeof masterFd !== "number") return unguarded;
 
   let slaveFd = -1;
   if (typeof internals._pty === "string" && internals._pty.startsWith("/dev/")) {
@@ -371,8 +444,9 @@ function guardOutputTail(term, onTail) {
   socket.destroy = (...args) => {
     drain();
     closeSlave();
+    if (!destroyed) beforeClose();
     destroyed = true;
     return originalDestroy(...args);
   };
-  return closeSlave;
+  return { releaseTail: closeSlave, guardsClose: true };
 }

@@ -107,4 +107,35 @@ describe("the terminal host after a terminal is disposed", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("keeps input in order when keystrokes follow a paste the kernel could not take at once", async () => {
+    // Raw mode, no echo: cat prints exactly what it reads. 200 kB is fifty times the kernel's
+    // input buffer: most of the paste waits in the reader thread, and the keys typed after it
+    // (written straight to the terminal when nothing waits) must come after it.
+    const term = ptyHost().spawn("/bin/sh", ["-c", "stty raw -echo; echo ready; exec head -c 200010"], options);
+    let output = "";
+    const done = collect(term, (data) => (output += data.toString("latin1")));
+    while (!output.includes("ready")) await new Promise((r) => setTimeout(r, 10));
+    const paste = "p".repeat(200_000);
+    term.write(paste);
+    for (const key of "0123456789") term.write(key);
+    const { exit } = await done;
+    expect(exit.exitCode).toBe(0);
+    // Raw mode: `echo ready` ends in a bare line feed.
+    const echoed = output.slice(output.indexOf("ready\n") + "ready\n".length);
+    // Summarised, so that a failure does not print 200 kB.
+    const summary = (text: string) => ({ length: text.length, firstNotPaste: text.search(/[^p]/), tail: text.slice(-12) });
+    expect(summary(echoed)).toEqual(summary(`${paste}0123456789`));
+  });
+
+  it("takes keystrokes up to the exit and ignores them after it", async () => {
+    const term = ptyHost().spawn("/bin/sh", ["-c", "stty -echo; read line; echo got:$line"], options);
+    const done = collect(term);
+    for (const key of "hello") term.write(key);
+    term.write("\r");
+    const { output, exit } = await done;
+    expect(exit.exitCode).toBe(0);
+    expect(output).toContain("got:hello");
+    expect(() => term.write("after the exit")).not.toThrow();
+  });
 });

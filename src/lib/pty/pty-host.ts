@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { Worker } from "node:worker_threads";
 
 /**
@@ -42,6 +43,28 @@ const ACK_DEFER_MS = 5;
 const SPAWN_OK = 1;
 const SPAWN_REPLY_BYTES = 4096;
 
+/**
+ * The write gate: a SharedArrayBuffer per terminal through which the main thread writes keystrokes
+ * straight into the terminal's descriptor, without waking the reader thread. Waking it cost a
+ * hop on every keystroke, and on this VM any thread's wake-up takes 1–3 ms about once in a
+ * hundred: traced, the slowest echoes were mostly that hop. The descriptor belongs to the reader
+ * thread's node-pty; the gate's state word keeps it from being closed (and its number reused by
+ * another file) while the main thread writes, and the backlog word keeps a direct write from
+ * overtaking a write still queued in the reader thread. Layout, the same in pty-host-worker.mjs:
+ * Int32 slots state, fd, backlog (writes handed to the reader thread and not yet in the kernel);
+ * at byte 16 a Float64, when input was last written (ms since the epoch: the echo window).
+ */
+const GATE_BYTES = 24;
+const GATE_STATE = 0;
+const GATE_FD = 1;
+const GATE_BACKLOG = 2;
+/** Zero, so that a gate the reader thread never opened stays shut. */
+const GATE_CLOSED = 0;
+const GATE_OPEN = 1;
+const GATE_WRITING = 2;
+/** Larger input (a paste) goes through the reader thread, which queues what the kernel refuses. */
+const DIRECT_WRITE_MAX_BYTES = 1024;
+
 type WorkerMessage =
   | { op: "data"; id: number; data: ArrayBuffer }
   | { op: "task"; id: 0; run: () => void }
@@ -57,11 +80,18 @@ export class HostedPty {
   exited = false;
   private held = false;
 
+  private readonly gate: Int32Array;
+  private readonly lastWriteAt: Float64Array;
+
   constructor(
     private readonly host: PtyHost,
     readonly id: number,
     readonly pid: number,
-  ) {}
+    gate: SharedArrayBuffer,
+  ) {
+    this.gate = new Int32Array(gate, 0, 4);
+    this.lastWriteAt = new Float64Array(gate, 16, 1);
+  }
 
   onData(listener: (data: Buffer) => void): void {
     this.dataListener = listener;
@@ -72,7 +102,41 @@ export class HostedPty {
   }
 
   write(data: string): void {
-    if (!this.exited) this.host.send({ op: "write", id: this.id, data });
+    if (this.exited) return;
+    const bytes = Buffer.from(data, "utf8");
+    if (bytes.length <= DIRECT_WRITE_MAX_BYTES && this.writeDirect(bytes)) return;
+    this.writeThroughHost(bytes);
+  }
+
+  private writeThroughHost(bytes: Uint8Array): void {
+    Atomics.add(this.gate, GATE_BACKLOG, 1);
+    this.host.send({ op: "write", id: this.id, data: bytes });
+  }
+
+  /** False when the reader thread must write it: its own writes are queued, or the terminal is closing. */
+  private writeDirect(bytes: Buffer): boolean {
+    // Only this thread adds backlog: once zero here, nothing of ours can be queued ahead.
+    if (Atomics.load(this.gate, GATE_BACKLOG) !== 0) return false;
+    if (Atomics.compareExchange(this.gate, GATE_STATE, GATE_OPEN, GATE_WRITING) !== GATE_OPEN) return false;
+    try {
+      this.lastWriteAt[0] = performance.timeOrigin + performance.now();
+      let written = 0;
+      try {
+        written = fs.writeSync(this.gate[GATE_FD]!, bytes);
+      } catch {
+        // EAGAIN (the kernel's input buffer is full) or EIO (the program is gone).
+      }
+      if (written < bytes.length) this.writeThroughHost(bytes.subarray(written));
+      return true;
+    } finally {
+      Atomics.store(this.gate, GATE_STATE, GATE_OPEN);
+      Atomics.notify(this.gate, GATE_STATE);
+    }
+  }
+
+  /** The reader thread is gone, and the descriptor with it. */
+  closeGate(): void {
+    Atomics.store(this.gate, GATE_STATE, GATE_CLOSED);
   }
 
   resize(cols: number, rows: number): void {
@@ -113,7 +177,8 @@ export class PtyHost {
     const id = this.nextId++;
     const reply = new SharedArrayBuffer(8 + SPAWN_REPLY_BYTES);
     const status = new Int32Array(reply, 0, 2);
-    worker.postMessage({ op: "spawn", id, file, args, options, reply });
+    const gate = new SharedArrayBuffer(GATE_BYTES);
+    worker.postMessage({ op: "spawn", id, file, args, options, reply, gate });
     // Synchronous like node-pty's own spawn (a fork): callers get the pid or the error at once.
     if (Atomics.wait(status, 0, 0, SPAWN_TIMEOUT_MS) === "timed-out") {
       worker.postMessage({ op: "dispose", id });
@@ -122,7 +187,7 @@ export class PtyHost {
     if (Atomics.load(status, 0) !== SPAWN_OK) {
       throw new Error(Buffer.from(reply, 8, status[1]).toString("utf8"));
     }
-    const terminal = new HostedPty(this, id, status[1]!);
+    const terminal = new HostedPty(this, id, status[1]!, gate);
     this.terminals.set(id, terminal);
     worker.ref();
     return terminal;
@@ -176,6 +241,7 @@ export class PtyHost {
       this.worker = undefined;
       // The worker's terminals closed with it; their programs got SIGHUP from the kernel.
       for (const terminal of [...this.terminals.values()]) {
+        terminal.closeGate();
         this.queue.push({ op: "exit", id: terminal.id, exitCode: undefined, signal: 1 });
       }
       this.scheduleDrain();
