@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   const quick = option("quick") !== undefined;
   const cpuProf = option("cpu-prof") !== undefined;
   const config = {
-    throughputReps: numberOption("throughput-reps", quick ? 1 : 3),
+    throughputReps: numberOption("throughput-reps", quick ? 1 : 5),
     fanoutCopies: numberOption("fanout-copies", quick ? 1 : 5),
     echoKeys: numberOption("echo-keys", quick ? 200 : 2000),
     memoryCounts: quick ? [1, 20] : [1, 20, 100],
