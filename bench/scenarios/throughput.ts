@@ -24,7 +24,9 @@ export async function throughputScenario(ctx: BenchContext, reps: number): Promi
       const a = await viewerFlood(server, ctx, `throughput ${i + 1}`, script);
       app.push(a.bytes / MB / a.seconds);
       appRuns.push(a);
-      ctx.log(`  throughput run ${i + 1}: raw ${raw.at(-1)!.toFixed(1)} MB/s, app ${app.at(-1)!.toFixed(1)} MB/s (server CPU ${a.serverCpuMs} ms, viewer CPU ${a.viewerCpuMs} ms)`);
+      // A resync means the viewer fell out of the ring and skipped output: fewer bytes, lower MB/s.
+      const skipped = a.resyncs > 0 ? `, viewer resynced ${a.resyncs}×` : "";
+      ctx.log(`  throughput run ${i + 1}: raw ${raw.at(-1)!.toFixed(1)} MB/s, app ${app.at(-1)!.toFixed(1)} MB/s (server CPU ${a.serverCpuMs} ms, viewer CPU ${a.viewerCpuMs} ms${skipped})`);
     }
   });
   const appMb = median(app);
