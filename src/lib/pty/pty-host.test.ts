@@ -138,4 +138,16 @@ describe("the terminal host after a terminal is disposed", () => {
     expect(output).toContain("got:hello");
     expect(() => term.write("after the exit")).not.toThrow();
   });
+
+  it("keeps every byte in order when a held terminal's program exits", async () => {
+    // Held from the start: node-pty's socket keeps what it read (up to its high-water mark) and
+    // the rest waits in the kernel when the program exits. Both must come, oldest first.
+    const term = ptyHost().spawn("/bin/sh", ["-c", "sleep 1; seq 1 2500"], options);
+    term.hold(true);
+    const { output, exit } = await collect(term);
+    expect(exit.exitCode).toBe(0);
+    const numbers = output.trim().split("\r\n").map(Number);
+    expect(numbers).toHaveLength(2500);
+    expect(numbers.findIndex((n, i) => n !== i + 1)).toBe(-1);
+  });
 });
