@@ -32,25 +32,18 @@ const ECHO_WINDOW_MS = 30;
 const COALESCE_MS = 1;
 /** …or as soon as this much is waiting. */
 const MAX_POST_BYTES = 64 * 1024;
-/**
- * Stop reading a terminal while this much of its output waits for the main thread… A lone flood
- * needs room to ride out the main thread's hiccups (a GC pause, a long slice): with 1 MiB (13 ms
- * of `cat`) it was stopped 13–23 times per 200 MiB, 100–180 ms in all.
- */
-const IN_FLIGHT_HIGH = 4 * 1024 * 1024;
+/** Stop reading a terminal while this much of its output waits for the main thread… */
+const IN_FLIGHT_HIGH = 1024 * 1024;
 /** …and read again once the main thread is back under this. */
-const IN_FLIGHT_LOW = 1024 * 1024;
+const IN_FLIGHT_LOW = 256 * 1024;
 /**
- * Several terminals together: once others have OTHERS_IN_FLIGHT or more waiting and the total is
- * past TOTAL_IN_FLIGHT_HIGH, a terminal that posts is held until the total is back under
- * TOTAL_IN_FLIGHT_LOW (or the others drained). Twenty floods could otherwise queue 80 MB for a
- * main thread that is behind anyway: memory its GC has to handle, and runnable programs taking
- * CPU from it (4 MiB in all gave a buffer-read p99 of 25–28 ms under twenty floods, 1 MiB
- * 15–17 ms at the same flood rate).
+ * All terminals together: past this, a terminal that posts is held until the total is back under
+ * TOTAL_IN_FLIGHT_LOW. Twenty floods could otherwise queue 20 MB for a main thread that is behind
+ * anyway: memory its GC has to handle, and runnable programs taking CPU from it (4 MiB here gave
+ * a buffer-read p99 of 25–28 ms under twenty floods, 1 MiB 15–17 ms at the same flood rate).
  */
 const TOTAL_IN_FLIGHT_HIGH = 1024 * 1024;
 const TOTAL_IN_FLIGHT_LOW = 512 * 1024;
-const OTHERS_IN_FLIGHT = 256 * 1024;
 const DRAIN_CHUNK = 64 * 1024;
 
 const SPAWN_OK = 1;
@@ -243,7 +236,7 @@ function post(t) {
   const owned = buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength && buf.buffer instanceof ArrayBuffer;
   const data = owned ? /** @type {ArrayBuffer} */ (buf.buffer) : buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
   send({ op: "data", id: t.id, data }, /** @type {ArrayBuffer} */ (data));
-  if (!t.exited && !t.creditPaused && overCredit(t)) {
+  if (!t.exited && !t.creditPaused && (t.inFlight >= IN_FLIGHT_HIGH || totalInFlight >= TOTAL_IN_FLIGHT_HIGH)) {
     t.creditPaused = true;
     updatePause(t);
   }
@@ -284,24 +277,13 @@ function acked(t, bytes) {
   const done = Math.min(bytes, t.inFlight);
   t.inFlight -= done;
   totalInFlight -= done;
+  if (totalInFlight > TOTAL_IN_FLIGHT_LOW) return;
   for (const other of terminals.values()) {
-    if (other.creditPaused && backUnderCredit(other)) {
+    if (other.creditPaused && other.inFlight <= IN_FLIGHT_LOW) {
       other.creditPaused = false;
       updatePause(other);
     }
   }
-}
-
-/** @param {Terminal} t */
-function overCredit(t) {
-  if (t.inFlight >= IN_FLIGHT_HIGH) return true;
-  return totalInFlight >= TOTAL_IN_FLIGHT_HIGH && totalInFlight - t.inFlight >= OTHERS_IN_FLIGHT;
-}
-
-/** @param {Terminal} t */
-function backUnderCredit(t) {
-  if (t.inFlight > IN_FLIGHT_LOW) return false;
-  return totalInFlight <= TOTAL_IN_FLIGHT_LOW || totalInFlight - t.inFlight < OTHERS_IN_FLIGHT / 2;
 }
 
 /** Messages for the main thread, sent together at the end of this turn of the event loop. */

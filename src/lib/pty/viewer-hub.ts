@@ -12,24 +12,10 @@ import type { ServerMessage } from "./protocol";
  * mirror and continues from the stream position that snapshot corresponds to.
  */
 
-/**
- * Unacknowledged bytes at which sending to a viewer pauses, at least (VS Code pauses at 100k
- * chars): what a browser tab may have queued for xterm.js beyond what it rendered.
- */
+/** Unacknowledged bytes at which sending to a viewer pauses (VS Code pauses at 100k chars). */
 export const VIEWER_HIGH_WATERMARK = 100_000;
-/**
- * A viewer that acks fast gets a larger window: what it acked in the last ~20 ms, up to this. A
- * window is sent and acked once per round trip, so with 100 kB a fast viewer (a script, a
- * logger) was held to 100 kB per ack round trip — ~65 MB/s here, below what the terminal gives
- * (throughput bench: 0.87× raw node-pty → 0.94× with the growing window). A browser rendering
- * a flood acks at its rendering speed and keeps about 20 ms of it queued, as before.
- */
-export const VIEWER_MAX_WINDOW = 1024 * 1024;
-const WINDOW_OF_ACKED_MS = 20;
-/** Sending resumes once acks bring a viewer below this share of its window. */
-const RESUME_SHARE = 0.5;
-/** Output goes out in frames of at most this, so a window holds several and acks overlap sends. */
-export const MAX_FRAME_BYTES = 64 * 1024;
+/** Unacknowledged bytes below which a paused viewer resumes (VS Code resumes at 5k). */
+export const VIEWER_LOW_WATERMARK = 5_000;
 /** Recent output shared by all viewers; a viewer further behind than this is resynced. */
 export const RING_BYTES = 4 * 1024 * 1024;
 /** The socket's own send buffer also caps sending: a peer that stops reading is caught even if it acked. */
@@ -62,11 +48,6 @@ export interface Viewer {
   /** Next stream byte to send. */
   position: number;
   unacked: number;
-  /** Unacknowledged bytes at which sending pauses (grows for a viewer that acks fast). */
-  window: number;
-  /** Bytes acked since `ackSampleStart`, for the window. */
-  ackedInSample: number;
-  ackSampleStart: number;
   syncing: boolean;
   syncReason: "attach" | "resync";
   size: { cols: number; rows: number } | undefined;
@@ -89,10 +70,8 @@ interface Chunk {
 
 export interface ViewerHubOptions {
   ringBytes?: number;
-  /** The smallest window (default VIEWER_HIGH_WATERMARK). */
   highWatermark?: number;
-  /** The largest window (default VIEWER_MAX_WINDOW). */
-  maxWindow?: number;
+  lowWatermark?: number;
   socketHighWatermark?: number;
   typingCatchUpMs?: number;
   now?: () => number;
@@ -107,7 +86,7 @@ export class ViewerHub {
   private readonly viewers = new Map<string, Viewer>();
   private readonly ringBytes: number;
   private readonly high: number;
-  private readonly maxWindow: number;
+  private readonly low: number;
   private readonly socketHigh: number;
   private readonly typingCatchUpMs: number;
   private readonly now: () => number;
@@ -116,7 +95,7 @@ export class ViewerHub {
   constructor(private readonly options: ViewerHubOptions) {
     this.ringBytes = options.ringBytes ?? RING_BYTES;
     this.high = options.highWatermark ?? VIEWER_HIGH_WATERMARK;
-    this.maxWindow = Math.max(this.high, options.maxWindow ?? VIEWER_MAX_WINDOW);
+    this.low = options.lowWatermark ?? VIEWER_LOW_WATERMARK;
     this.socketHigh = options.socketHighWatermark ?? SOCKET_HIGH_WATERMARK;
     this.typingCatchUpMs = options.typingCatchUpMs ?? TYPING_CATCH_UP_MS;
     this.now = options.now ?? Date.now;
@@ -161,9 +140,6 @@ export class ViewerHub {
       transport,
       position: this.head,
       unacked: 0,
-      window: this.high,
-      ackedInSample: 0,
-      ackSampleStart: this.now(),
       syncing: true,
       syncReason: "attach",
       size: undefined,
@@ -187,17 +163,8 @@ export class ViewerHub {
   }
 
   ack(viewer: Viewer, bytes: number): void {
-    const acked = Math.min(bytes, viewer.unacked);
-    viewer.unacked -= acked;
-    viewer.ackedInSample += acked;
-    const elapsed = this.now() - viewer.ackSampleStart;
-    if (elapsed >= WINDOW_OF_ACKED_MS) {
-      const wanted = (viewer.ackedInSample / elapsed) * WINDOW_OF_ACKED_MS;
-      viewer.window = Math.round(Math.min(this.maxWindow, Math.max(this.high, wanted)));
-      viewer.ackedInSample = 0;
-      viewer.ackSampleStart = this.now();
-    }
-    if (viewer.unacked <= viewer.window * RESUME_SHARE) this.pump(viewer);
+    viewer.unacked = Math.max(0, viewer.unacked - bytes);
+    if (viewer.unacked <= this.low) this.pump(viewer);
   }
 
   /**
@@ -249,7 +216,7 @@ export class ViewerHub {
     if (viewer.syncing) return;
     this.flushQueued(viewer);
     while (viewer.position < this.head) {
-      if (viewer.unacked >= viewer.window) return;
+      if (viewer.unacked >= this.high) return;
       if (viewer.transport.bufferedAmount >= this.socketHigh) return;
       if (viewer.position < this.ringStart) {
         viewer.resyncs += 1;
@@ -259,8 +226,7 @@ export class ViewerHub {
       const chunk = this.chunkAt(viewer.position);
       if (!chunk) return;
       const from = viewer.position - chunk.start;
-      const end = Math.min(chunk.buf.length, from + MAX_FRAME_BYTES);
-      const slice = from === 0 && end === chunk.buf.length ? chunk.buf : chunk.buf.subarray(from, end);
+      const slice = from === 0 ? chunk.buf : chunk.buf.subarray(from);
       viewer.transport.sendBinary(slice);
       viewer.position += slice.length;
       viewer.unacked += slice.length;
