@@ -11,6 +11,7 @@
  */
 import fs from "node:fs";
 import { parentPort } from "node:worker_threads";
+import { epochNow, GATE_BACKLOG, GATE_CLOSED, GATE_FD, GATE_OPEN, GATE_STATE, GATE_WRITING, writeGateViews } from "./write-gate.mjs";
 
 /**
  * Loaded here rather than imported at the top, so that a broken install (the native module not
@@ -49,18 +50,6 @@ const DRAIN_CHUNK = 64 * 1024;
 const SPAWN_OK = 1;
 const SPAWN_FAILED = 2;
 
-/**
- * The write gate shared with the main thread (see pty-host.ts, same layout): Int32 slots state,
- * fd, backlog; at byte 16 a Float64, when input was last written (ms since the epoch). The main
- * thread writes keystrokes straight into the descriptor while the gate is open and no write it
- * handed over here is still queued; the descriptor is closed only after the gate is shut.
- */
-const GATE_STATE = 0;
-const GATE_FD = 1;
-const GATE_BACKLOG = 2;
-const GATE_CLOSED = 0;
-const GATE_OPEN = 1;
-const GATE_WRITING = 2;
 /** How often a write waiting in node-pty's queue is checked for having reached the kernel. */
 const BACKLOG_CHECK_MS = 5;
 
@@ -143,6 +132,7 @@ function spawn(message) {
   try {
     if (!pty) throw new Error(`node-pty could not be loaded: ${ptyLoadError instanceof Error ? ptyLoadError.message : String(ptyLoadError)}`);
     const term = pty.spawn(message.file, message.args, { ...message.options, encoding: null });
+    const views = writeGateViews(message.gate);
     /** @type {Terminal} */
     const t = {
       id: message.id,
@@ -158,8 +148,9 @@ function spawn(message) {
       exited: false,
       disposed: false,
       releaseTail: () => undefined,
-      gate: new Int32Array(message.gate, 0, 4),
-      lastWriteAt: new Float64Array(message.gate, 16, 1),
+      // The write gate (write-gate.mjs): open once the descriptor is known, shut before it closes.
+      gate: views.words,
+      lastWriteAt: views.lastWriteAt,
       queuedWrites: 0,
       backlogTimer: undefined,
     };
@@ -211,7 +202,7 @@ function onData(t, data) {
   t.pending.push(data);
   t.pendingBytes += data.length;
   const now = performance.now();
-  const echo = epochNow() - /** @type {number} */ (t.lastWriteAt[0]) < ECHO_WINDOW_MS;
+  const echo = performance.timeOrigin + now - /** @type {number} */ (t.lastWriteAt[0]) < ECHO_WINDOW_MS;
   if (t.pendingBytes >= MAX_POST_BYTES || echo || now - t.lastPostAt >= COALESCE_MS) {
     post(t);
   } else if (!t.timer) {
@@ -329,11 +320,6 @@ function guarded(fn) {
   } catch {
     // The terminal closed in between; its exit is reported by node-pty.
   }
-}
-
-/** Milliseconds since the epoch, comparable with the main thread's (unlike performance.now()). */
-function epochNow() {
-  return performance.timeOrigin + performance.now();
 }
 
 /**

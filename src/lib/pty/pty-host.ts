@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { Worker } from "node:worker_threads";
+import { createWriteGate, epochNow, GATE_BACKLOG, GATE_CLOSED, GATE_FD, GATE_OPEN, GATE_STATE, GATE_WRITING, writeGateViews } from "./write-gate.mjs";
 
 /**
  * Terminals read on their own thread.
@@ -44,25 +45,14 @@ const SPAWN_OK = 1;
 const SPAWN_REPLY_BYTES = 4096;
 
 /**
- * The write gate: a SharedArrayBuffer per terminal through which the main thread writes keystrokes
- * straight into the terminal's descriptor, without waking the reader thread. Waking it cost a
- * hop on every keystroke, and on this VM any thread's wake-up takes 1–3 ms about once in a
- * hundred: traced, the slowest echoes were mostly that hop. The descriptor belongs to the reader
- * thread's node-pty; the gate's state word keeps it from being closed (and its number reused by
- * another file) while the main thread writes, and the backlog word keeps a direct write from
- * overtaking a write still queued in the reader thread. Layout, the same in pty-host-worker.mjs:
- * Int32 slots state, fd, backlog (writes handed to the reader thread and not yet in the kernel);
- * at byte 16 a Float64, when input was last written (ms since the epoch: the echo window).
- */
-const GATE_BYTES = 24;
-const GATE_STATE = 0;
-const GATE_FD = 1;
-const GATE_BACKLOG = 2;
-/** Zero, so that a gate the reader thread never opened stays shut. */
-const GATE_CLOSED = 0;
-const GATE_OPEN = 1;
-const GATE_WRITING = 2;
-/** Larger input (a paste) goes through the reader thread, which queues what the kernel refuses. */
+ * Keystrokes go through the write gate (write-gate.mjs) straight into the terminal's descriptor,
+ * without waking the reader thread: on this VM any thread's wake-up takes 1–3 ms about once in a
+ * hundred, and traced, the slowest echoes were mostly that hop. The descriptor belongs to the
+ * reader thread's node-pty; the gate's state word keeps it from being closed (and its number
+ * reused by another file) while the main thread writes, and its backlog word keeps a direct write
+ * from overtaking a write still queued in the reader thread.
+ *
+ * Larger input (a paste) goes through the reader thread, which queues what the kernel refuses. */
 const DIRECT_WRITE_MAX_BYTES = 1024;
 
 type WorkerMessage =
@@ -89,8 +79,7 @@ export class HostedPty {
     readonly pid: number,
     gate: SharedArrayBuffer,
   ) {
-    this.gate = new Int32Array(gate, 0, 4);
-    this.lastWriteAt = new Float64Array(gate, 16, 1);
+    ({ words: this.gate, lastWriteAt: this.lastWriteAt } = writeGateViews(gate));
   }
 
   onData(listener: (data: Buffer) => void): void {
@@ -119,7 +108,7 @@ export class HostedPty {
     if (Atomics.load(this.gate, GATE_BACKLOG) !== 0) return false;
     if (Atomics.compareExchange(this.gate, GATE_STATE, GATE_OPEN, GATE_WRITING) !== GATE_OPEN) return false;
     try {
-      this.lastWriteAt[0] = performance.timeOrigin + performance.now();
+      this.lastWriteAt[0] = epochNow();
       let written = 0;
       try {
         written = fs.writeSync(this.gate[GATE_FD]!, bytes);
@@ -177,7 +166,7 @@ export class PtyHost {
     const id = this.nextId++;
     const reply = new SharedArrayBuffer(8 + SPAWN_REPLY_BYTES);
     const status = new Int32Array(reply, 0, 2);
-    const gate = new SharedArrayBuffer(GATE_BYTES);
+    const gate = createWriteGate();
     worker.postMessage({ op: "spawn", id, file, args, options, reply, gate });
     // Synchronous like node-pty's own spawn (a fork): callers get the pid or the error at once.
     if (Atomics.wait(status, 0, 0, SPAWN_TIMEOUT_MS) === "timed-out") {

@@ -13,7 +13,10 @@ function recordingTransport() {
   return { transport, received };
 }
 
-/** A hub on a hand-driven clock whose snapshots are the text pushed so far, delivered at once. */
+/**
+ * A hub on a hand-driven clock whose snapshots are the text pushed so far, delivered at once,
+ * with one attached viewer that records what it is sent.
+ */
 function hubWithClock(highWatermark = 10) {
   let now = 0;
   let text = "";
@@ -23,8 +26,13 @@ function hubWithClock(highWatermark = 10) {
     now: () => now,
     takeSnapshot: (deliver) => deliver({ data: text, cols: 80, rows: 24, offset: hub.headOffset }),
   });
+  const { transport, received } = recordingTransport();
+  const viewer = hub.attach(transport);
+  hub.start(viewer);
   return {
     hub,
+    viewer,
+    received,
     push(chunk: string) {
       text += chunk;
       hub.push(Buffer.from(chunk));
@@ -37,10 +45,7 @@ function hubWithClock(highWatermark = 10) {
 
 describe("ViewerHub: typing into a lagging view", () => {
   it("resyncs a viewer whose unsent output is older than the catch-up bound, so the echo comes next", () => {
-    const { hub, push, advance } = hubWithClock();
-    const { transport, received } = recordingTransport();
-    const viewer = hub.attach(transport);
-    hub.start(viewer);
+    const { hub, viewer, received, push, advance } = hubWithClock();
     // The view has not acked its first 10 bytes: what follows waits in the ring.
     push("0123456789");
     push("abcdefghij");
@@ -61,10 +66,7 @@ describe("ViewerHub: typing into a lagging view", () => {
   });
 
   it("leaves a viewer alone that is current, or only briefly behind", () => {
-    const { hub, push, advance } = hubWithClock();
-    const { transport, received } = recordingTransport();
-    const viewer = hub.attach(transport);
-    hub.start(viewer);
+    const { hub, viewer, received, push, advance } = hubWithClock();
     push("abc");
     hub.typed(viewer);
     push("0123456789");
