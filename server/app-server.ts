@@ -11,12 +11,20 @@ import { createServices, type Services } from "../src/server/services";
 import { EventsSocketServer } from "./events-socket";
 import { sendJson } from "./http-util";
 import { createApiDispatcher } from "./internal-api/dispatcher";
+import { sendFailure } from "./internal-api/respond";
 import { allowedHosts, hostAllowed, originAllowed } from "./origin-check";
 import { TerminalSocketServer } from "./terminal-socket";
 import { handleRecordingRequest } from "./recording-route";
 import { checkNextRequest } from "./next-request-guard";
 import { createUiAuth, type UiAuth } from "./ui-auth";
+import { classifyPath } from "./access-policy";
+import { limitPendingSockets, SERVER_TIMEOUTS } from "./connection-limits";
+import { parseRequestTarget } from "./request-path";
+import { pagePolicy, setSecurityHeaders, shareNonceWithNext } from "./security-headers";
 import { ACCESS_TOKEN_FILE, loadOrCreateTokenFile } from "../src/server/security/secrets";
+
+/** How long a refused upgrade's answer may take to drain before the socket is destroyed anyway. */
+const UPGRADE_REFUSAL_LINGER_MS = 2_000;
 
 export interface AppServer {
   services: Services;
@@ -26,6 +34,14 @@ export interface AppServer {
   auth: UiAuth;
   port: number;
   close(reason: string): Promise<void>;
+}
+
+/** Answers an upgrade that will not be served, then releases its descriptor once the answer is out. */
+function refuseUpgrade(socket: Duplex, status: string): void {
+  if (socket.destroyed) return;
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+  // A peer that never reads would keep the answer (and the socket) in flight.
+  setTimeout(() => socket.destroy(), UPGRADE_REFUSAL_LINGER_MS).unref();
 }
 
 function readVersion(): string {
@@ -65,19 +81,39 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
   const api = createApiDispatcher({ services, hosts: () => hosts, logger });
   const auth = createUiAuth(config.auth, loadOrCreateTokenFile(config.dataDir, ACCESS_TOKEN_FILE, config.accessToken));
 
-  const server = http.createServer((req, res) => {
-    if (api.handle(req, res)) return;
-    const url = req.url ?? "/";
-    const path = url.split("?")[0] ?? "/";
-    // People need the session cookie for every page, action and file (docs/security.md).
+  const server = http.createServer({ ...SERVER_TIMEOUTS }, (req, res) => {
+    const policy = pagePolicy(config.dev);
+    setSecurityHeaders(res, policy);
+    // The one decision point (docs/security.md): the path is normalised — or refused — first, and
+    // the normalised form is what every later step, Next included, sees.
+    const target = parseRequestTarget(req.url);
+    if (!target.ok) {
+      // Agents calling the internal API or a callback get that API's envelope.
+      if (/^\/api\/(internal|callback)/.test(req.url ?? "")) sendFailure(res, target.status, "bad_request:path", target.reason);
+      else sendJson(res, target.status, { ok: false, error: { code: "bad_request:path", message: target.reason } });
+      return;
+    }
+    req.url = `${target.path}${target.search}`;
+    const access = classifyPath(target.path);
+    if (access === "internal-api" || access === "callback") {
+      // Their own guard: loopback socket, Host, Origin, and the token or the URL's secret.
+      api.handle(req, res);
+      return;
+    }
+    // A DNS-rebinding page sends its own name as Host: nothing of this app answers it.
+    if (!hostAllowed(req, hosts)) {
+      sendJson(res, 403, { ok: false, error: { code: "forbidden:host", message: "The Host header is not this server's address; open http://127.0.0.1:<port> (or localhost)." } });
+      return;
+    }
     if (auth.handleLogin(req, res)) return;
-    if (!auth.allows(req)) {
+    if (access === "session" && !auth.hasSession(req)) {
       auth.refuse(req, res);
       return;
     }
     if (handleRecordingRequest(req, res, services)) return;
-    if (path === "/api/health") {
+    if (target.path === "/api/health") {
       if (req.method !== "GET" && req.method !== "HEAD") {
+        res.setHeader("allow", "GET, HEAD");
         sendJson(res, 405, { ok: false, error: { code: "bad_request:method", message: "Use GET" } });
         return;
       }
@@ -99,45 +135,49 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
           sendJson(res, verdict.status, { ok: false, error: { code: verdict.code, message: verdict.message } });
           return;
         }
+        shareNonceWithNext(req, policy);
         return handleNext(req, res);
       })
       .catch((error: unknown) => {
-        logger.error({ err: error, url: path }, "request failed");
+        logger.error({ err: error, url: target.path }, "request failed");
         if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: "internal", message: "Internal error" } });
         else res.destroy();
       });
   });
+  limitPendingSockets(server);
 
   const terminalSockets = new TerminalSocketServer(services);
   const eventSockets = new EventsSocketServer(services);
 
+  // Every upgrade gets an answer and every refused socket is destroyed: an upgrade nobody
+  // answered kept its descriptor forever (300 requests, 300 leaked descriptors).
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = (req.url ?? "/").split("?")[0] ?? "/";
-    if (path.startsWith("/_next/")) {
-      nextUpgrades.emit("upgrade", req, socket, head);
-      return;
-    }
     socket.on("error", () => socket.destroy());
-    const refuse = (status: string) =>
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const refuse = (status: string) => refuseUpgrade(socket, status);
+    const target = parseRequestTarget(req.url);
+    if (!target.ok) return refuse(target.status === 414 ? "414 URI Too Long" : "400 Bad Request");
+    req.url = `${target.path}${target.search}`;
+    const path = target.path;
     const terminalMatch = /^\/ws\/terminals\/([A-Za-z0-9_-]{1,64})$/.exec(path);
-    if (!terminalMatch && path !== "/ws/events") return refuse("404 Not Found");
+    const isHmr = config.dev && (path === "/_next/hmr" || path.startsWith("/_next/hmr/"));
+    if (!terminalMatch && path !== "/ws/events" && !isHmr) return refuse("404 Not Found");
     // A web page on another site must never reach a terminal: browsers always send Origin.
     if (!hostAllowed(req, hosts) || !originAllowed(req, hosts)) {
       logger.warn({ path, origin: req.headers.origin, host: req.headers.host }, "refused a cross-origin WebSocket");
       return refuse("403 Forbidden");
     }
-    if (!auth.allows(req)) {
+    if (!auth.hasSession(req)) {
       logger.warn({ path }, "refused a WebSocket without a session cookie");
       return refuse("401 Unauthorized");
+    }
+    if (isHmr) {
+      // Development only: Next's hot reloader answers its own socket.
+      nextUpgrades.emit("upgrade", req, socket, head);
+      return;
     }
     if (terminalMatch) terminalSockets.handleUpgrade(req, socket, head, terminalMatch[1]!);
     else eventSockets.handleUpgrade(req, socket, head);
   });
-
-  // Slow or broken clients must not hold sockets forever.
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 120_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -14,13 +14,13 @@ export const SESSION_COOKIE = "aim_session";
 /** A month: this is a local tool; revoking means replacing `<dataDir>/access-token`. */
 const COOKIE_MAX_AGE_S = 30 * 24 * 3600;
 
-/** Paths that carry their own credentials or nothing secret. */
-const OPEN_PATHS = [/^\/api\/health$/, /^\/api\/internal(\/|$)/, /^\/api\/callback(\/|$)/, /^\/_next\/static\//, /^\/favicon\.ico$/, /^\/login$/];
-
 export interface UiAuth {
   readonly enabled: boolean;
-  /** True when the request may proceed (open path, auth off, or a valid cookie). */
-  allows(req: http.IncomingMessage): boolean;
+  /**
+   * True when the request carries a valid session cookie, or sign-in is off. Which paths need one
+   * is decided by server/access-policy.ts, on the normalised path, not here.
+   */
+  hasSession(req: http.IncomingMessage): boolean;
   /** Handles `?token=` on a page URL and the login page itself. Returns true if it answered. */
   handleLogin(req: http.IncomingMessage, res: http.ServerResponse): boolean;
   /** Answers a request that lacks the cookie: the sign-in page for documents, JSON otherwise. */
@@ -39,11 +39,8 @@ export function createUiAuth(mode: "token" | "none", accessToken: string): UiAut
 
   return {
     enabled: mode === "token",
-    allows(req) {
-      if (mode === "none") return true;
-      const path = (req.url ?? "/").split("?")[0] ?? "/";
-      if (OPEN_PATHS.some((p) => p.test(path))) return true;
-      return hasCookie(req);
+    hasSession(req) {
+      return mode === "none" || hasCookie(req);
     },
     handleLogin(req, res) {
       if (mode === "none") return false;

@@ -1,6 +1,7 @@
 import type { OutputLog } from "../../src/lib/pty/output-log";
 import type { PtySession } from "../../src/lib/pty/pty-session";
 import { cleanTerminalText } from "../../src/lib/terminal-text/ansi-clean";
+import type { PatternMatcher } from "./pattern-matcher";
 import type { WaitCondition } from "./terminal-schemas";
 
 /**
@@ -11,7 +12,7 @@ import type { WaitCondition } from "./terminal-schemas";
  * - `idle`: no output for `idleMs`, counted from the later of the call and the last output — so
  *   a wait right after sending input gives the program `idleMs` to start printing. An exited
  *   process is idle for good: the wait ends at once with reason `exit` (satisfied).
- * - `pattern`: the regex matches the cleaned text (ANSI stripped, rewrites resolved) of the output
+ * - `pattern`: the regex (run by a PatternMatcher, off the main thread, with a time budget) matches the cleaned text (ANSI stripped, rewrites resolved) of the output
  *   that is new since the call — from `since` when given; otherwise from where the output stood
  *   when the call arrived (the part of the unfinished line already printed, e.g. a shell prompt,
  *   is left out). A match may span up to OVERLAP_LINES lines. Lines the ring evicts before they
@@ -42,8 +43,8 @@ const CHUNK_LINES = 500;
 const OVERLAP_LINES = 20;
 const MAX_MATCH_CHARS = 200;
 
-export function waitForTerminal(session: PtySession, spec: WaitSpec, signal: AbortSignal): Promise<WaitOutcome | undefined> {
-  return new Promise((resolve) => {
+export function waitForTerminal(session: PtySession, spec: WaitSpec, signal: AbortSignal, matcher: PatternMatcher): Promise<WaitOutcome | undefined> {
+  return new Promise((resolve, reject) => {
     const startedAt = Date.now();
     const cleanups: Array<() => void> = [];
     let settled = false;
@@ -55,6 +56,14 @@ export function waitForTerminal(session: PtySession, spec: WaitSpec, signal: Abo
       const outcome: WaitOutcome = { condition: spec.condition, satisfied, reason, waitedMs: Date.now() - startedAt };
       if (match !== undefined) outcome.match = match.slice(0, MAX_MATCH_CHARS);
       resolve(outcome);
+    };
+
+    /** A pattern that could not be matched in time ends the wait with its error (a 400). */
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      for (const cleanup of cleanups) cleanup();
+      reject(error);
     };
 
     if (signal.aborted) return settle("cancelled", false);
@@ -80,14 +89,38 @@ export function waitForTerminal(session: PtySession, spec: WaitSpec, signal: Abo
         return;
       }
       case "pattern": {
-        const scanner = new PatternScanner(session.log, spec.pattern!, spec.since);
-        const check = () => {
-          const match = scanner.check();
-          if (match !== null) settle("pattern", true, match);
+        const scanner = new PatternScanner(session.log, spec.pattern!, matcher, spec.since);
+        // One scan at a time; output or an exit during a scan asks for one more afterwards. The
+        // wait ends with `exit` only after a scan that began once the process had exited (the tail
+        // of the output is in the log before exit listeners run) found nothing.
+        let scanning = false;
+        let again = false;
+        const scan = () => {
+          if (settled) return;
+          if (scanning) {
+            again = true;
+            return;
+          }
+          scanning = true;
+          const exitedBefore = !session.running;
+          scanner.check().then(
+            (match) => {
+              scanning = false;
+              if (settled) return;
+              if (match !== null) return settle("pattern", true, match);
+              if (again) {
+                again = false;
+                return scan();
+              }
+              if (exitedBefore) settle("exit", false);
+            },
+            (error: unknown) => {
+              scanning = false;
+              fail(error);
+            },
+          );
         };
-        check();
-        if (settled) return;
-        if (!session.running) return settle("exit", false);
+        scan();
         // Output listeners run inside the session's flush; scan afterwards, once per burst.
         let scheduled = false;
         cleanups.push(
@@ -96,17 +129,12 @@ export function waitForTerminal(session: PtySession, spec: WaitSpec, signal: Abo
             scheduled = true;
             setImmediate(() => {
               scheduled = false;
-              if (!settled) check();
+              scan();
             });
           }),
         );
         // The tail of the output is in the log before exit listeners run: one last look.
-        cleanups.push(
-          session.onExit(() => {
-            check();
-            settle("exit", false);
-          }),
-        );
+        cleanups.push(session.onExit(() => scan()));
         return;
       }
     }
@@ -123,6 +151,7 @@ export class PatternScanner {
   constructor(
     private readonly log: OutputLog,
     private readonly regex: RegExp,
+    private readonly matcher: PatternMatcher,
     since?: number,
   ) {
     if (since !== undefined) {
@@ -137,16 +166,16 @@ export class PatternScanner {
     this.next = this.from;
   }
 
-  /** The first match in the text not yet ruled out, or null. */
-  check(): string | null {
+  /** The first match in the text not yet ruled out, or null. Rejects when the pattern is too slow. */
+  async check(): Promise<string | null> {
     for (;;) {
       const start = Math.max(this.next, this.from, this.log.firstLine);
       const read = this.log.read({ mode: "full", since: start, maxLines: CHUNK_LINES });
       if (read.stats.linesShown === 0) return null;
       let raw = read.output;
       if (start === this.from && this.prefix && raw.startsWith(this.prefix)) raw = raw.slice(this.prefix.length);
-      const match = this.regex.exec(cleanTerminalText(raw));
-      if (match) return match[0];
+      const match = await this.matcher.match(this.regex.source, this.regex.flags, cleanTerminalText(raw));
+      if (match !== null) return match;
       const completedEnd = Math.min(read.nextReadFrom, this.log.totalLines);
       this.next = Math.max(this.next, completedEnd - OVERLAP_LINES);
       if (!read.hasMore) return null;

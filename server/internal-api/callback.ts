@@ -13,6 +13,8 @@ import { interpretCallback, type AgentReport } from "./agent-report";
  * Effects: the execution's agent status/message/session id, and — when this is the task's latest
  * run — the task's status and status message (the services emit the change events that update
  * open pages live). A report from an older run is recorded on that run and leaves the task alone.
+ * Once a run has ended its URL is dead: 410, nothing recorded (a late or replayed report must not
+ * turn a stopped run's task into `failed` or `review`).
  */
 const ID_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
 const SECRET_SHAPE = /^[A-Za-z0-9_-]{1,256}$/;
@@ -25,6 +27,12 @@ export function verifyCallback(services: Services, executionId: string, secret: 
   const matches = safeEqual(sha256(secret), execution?.callbackSecretHash ?? NO_HASH);
   if (!execution || !execution.callbackSecretHash || !matches) {
     throw new AppError("not_found:callback", "No callback matches this URL; use the CALLBACK_URL of the running task exactly as given.");
+  }
+  if (execution.status !== "running") {
+    throw new AppError(
+      "gone:run_ended",
+      `This run has ended (${execution.status}); its CALLBACK_URL no longer changes anything. Each run gets its own CALLBACK_URL.`,
+    );
   }
   return execution;
 }

@@ -1,5 +1,6 @@
 import type http from "node:http";
 import type { Services } from "../../src/server/services";
+import type { PatternMatcher } from "./pattern-matcher";
 import type { WaitLimiter } from "./wait-limiter";
 
 /** What a route handler gets: the parsed request and the app's services. */
@@ -15,6 +16,8 @@ export interface ApiContext {
   /** Reads the JSON body within the route's size limit (`undefined` when there is none). */
   body(): Promise<unknown>;
   waits: WaitLimiter;
+  /** Runs waitFor=pattern regexes off the main thread with a time budget. */
+  patterns: PatternMatcher;
 }
 
 /** A handler's answer; `undefined` means there is nobody left to answer (the client went away). */

@@ -9,6 +9,7 @@ import { sendData, sendError, sendFailure } from "./respond";
 import { Router } from "./router";
 import { registerTaskRoutes } from "./tasks";
 import { registerTerminalRoutes } from "./terminal";
+import { PatternMatcher } from "./pattern-matcher";
 import { WaitLimiter } from "./wait-limiter";
 
 /**
@@ -47,6 +48,7 @@ export function createApiDispatcher(options: ApiDispatcherOptions): ApiDispatche
   registerTaskRoutes(router);
   registerTerminalRoutes(router);
   const waits = new WaitLimiter();
+  const patterns = new PatternMatcher();
   let shuttingDown = false;
 
   const refuseIfClosing = (res: http.ServerResponse): boolean => {
@@ -86,6 +88,7 @@ export function createApiDispatcher(options: ApiDispatcherOptions): ApiDispatche
       signal: aborter.signal,
       body: () => readJsonBody(req, match.options.bodyLimit ?? SMALL_BODY_LIMIT),
       waits,
+      patterns,
     };
     const result = await match.handler(ctx);
     if (result) sendData(res, result.status ?? 200, result.data);
@@ -117,6 +120,7 @@ export function createApiDispatcher(options: ApiDispatcherOptions): ApiDispatche
     },
     beginShutdown() {
       shuttingDown = true;
+      patterns.dispose();
     },
     get openWaits() {
       return waits.count;

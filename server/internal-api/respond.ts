@@ -29,8 +29,12 @@ export function sendFailure(
   });
 }
 
-/** A refused request's body is read (and dropped) up to this size before the answer goes out… */
-const UNREAD_BODY_DRAIN_LIMIT = 1024 * 1024;
+/**
+ * A refused request's body is read (and dropped) up to this size before the answer goes out, so a
+ * client that sends a body over a route's limit (1 MB for tasks) still reads its 413 instead of
+ * failing with EPIPE; it is loopback traffic with a token, cheap to drain. Beyond it…
+ */
+const UNREAD_BODY_DRAIN_LIMIT = 16 * 1024 * 1024;
 
 /**
  * Refusals (wrong method, route, token) come before the body is read. Answering and closing while

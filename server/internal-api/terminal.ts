@@ -112,7 +112,7 @@ async function buffer(ctx: ApiContext): Promise<ApiResult | undefined> {
   if (query.wait) {
     const release = ctx.waits.acquire();
     try {
-      wait = await waitForTerminal(session, query.wait, ctx.signal);
+      wait = await waitForTerminal(session, query.wait, ctx.signal, ctx.patterns);
     } finally {
       release();
     }

@@ -5,7 +5,9 @@ import { ExecutionService } from "./executions/execution-service";
 import type { Logger } from "./logger";
 import { ProfileService } from "./profiles/profile-service";
 import { INTERNAL_TOKEN_FILE, loadOrCreateTokenFile } from "./security/secrets";
+import { recordingPath } from "./recordings/asciicast-writer";
 import { HistoryService } from "./recordings/history-service";
+import { lastRecordedEventAt } from "./recordings/recording-tail";
 import { SettingsService } from "./settings/settings-service";
 import { TaskService } from "./tasks/task-service";
 import { TerminalService, type TerminalServiceDeps } from "./terminals/terminal-service";
@@ -54,7 +56,8 @@ export function createServices(
   profiles.seedDefaults();
   const tasks = new TaskService(database.db, profiles, events);
   const executions = new ExecutionService(database.db, events);
-  const interrupted = executions.markStaleInterrupted();
+  // A run's end is its recording's last event: the restart may come long after the crash.
+  const interrupted = executions.markStaleInterrupted((execution) => lastRecordedEventAt(recordingPath(config.dataDir, execution.id), execution.startedAt));
   if (interrupted.length > 0) logger.warn({ count: interrupted.length }, "marked runs left live by a previous server as interrupted");
   const internalToken = loadOrCreateTokenFile(config.dataDir, INTERNAL_TOKEN_FILE, config.internalToken);
   const sessions = publishSessionStore(

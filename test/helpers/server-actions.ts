@@ -114,7 +114,7 @@ export function parseFlightResult(text: string): { result: any; errorRow: boolea
 export async function createScriptProfile(app: AppProcess, name = "script"): Promise<string> {
   const res = await callAction(app, "createProfile", [
     { name, kind: "custom", command: "/bin/bash", args: JSON.stringify(["-c", "{prompt}"]), env: "", promptDelivery: "args" },
-  ]);
+  ], { cookie: app.loginURL ? undefined : null });
   if (res.status !== 200 || res.result?.ok !== true) throw new Error(`createProfile failed: ${res.status} ${res.text.slice(0, 500)}`);
   return res.result.data.id as string;
 }

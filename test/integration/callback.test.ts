@@ -142,13 +142,21 @@ describe("CALLBACK_URL", () => {
     expect(h.services.tasks.get(run.taskId).status).toBe("review");
   });
 
-  it("a report from an older run is recorded on that run and leaves the task alone", async () => {
-    const first = await runWithCallback("again");
+  it("a run that has ended answers 410 and changes nothing, neither the run nor the task", async () => {
+    const first = await runWithCallback("ended");
     await h.request("POST", terminalPath(first.taskId, "stop"), { body: {} });
+    const stoppedStatus = h.services.tasks.get(first.taskId).status;
+    expect(h.services.executions.get(first.executionId).status).not.toBe("running");
+
+    const late = await h.request("POST", first.path, { token: null, body: { status: "failed", message: "late report" } });
+    expectFailure(late, 410, "gone:run_ended");
+    expect(h.services.executions.get(first.executionId).agentStatus).toBeNull();
+    expect(h.services.tasks.get(first.taskId).status).toBe(stoppedStatus);
+
+    // A new run of the same task: the old URL still changes nothing, the new run is untouched.
     const second = await startTask(h, first.taskId);
-    const res = await h.request("POST", first.path, { token: null, body: { status: "done", message: "old news" } });
-    expect(res.body.data).toMatchObject({ executionId: first.executionId, taskUpdated: false });
-    expect(h.services.executions.get(first.executionId).agentStatus).toBe("done");
+    const again = await h.request("POST", first.path, { token: null, body: { status: "done", message: "old news" } });
+    expectFailure(again, 410, "gone:run_ended");
     expect(h.services.executions.get(second.id).agentStatus).toBeNull();
     expect(h.services.tasks.get(first.taskId).status).toBe("running");
   });

@@ -118,7 +118,12 @@ describe("crash recovery: kill -9 during heavy output, then restart", () => {
     // Both runs were live: now interrupted, with when; their tasks too.
     const printerAfter = await status(printerTask);
     expect(printerAfter).toMatchObject({ live: false, running: false, executionId: printerRun.id, executionStatus: "interrupted", taskStatus: "interrupted" });
-    expect(Date.parse(printerAfter.endedAt)).toBeGreaterThanOrEqual(killedAt);
+    // It ended when it was last seen alive — its recording's last event — not at the restart.
+    const lastEvent = cast.events.filter(([, code]) => code === "o").at(-1)!;
+    const printedInLastEvent = numberedLines(lastEvent[2], "line")[0]!;
+    const endedAt = Date.parse(printerAfter.endedAt);
+    expect(endedAt).toBeGreaterThanOrEqual(printedInLastEvent.at);
+    expect(endedAt).toBeLessThanOrEqual(killedAt);
     const claudeAfter = await status(claudeTask);
     expect(claudeAfter).toMatchObject({ executionId: claudeRun.id, executionStatus: "interrupted", taskStatus: "interrupted", agentSessionId: SESSION_ID });
     expect(claudeAfter.endedAt).not.toBeNull();

@@ -183,7 +183,6 @@ describe("security, on real server processes", () => {
       `/api/callback/${aId}/${aSecret!.slice(0, -1)}`,
       `/api/callback/00000000-0000-0000-0000-000000000000/${aSecret}`,
       `/api/callback/${aId!.toUpperCase()}/${aSecret}`,
-      `/api/callback/${aId}/${encodeURIComponent(`${aSecret}\u0000`)}`,
     ];
     const answers = new Set<string>();
     for (const url of forged) {
@@ -193,6 +192,8 @@ describe("security, on real server processes", () => {
     }
     // One answer for every wrong id or secret: nothing tells which part was wrong.
     expect(answers.size).toBe(1);
+    // An encoded control character never reaches the secret check: the path itself is refused.
+    expectRefusal(await post(`/api/callback/${aId}/${encodeURIComponent(`${aSecret}\u0000`)}`), 400, "bad_request:path");
     for (const url of [`/api/callback/${aId}/`, `/api/callback/${aId}`, `/api/callback/${aId}/${aSecret}/extra`]) {
       expectRefusal(await post(url), 404, "not_found:callback");
     }

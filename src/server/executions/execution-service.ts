@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import type { AgentStatus, ExecutionStatus } from "../../lib/domain";
 import { AppError } from "../../lib/errors";
 import type { Db } from "../db/open-database";
@@ -13,6 +13,8 @@ export interface NewExecutionInput {
   cwd: string;
   callbackSecretHash: string;
   agentSessionId?: string | null;
+  /** The run's clock origin; the recording's, so its event offsets map to dates exactly. Default: now. */
+  startedAt?: Date;
 }
 
 /** The `executions` table: one row per run of a task's terminal. */
@@ -39,7 +41,7 @@ export class ExecutionService {
         status: "running",
         callbackSecretHash: input.callbackSecretHash,
         agentSessionId: input.agentSessionId ?? null,
-        startedAt: new Date(),
+        startedAt: input.startedAt ?? new Date(),
       })
       .run();
     return this.changed(id);
@@ -120,16 +122,22 @@ export class ExecutionService {
 
   /**
    * Start-up after a crash: runs that were live when the previous server died are marked
-   * `interrupted`, and so are their tasks when those still say `running`.
+   * `interrupted`, and so are their tasks when those still say `running`. A run's `endedAt` is
+   * when it was last seen alive (`lastSeenAlive`, e.g. its recording's last event), not this
+   * restart, which can come much later; without that, its start.
    */
-  markStaleInterrupted(now = new Date()): Execution[] {
+  markStaleInterrupted(lastSeenAlive: (execution: Execution) => Date | undefined = () => undefined, now = new Date()): Execution[] {
     const stale = this.db.select().from(executions).where(eq(executions.status, "running")).all();
     if (stale.length === 0) return [];
     this.db.transaction((tx) => {
-      tx.update(executions)
-        .set({ status: "interrupted", endedAt: now, error: "The server stopped while this run was live" })
-        .where(eq(executions.status, "running"))
-        .run();
+      for (const execution of stale) {
+        const seen = lastSeenAlive(execution)?.getTime();
+        const endedAt = new Date(Math.min(now.getTime(), Math.max(execution.startedAt.getTime(), seen ?? execution.startedAt.getTime())));
+        tx.update(executions)
+          .set({ status: "interrupted", endedAt, error: "The server stopped while this run was live" })
+          .where(and(eq(executions.id, execution.id), eq(executions.status, "running")))
+          .run();
+      }
       const taskIds = [...new Set(stale.map((e) => e.taskId))];
       const affected = tx.select().from(tasks).where(inArray(tasks.id, taskIds)).all();
       for (const task of affected) {

@@ -47,7 +47,8 @@ export function recordingPath(dataDir: string, executionId: string): string {
 
 export class AsciicastWriter implements OutputSink {
   private fd: number | undefined;
-  private readonly startedAt = Date.now();
+  /** Event offsets count from here (ms since the epoch). */
+  readonly startedAt = Date.now();
   /** Lines waiting for the next flush (an event's JSON and its newline are separate pieces). */
   private pending: string[] = [];
   private pendingBytes = 0;

@@ -204,6 +204,8 @@ export class TerminalService {
         cwd,
         callbackSecretHash: sha256(secret),
         agentSessionId: resumeSessionId ?? null,
+        // The recording's clock: after a crash, its last event's offset dates the run's end.
+        startedAt: new Date(recording.startedAt),
       });
       deps.executions.setPid(executionId, session.pid);
       deps.store.add(session);

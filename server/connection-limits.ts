@@ -1,0 +1,67 @@
+import type http from "node:http";
+import type net from "node:net";
+
+/**
+ * Bounds what a client can hold without ever completing a request (docs/security.md). Node's own
+ * timeouts cover a request that has begun (headersTimeout, requestTimeout) and an idle keep-alive
+ * connection (keepAliveTimeout); this covers the socket that connects and then sends nothing, or
+ * too little to parse: it is closed after PENDING_SOCKET_TIMEOUT_MS, and past MAX_PENDING_SOCKETS
+ * the oldest such socket is closed to make room, so a flood of them can neither exhaust the
+ * process's descriptors nor lock people out.
+ */
+export const PENDING_SOCKET_TIMEOUT_MS = 10_000;
+export const MAX_PENDING_SOCKETS = 512;
+
+/** Node's server options that bound a request once it has begun. */
+export const SERVER_TIMEOUTS = {
+  /** The whole header block; a slow-loris client is cut off with 408 after this. */
+  headersTimeout: 15_000,
+  /** Header and body of one request; server actions are ≤ 1 MB. */
+  requestTimeout: 60_000,
+  /** An idle connection between requests. */
+  keepAliveTimeout: 5_000,
+  /** How often Node checks the two above (its default, 30 s, let a stalled header block live 45 s). */
+  connectionsCheckingInterval: 2_000,
+} as const satisfies http.ServerOptions;
+
+export interface PendingSockets {
+  /** Sockets connected that have not yet delivered a request or an upgrade. */
+  readonly count: number;
+}
+
+export function limitPendingSockets(server: http.Server, options: { timeoutMs?: number; max?: number } = {}): PendingSockets {
+  const timeoutMs = options.timeoutMs ?? PENDING_SOCKET_TIMEOUT_MS;
+  const max = options.max ?? MAX_PENDING_SOCKETS;
+  // Insertion order is age order: the first key is the oldest.
+  const pending = new Map<net.Socket, NodeJS.Timeout>();
+
+  const settle = (socket: net.Socket) => {
+    const timer = pending.get(socket);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    pending.delete(socket);
+  };
+
+  server.on("connection", (socket: net.Socket) => {
+    const timer = setTimeout(() => {
+      pending.delete(socket);
+      socket.destroy();
+    }, timeoutMs);
+    timer.unref();
+    pending.set(socket, timer);
+    socket.once("close", () => settle(socket));
+    while (pending.size > max) {
+      const [oldest] = pending.keys();
+      settle(oldest!);
+      oldest!.destroy();
+    }
+  });
+  server.on("request", (req: http.IncomingMessage) => settle(req.socket));
+  server.on("upgrade", (req: http.IncomingMessage) => settle(req.socket));
+
+  return {
+    get count() {
+      return pending.size;
+    },
+  };
+}
