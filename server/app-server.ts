@@ -149,6 +149,12 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
   const terminalSockets = new TerminalSocketServer(services);
   const eventSockets = new EventsSocketServer(services);
 
+  // CONNECT (a proxy request) is nothing this server does: answered and closed like a stray upgrade.
+  server.on("connect", (_req: http.IncomingMessage, socket: Duplex) => {
+    socket.on("error", () => socket.destroy());
+    refuseUpgrade(socket, "405 Method Not Allowed");
+  });
+
   // Every upgrade gets an answer and every refused socket is destroyed: an upgrade nobody
   // answered kept its descriptor forever (300 requests, 300 leaked descriptors).
   server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {

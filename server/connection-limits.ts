@@ -58,6 +58,7 @@ export function limitPendingSockets(server: http.Server, options: { timeoutMs?: 
   });
   server.on("request", (req: http.IncomingMessage) => settle(req.socket));
   server.on("upgrade", (req: http.IncomingMessage) => settle(req.socket));
+  server.on("connect", (req: http.IncomingMessage) => settle(req.socket));
 
   return {
     get count() {

@@ -261,6 +261,20 @@ describe("access against generated requests, on real server processes", () => {
     for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
   });
 
+  it("CONNECT and other methods that hand over the socket are answered and closed too", async () => {
+    for (const text of [
+      `CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n`,
+      `CONNECT ${host(app)} HTTP/1.1\r\nHost: ${host(app)}\r\nCookie: ${cookie}\r\n\r\n`,
+      upgradeRequestText("/ws/events", { Host: host(app), Origin: app.baseURL, Upgrade: "h2c" }),
+      httpRequestText("GET", "/ws/events", { Host: host(app), Origin: app.baseURL, Connection: "Upgrade", Upgrade: "h2c", Cookie: cookie }),
+    ]) {
+      const answer = await rawExchange(app.port, text);
+      expect(answer.status, text).toBeGreaterThanOrEqual(400);
+      expect(answer.status, text).toBeLessThan(500);
+      expect(answer.closedByServer, text).toBe(true);
+    }
+  });
+
   it("2 000 unanswered upgrades and half-open sockets leave no descriptor behind; health answers throughout", async () => {
     const start = openDescriptors(app.pid);
     const TOTAL = 2_000;
