@@ -7,6 +7,7 @@ import { stripAnsi } from "../../src/lib/terminal-text/ansi-clean";
 import { isAppError } from "../../src/lib/errors";
 import { commandProfile, createTestServices, makeTask, shellProfile, waitFor } from "../helpers/test-services";
 import { FakeViewer } from "../helpers/fake-viewer";
+import { traceStops } from "../helpers/stop-trace";
 
 type TestServices = ReturnType<typeof createTestServices>;
 
@@ -185,9 +186,10 @@ describe("shutdown", () => {
       const executionIds = tasks.map((t) => services.sessions.get(t.id)!.executionId);
       const allPids = rootPids.flatMap((pid) => sessionProcesses(pid));
       expect(allPids.length).toBeGreaterThan(40);
-      const started = Date.now();
+      const trace = traceStops(tasks.map((t) => services.sessions.get(t.id)!));
       await services.terminals.shutdown();
-      expect(Date.now() - started).toBeLessThan(10_000);
+      // In parallel (twenty graces one after another would be minutes): every stop began before any ended.
+      expect(trace).toEqual([...Array<string>(20).fill("begin"), ...Array<string>(20).fill("end")]);
       expect(() => services.terminals.start(tasks[0]!.id)).toThrowError(/shutting down/);
       for (const pid of allPids) expect(isAlive(pid)).toBe(false);
       for (const id of executionIds) expect(services.executions.get(id).status).toBe("stopped");
