@@ -522,7 +522,9 @@ describe("with a real PTY", () => {
     const m = mirror({ cols: 120, rows: 30, scrollback: 1000 });
     // Lingers after the flood: node-pty can lose the tail of a process that exits while its
     // output is still queued (microsoft/node-pty#72), which is not what this test is about.
-    const { child } = spawn("bash", ["--norc", "--noprofile", "-c", "yes 'flood of output' | head -c 40000000; echo; echo flood done; sleep 30"], m);
+    // 12 MB: well past the 5 MB at which it pauses below, and through a loaded machine's mirror
+    // within the test's time (40 MB took over 30 s there, under two CPU hogs).
+    const { child } = spawn("bash", ["--norc", "--noprofile", "-c", "yes 'flood of output' | head -c 12000000; echo; echo flood done; sleep 30"], m);
     m.onDrain(() => child.resume());
     child.onData(() => {
       if (m.pendingChars > MIRROR_HIGH_WATERMARK) child.pause();
