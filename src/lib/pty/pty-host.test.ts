@@ -15,28 +15,35 @@ function collect(term: HostedPty, onChunk?: (data: Buffer) => void): Promise<{ o
   return new Promise((resolve) => term.onExit((exit) => resolve({ output: Buffer.concat(chunks).toString("utf8"), exit })));
 }
 
-/** Keeps the main thread busy (no reads, no timers) for `ms`; returns when it ends (epoch ms). */
-function blockMainThread(ms: number): number {
-  const until = Date.now() + ms;
+/**
+ * Keeps the main thread busy (no reads, no timers) until `file` exists; false if it never appeared
+ * (the cap only keeps a broken host from hanging the run; it is not what the test measures).
+ */
+function blockMainThreadUntil(file: string, capMs = 20_000): boolean {
+  const until = Date.now() + capMs;
   while (Date.now() < until) {
-    // Spin.
+    if (fs.existsSync(file)) return true;
   }
-  return until;
+  return false;
 }
 
 describe("the terminal host", () => {
   it("keeps reading a program's output while the main thread is busy", async () => {
     // 500 kB is 25 times what the kernel buffers between a program and its reader: read on the
-    // main thread, the program would stand still until the busy spell ended.
-    const term = ptyHost().spawn("/bin/sh", ["-c", "printf '%0500000d' 0; echo; date +%s%3N"], options);
-    const done = collect(term);
-    const busyUntil = blockMainThread(1_000);
-    const { output, exit } = await done;
-    expect(exit.exitCode).toBe(0);
-    const lines = output.trim().split(/\r?\n/);
-    expect(lines[0]).toHaveLength(500_000);
-    const finishedAt = Number(lines.at(-1));
-    expect(finishedAt).toBeLessThan(busyUntil);
+    // main thread, the program would stand still while the main thread is busy and never get to
+    // write its marker. So it must finish while the main thread never yields: an order, not a time.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aim-host-"));
+    const marker = path.join(dir, "finished");
+    try {
+      const term = ptyHost().spawn("/bin/sh", ["-c", `printf '%0500000d' 0; echo; touch '${marker}'`], options);
+      const done = collect(term);
+      expect(blockMainThreadUntil(marker), "the program finished while the main thread was busy").toBe(true);
+      const { output, exit } = await done;
+      expect(exit.exitCode).toBe(0);
+      expect(output.trim().split(/\r?\n/)[0]).toHaveLength(500_000);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("hands over every byte in order, and the exit after the last of them", async () => {
@@ -64,15 +71,18 @@ describe("the terminal host", () => {
   });
 
   it("keeps the whole output of a program that exits at once, however busy the main thread is", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aim-host-"));
     for (let run = 0; run < 3; run++) {
-      const term = ptyHost().spawn("/bin/sh", ["-c", "head -c 300000 /dev/zero | tr '\\0' x"], options);
+      const marker = path.join(dir, `printed-${run}`);
+      const term = ptyHost().spawn("/bin/sh", ["-c", `head -c 300000 /dev/zero | tr '\\0' x; touch '${marker}'`], options);
       const done = collect(term);
-      // The program prints everything and exits meanwhile.
-      blockMainThread(300);
+      // The program prints everything (and then exits) while the main thread is busy.
+      expect(blockMainThreadUntil(marker)).toBe(true);
       const { output, exit } = await done;
       expect(exit.exitCode).toBe(0);
       expect(output).toBe("x".repeat(300_000));
     }
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -170,7 +170,9 @@ describe("ScreenMirror fast-forward", () => {
     const replies: string[] = [];
     const m = mirror({ cols: 80, rows: 24, scrollback: 100, fastForward: true, onReply: (data) => replies.push(data) });
     m.write(`${"plain line\r\n".repeat(5000)}prompt$ ${ESC}[6n`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Nobody calls whenIdle or asks for the screen: the reply must come by itself (a wait for it,
+    // bounded by the test's timeout, rather than a fixed pause a busy machine can outlast).
+    while (replies.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(replies).toEqual([`${ESC}[24;9R`]);
   });
 

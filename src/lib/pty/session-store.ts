@@ -19,7 +19,10 @@ export type StoreEvent = { type: "added" | "removed" | "changed"; taskId: string
 interface Entry {
   session: PtySession;
   timer: NodeJS.Timeout | undefined;
+  /** Since when nobody watches: the start, or when the last viewer left. */
   idleSince: number;
+  /** A viewer was there at the last reschedule (so the next one without viewers is "the last one left"). */
+  watched: boolean;
   unsubscribe: Array<() => void>;
 }
 
@@ -56,7 +59,7 @@ export class SessionStore {
     const previous = this.entries.get(session.taskId);
     if (previous?.session.running) throw new Error(`Task ${session.taskId} already has a running session`);
     if (previous) this.drop(previous, "Replaced by a new run");
-    const entry: Entry = { session, timer: undefined, idleSince: Date.now(), unsubscribe: [] };
+    const entry: Entry = { session, timer: undefined, idleSince: Date.now(), watched: false, unsubscribe: [] };
     entry.unsubscribe.push(
       session.onStateChange(() => {
         this.reschedule(entry);
@@ -101,8 +104,14 @@ export class SessionStore {
       return;
     }
     if (session.viewerCount > 0) {
-      entry.idleSince = Date.now();
+      entry.watched = true;
       return;
+    }
+    // Stamped when the last viewer leaves, not when one came: a session watched for longer than
+    // the keepalive must not be stopped the moment its tab closes.
+    if (entry.watched) {
+      entry.watched = false;
+      entry.idleSince = Date.now();
     }
     entry.timer = this.timer(entry.idleSince + this.keepalive.runningMs() - Date.now(), () =>
       this.reap(entry, "Session stopped: nobody watched it for the keepalive time"),

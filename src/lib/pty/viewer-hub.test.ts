@@ -78,3 +78,245 @@ describe("ViewerHub: typing into a lagging view", () => {
     expect(received.filter((m) => "type" in m && m.type === "snapshot")).toHaveLength(1);
   });
 });
+
+/**
+ * A hub whose snapshots are the text pushed so far (delivered at once, or held until
+ * `deliverSnapshot()` when `manualSnapshots`), with viewers that record what they are sent and
+ * render (ack) only when told to — what a browser tab sees, frame by frame.
+ */
+function hubWithViewers(options: { high?: number; low?: number; ringBytes?: number; socketHigh?: number; manualSnapshots?: boolean } = {}) {
+  let text = "";
+  let snapshotsTaken = 0;
+  const pending: Array<() => void> = [];
+  const hub: ViewerHub = new ViewerHub({
+    highWatermark: options.high ?? 10,
+    lowWatermark: options.low ?? 0,
+    ...(options.ringBytes !== undefined ? { ringBytes: options.ringBytes } : {}),
+    ...(options.socketHigh !== undefined ? { socketHighWatermark: options.socketHigh } : {}),
+    takeSnapshot: (deliver) => {
+      snapshotsTaken++;
+      const take = () => deliver({ data: text, cols: 80, rows: 24, offset: hub.headOffset });
+      if (options.manualSnapshots) pending.push(take);
+      else take();
+    },
+  });
+  const attach = () => {
+    const received: Array<{ bytes: string } | ServerMessage> = [];
+    const closed: Array<{ code: number; reason: string }> = [];
+    const socket = { buffered: 0 };
+    const transport: ViewerTransport = {
+      sendBinary: (data) => void received.push({ bytes: data.toString() }),
+      sendMessage: (message) => void received.push(message),
+      get bufferedAmount() {
+        return socket.buffered;
+      },
+      close: (code, reason) => void closed.push({ code, reason }),
+    };
+    const viewer = hub.attach(transport);
+    hub.start(viewer);
+    return {
+      viewer,
+      received,
+      closed,
+      socket,
+      /** The bytes it was sent, joined. */
+      text: () => received.map((m) => ("bytes" in m ? m.bytes : "")).join(""),
+      /** Renders (acks) everything it was sent and not yet acked. */
+      render: () => hub.ack(viewer, viewer.unacked),
+      /** What the screen would show: the last snapshot, then the bytes after it. */
+      screen: () => {
+        const last = received.findLastIndex((m) => "type" in m && m.type === "snapshot");
+        const snapshot = received[last] as { data: string };
+        return snapshot.data + received.slice(last + 1).map((m) => ("bytes" in m ? m.bytes : "")).join("");
+      },
+      kinds: () => received.map((m) => ("bytes" in m ? `bytes:${m.bytes}` : m.type === "snapshot" ? `snapshot:${m.reason}` : m.type)),
+    };
+  };
+  return {
+    hub,
+    attach,
+    push(chunk: string) {
+      text += chunk;
+      hub.push(Buffer.from(chunk));
+    },
+    get snapshotsTaken() {
+      return snapshotsTaken;
+    },
+    deliverSnapshot() {
+      for (const take of pending.splice(0)) take();
+    },
+  };
+}
+
+const exitMessage: ServerMessage = { type: "exit", exitCode: 0, signal: null };
+
+describe("ViewerHub: ack windows", () => {
+  it("stops sending to a viewer at the window, resumes when it acks, and it ends with every byte once", () => {
+    const h = hubWithViewers({ high: 10, low: 4 });
+    const v = h.attach();
+    for (const c of "abcde") h.push(c.repeat(5));
+    // Sending stops once 10 bytes are unacknowledged.
+    expect(v.text()).toBe("aaaaabbbbb");
+    // Acking down to 5 unacked is above the low watermark: still holding.
+    h.hub.ack(v.viewer, 5);
+    expect(v.text()).toBe("aaaaabbbbb");
+    // At the low watermark it resumes, up to the window again (the chunk that crosses it goes whole).
+    h.hub.ack(v.viewer, 1);
+    expect(v.text()).toBe("aaaaabbbbbcccccddddd");
+    v.render();
+    expect(v.text()).toBe("aaaaabbbbbcccccdddddeeeee");
+    expect(v.screen()).toBe("aaaaabbbbbcccccdddddeeeee");
+    expect(v.viewer.resyncs).toBe(0);
+  });
+
+  it("a viewer that does not ack costs the others nothing: they get every byte as it comes", () => {
+    const h = hubWithViewers({ high: 10 });
+    const stalled = h.attach();
+    const healthy = h.attach();
+    for (let i = 0; i < 20; i++) {
+      h.push(`line ${i}\n`);
+      healthy.render();
+    }
+    const all = Array.from({ length: 20 }, (_, i) => `line ${i}\n`).join("");
+    expect(healthy.text()).toBe(all);
+    expect(stalled.text()).toBe("line 0\nline 1\n");
+  });
+
+  it("also holds sending while the socket's own buffer is full, and resumes when it drains", () => {
+    const h = hubWithViewers({ high: 1_000, socketHigh: 8 });
+    const v = h.attach();
+    h.push("first");
+    v.socket.buffered = 8;
+    h.push("second");
+    h.push("third");
+    expect(v.text()).toBe("first");
+    v.socket.buffered = 0;
+    h.hub.drained(v.viewer);
+    expect(v.text()).toBe("firstsecondthird");
+  });
+});
+
+describe("ViewerHub: a viewer that fell out of the ring", () => {
+  it("is resynced from the screen, then continues live with nothing missing or doubled; the others are untouched", () => {
+    const h = hubWithViewers({ high: 10, ringBytes: 20 });
+    const slow = h.attach();
+    const fast = h.attach();
+    for (let i = 0; i < 10; i++) {
+      h.push(`<${i}>`.padEnd(6, "."));
+      fast.render();
+    }
+    expect(slow.text()).toBe("<0>...<1>...");
+    // It renders what it had; its next byte was evicted from the 20-byte ring meanwhile.
+    slow.render();
+    expect(slow.kinds().slice(-1)).toEqual(["snapshot:resync"]);
+    expect(slow.viewer.resyncs).toBe(1);
+    // The resync shows the present screen: everything printed so far.
+    const printed = Array.from({ length: 10 }, (_, i) => `<${i}>`.padEnd(6, ".")).join("");
+    expect(slow.screen()).toBe(printed);
+    // And live output continues right after it.
+    h.push("<10>..");
+    expect(slow.screen()).toBe(`${printed}<10>..`);
+    expect(fast.text()).toBe(`${printed}<10>..`);
+    expect(fast.viewer.resyncs).toBe(0);
+  });
+
+  it("one serialization serves every viewer waiting for a snapshot at the same moment", () => {
+    const h = hubWithViewers({ manualSnapshots: true });
+    h.push("hello ");
+    const a = h.attach();
+    const b = h.attach();
+    expect(h.snapshotsTaken).toBe(1);
+    // Output printed while the snapshot is being taken is in it, not sent twice.
+    h.push("world");
+    h.deliverSnapshot();
+    for (const v of [a, b]) {
+      expect(v.kinds()).toEqual(["snapshot:attach"]);
+      expect(v.screen()).toBe("hello world");
+    }
+    h.push("!");
+    expect(a.screen()).toBe("hello world!");
+  });
+
+  it("a viewer that left while its snapshot was pending is sent nothing", () => {
+    const h = hubWithViewers({ manualSnapshots: true });
+    const gone = h.attach();
+    const stays = h.attach();
+    h.hub.detach(gone.viewer);
+    h.deliverSnapshot();
+    h.push("x");
+    expect(gone.received).toEqual([]);
+    expect(stays.screen()).toBe("x");
+  });
+});
+
+describe("ViewerHub: control messages keep their place after output", () => {
+  it("a viewer held back by its window gets the exit after the last output bytes, not before", () => {
+    const h = hubWithViewers({ high: 10 });
+    const held = h.attach();
+    const current = h.attach();
+    h.push("0123456789");
+    current.render();
+    h.push("last words");
+    current.render();
+    h.hub.broadcast(exitMessage);
+    // The current viewer had everything: the exit follows at once.
+    expect(current.kinds()).toEqual(["snapshot:attach", "bytes:0123456789", "bytes:last words", "exit"]);
+    // The held one has not been sent "last words" yet, so not the exit either.
+    expect(held.kinds()).toEqual(["snapshot:attach", "bytes:0123456789"]);
+    held.render();
+    expect(held.kinds()).toEqual(["snapshot:attach", "bytes:0123456789", "bytes:last words", "exit"]);
+  });
+
+  it("messages are interleaved with the output at the point they were broadcast", () => {
+    const h = hubWithViewers({ high: 5 });
+    const v = h.attach();
+    h.push("aaaaa");
+    h.push("bbbbb");
+    h.hub.broadcast({ type: "size", cols: 100, rows: 30 });
+    h.push("ccccc");
+    h.hub.broadcast(exitMessage);
+    for (let i = 0; i < 3; i++) v.render();
+    expect(v.kinds()).toEqual(["snapshot:attach", "bytes:aaaaa", "bytes:bbbbb", "size", "bytes:ccccc", "exit"]);
+  });
+
+  it("a viewer waiting for its snapshot gets the messages after it", () => {
+    const h = hubWithViewers({ manualSnapshots: true });
+    const v = h.attach();
+    h.hub.broadcast({ type: "size", cols: 100, rows: 30 });
+    h.hub.broadcast(exitMessage);
+    expect(v.received).toEqual([]);
+    h.deliverSnapshot();
+    expect(v.kinds()).toEqual(["snapshot:attach", "size", "exit"]);
+  });
+
+  it("a long-held viewer keeps a bounded queue of messages, and never loses the exit", () => {
+    const h = hubWithViewers({ high: 5 });
+    const v = h.attach();
+    h.push("aaaaa");
+    h.push("bbbbb");
+    for (let i = 1; i <= 200; i++) h.hub.broadcast({ type: "size", cols: i, rows: 24 });
+    h.hub.broadcast(exitMessage);
+    for (let i = 1; i <= 100; i++) h.hub.broadcast({ type: "size", cols: 1000 - i, rows: 24 });
+    v.render();
+    const kinds = v.kinds();
+    expect(kinds.slice(0, 3)).toEqual(["snapshot:attach", "bytes:aaaaa", "bytes:bbbbb"]);
+    expect(kinds.filter((k) => k === "exit")).toHaveLength(1);
+    expect(kinds.length - 3).toBeLessThanOrEqual(64);
+    // The newest state wins: the last size sent is the last one broadcast.
+    const sizes = v.received.filter((m): m is Extract<ServerMessage, { type: "size" }> => "type" in m && m.type === "size");
+    expect(sizes.at(-1)).toMatchObject({ cols: 900 });
+  });
+
+  it("closeAll closes every viewer with the code and reason, and sends nothing afterwards", () => {
+    const h = hubWithViewers();
+    const a = h.attach();
+    const b = h.attach();
+    h.hub.closeAll(4410, "Replaced by a new run");
+    h.push("late");
+    for (const v of [a, b]) {
+      expect(v.closed).toEqual([{ code: 4410, reason: "Replaced by a new run" }]);
+      expect(v.text()).toBe("");
+    }
+    expect(h.hub.count).toBe(0);
+  });
+});

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { compareCost, describeScaling, repeated } from "../../../test/helpers/scaling";
 import { CURSOR_REACH_ROWS, cleanTerminalText, estimateTokens, stripAnsi } from "./ansi-clean";
 
 const ESC = "\x1b";
@@ -14,17 +15,6 @@ const terminalUnit = fc.constantFrom(
   `${CSI}2K`, `${CSI}1A`, `${CSI}3A`, `${CSI}J`, `${CSI}1K`, `${CSI}5G`, `${CSI}31m`, `${ESC}]0;t\x07`,
 );
 const terminalText = fc.string({ unit: terminalUnit, maxLength: 300 });
-
-/** Time `fn` on `input`; the best of a few runs, to keep noisy machines from flaking. */
-function bestTimeMs(fn: (input: string) => unknown, input: string, runs = 3): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    fn(input);
-    best = Math.min(best, performance.now() - start);
-  }
-  return best;
-}
 
 describe("stripAnsi", () => {
   it.each([
@@ -237,40 +227,52 @@ describe("cleanTerminalText: robustness and cost", () => {
     return parts.join("");
   }
 
-  it("takes linear time on 10 MB of random terminal input", () => {
-    const small = randomTerminalBytes(1 * MB, 1);
-    const large = randomTerminalBytes(10 * MB, 1);
-    const smallMs = bestTimeMs(cleanTerminalText, small, 5);
-    const largeMs = bestTimeMs(cleanTerminalText, large, 3);
-    // 10× the input: linear is ~10× the time, quadratic ~100×; the margin absorbs GC and load.
-    expect(largeMs).toBeLessThan(Math.max(smallMs, 10) * 40);
-    expect(largeMs).toBeLessThan(10_000);
+  // Growth, not speed: the same total input as 8 small pieces or as one 8× piece. Linear work
+  // costs ~1× either way; work that grows with the input's size (the quadratic trap of a line
+  // editor) costs ~8× for the large piece. 3× leaves room for GC and cache effects.
+  const FACTOR = 8;
+  const LIMIT = 3;
+
+  it("takes linear time on random terminal input (8 × 256 kB vs 2 MB)", () => {
+    const small = randomTerminalBytes(MB / 4, 1);
+    const large = randomTerminalBytes(FACTOR * (MB / 4), 1);
+    const cost = compareCost(repeated(FACTOR, () => cleanTerminalText(small)), () => cleanTerminalText(large), 3);
+    console.info(describeScaling("cleanTerminalText, random input, 8 small pieces → 1 large", cost));
+    expect(cost.ratio).toBeLessThan(LIMIT);
   });
 
+  // Each case grows its long row and its repetitions together, so a cost per edit that grows with
+  // the row shows in the ratio.
   it.each([
-    ["repeated erase-to-start on a long row", "x".repeat(60_000) + `${CSI}2D${CSI}1K`.repeat(500_000)],
-    ["backspace-overwrite at the end of a long row", "x".repeat(60_000) + "\by".repeat(1_000_000)],
-    ["erase line then write far right, repeatedly", "x".repeat(60_000) + `${CSI}2Kx`.repeat(500_000)],
-    ["delete to end of a long row, repeatedly", "x".repeat(60_000) + `${CSI}2D${CSI}Ky`.repeat(500_000)],
-    ["cursor up and down between long rows", `${"x".repeat(60_000)}\n`.repeat(4) + `${CSI}3A${CSI}1K${CSI}3B${CSI}1K`.repeat(300_000)],
-    ["huge cursor-forward counts", `${CSI}999999999Cx\r`.repeat(300_000)],
-    ["huge line counts", `a\n${CSI}999999999A${CSI}999999999B`.repeat(300_000)],
-  ])("stays fast on adversarial input: %s", (_name, raw) => {
-    expect(raw.length).toBeGreaterThan(2_000_000);
-    const ms = bestTimeMs(cleanTerminalText, raw, 1);
-    expect(ms).toBeLessThan(5_000);
+    ["repeated erase-to-start on a long row", (k: number) => "x".repeat(7_500 * k) + `${CSI}2D${CSI}1K`.repeat(62_500 * k)],
+    ["backspace-overwrite at the end of a long row", (k: number) => "x".repeat(7_500 * k) + "\by".repeat(125_000 * k)],
+    ["erase line then write far right, repeatedly", (k: number) => "x".repeat(7_500 * k) + `${CSI}2Kx`.repeat(62_500 * k)],
+    ["delete to end of a long row, repeatedly", (k: number) => "x".repeat(7_500 * k) + `${CSI}2D${CSI}Ky`.repeat(62_500 * k)],
+    ["cursor up and down between long rows", (k: number) => `${"x".repeat(7_500 * k)}\n`.repeat(4) + `${CSI}3A${CSI}1K${CSI}3B${CSI}1K`.repeat(37_500 * k)],
+    ["huge cursor-forward counts", (k: number) => `${CSI}999999999Cx\r`.repeat(37_500 * k)],
+    ["huge line counts", (k: number) => `a\n${CSI}999999999A${CSI}999999999B`.repeat(37_500 * k)],
+  ])("stays linear on adversarial input: %s", (name, make) => {
+    const small = make(1);
+    const large = make(FACTOR);
+    expect(large.length).toBeGreaterThan(2_000_000);
+    const cost = compareCost(repeated(FACTOR, () => cleanTerminalText(small)), () => cleanTerminalText(large), 3);
+    console.info(describeScaling(`cleanTerminalText, ${name}, 8 small pieces → 1 large`, cost));
+    expect(cost.ratio).toBeLessThan(LIMIT);
   });
 
-  it("handles 50 MB without blowing the stack (one giant line, and millions of lines)", () => {
-    const oneLine = "progress ".repeat((50 * MB) / 9);
+  // Sizes far past what a spread or a recursive step survives (~100k arguments or frames), yet
+  // small enough that a loaded 2-core machine cleans them well within the test timeout (50 MB and
+  // 4M lines took over 30 s there).
+  it("handles a 16 MB line and a million lines without blowing the stack", () => {
+    const oneLine = "progress ".repeat((16 * MB) / 9);
     expect(cleanTerminalText(oneLine).length).toBe(oneLine.length - 1);
-    const manyLines = "line\n".repeat(4 * MB) + `${CSI}A`.repeat(MB) + "\rLINE";
+    const manyLines = "line\n".repeat(MB) + `${CSI}A`.repeat(MB / 4) + "\rLINE";
     const cleaned = cleanTerminalText(manyLines);
     // The empty row after the last "\n" is below the cursor once it moved up, so it is dropped.
     expect(cleaned.length).toBe(manyLines.indexOf(CSI) - 1);
     const rewritten = cleaned.split("\n").indexOf("LINE");
-    expect(rewritten).toBeLessThanOrEqual(4 * MB - CURSOR_REACH_ROWS);
-    expect(rewritten).toBeGreaterThan(4 * MB - 2 * CURSOR_REACH_ROWS);
+    expect(rewritten).toBeLessThanOrEqual(MB - CURSOR_REACH_ROWS);
+    expect(rewritten).toBeGreaterThan(MB - 2 * CURSOR_REACH_ROWS);
   });
 
   it("survives unterminated sequences at the end of the input", () => {
