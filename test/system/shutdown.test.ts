@@ -18,8 +18,10 @@ import { createScriptProfile } from "../helpers/server-actions";
  * printed.
  *
  * The last line printed is checkable: floods print `BYE flood <i> <n>` from their signal trap
- * (their last line), the others write the number of the line they just printed to a file after
- * printing it (`<tag> <i> <n>`), so that line must be in the recording.
+ * (their last line) and then note it in a file — a flood that the grace's SIGKILL cut off before
+ * its trap ran printed no goodbye, which a loaded machine can cause and no recording can fix —
+ * the others write the number of the line they just printed to a file after printing it
+ * (`<tag> <i> <n>`), so that line must be in the recording.
  */
 const PER_KIND = 5;
 
@@ -30,7 +32,7 @@ function program(kind: Kind, i: number, dir: string): string {
   const count = (tag: string) => `echo $n > ${dir}/${tag}-${i}.tmp && mv -f ${dir}/${tag}-${i}.tmp ${dir}/${tag}-${i}`;
   switch (kind) {
     case "flood":
-      return `n=0; bye() { echo "BYE flood ${i} $n"; exit 0; }; trap bye TERM HUP; pad=$(printf '%0120d' 0); while :; do n=$((n+1)); echo "flood ${i} $n $pad"; done`;
+      return `n=0; bye() { echo "BYE flood ${i} $n"; ${count("bye")}; exit 0; }; trap bye TERM HUP; pad=$(printf '%0120d' 0); while :; do n=$((n+1)); echo "flood ${i} $n $pad"; done`;
     case "stub":
       return `trap '' TERM HUP INT; n=0; while :; do n=$((n+1)); echo "stub ${i} $n"; ${count("stub")}; sleep 0.02; done`;
     case "gc":
@@ -102,7 +104,7 @@ describe("SIGTERM under load: 20 sessions", () => {
     expect(exit).toEqual({ code: 0, signal: null });
 
     // Nothing of any session is left (SIGKILLed processes may take a moment to be torn down).
-    const left = await until(() => (aliveKeys(processes).length === 0 ? [] : undefined), 1_000, "the sessions' processes to be gone").catch(() =>
+    const left = await until(() => (aliveKeys(processes).length === 0 ? [] : undefined), 15_000, "the sessions' processes to be gone").catch(() =>
       aliveKeys(processes),
     );
     expect(left.map(describeProcess), "processes left behind").toEqual([]);
@@ -133,6 +135,10 @@ describe("SIGTERM under load: 20 sessions", () => {
       expect(firstGap(numbered), `${where}: first line out of sequence`).toBe(-1);
       const lastPrinted = numbered.at(-1)?.n ?? 0;
       if (run.kind === "flood") {
+        if (!fs.existsSync(path.join(dir, `bye-${run.i}`))) {
+          console.info(`shutdown: ${where} was killed before its trap printed a goodbye`);
+          continue;
+        }
         // The goodbye is the last thing the program printed, and it is in the file.
         const bye = lines.at(-1) ?? "";
         expect(bye, where).toMatch(new RegExp(`^BYE flood ${run.i} \\d+$`));

@@ -173,7 +173,8 @@ describe("cleanTerminalText: properties", () => {
       }),
       { numRuns: 500 },
     );
-  });
+    // A hang guard, not a limit: ~4 s on an idle machine, several times that beside CPU hogs.
+  }, 120_000);
 
   it("is idempotent", () => {
     fc.assert(
