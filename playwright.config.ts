@@ -1,17 +1,11 @@
-import fs from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { findChromium } from "./scripts/find-browser.mjs";
 
 /**
- * The browser: PLAYWRIGHT_CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own
- * (where one is installed). Nothing here downloads a browser.
+ * `npm run test:e2e` (and the e2e half of `npm test`). The browser is PLAYWRIGHT_CHROMIUM_PATH, else
+ * Debian's /usr/bin/chromium (scripts/find-browser.mjs); when there is none, the global setup stops
+ * with one line saying how to get one. Nothing here downloads a browser.
  */
-function chromiumExecutable(): string | undefined {
-  const fromEnv = process.env.PLAYWRIGHT_CHROMIUM_PATH;
-  if (fromEnv) return fromEnv;
-  if (fs.existsSync("/usr/bin/chromium")) return "/usr/bin/chromium";
-  return undefined;
-}
-
 export default defineConfig({
   testDir: "e2e",
   testMatch: "**/*.spec.ts",
@@ -28,6 +22,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 0 },
   reporter: process.env.CI ? [["list"], ["html", { open: "never" }]] : [["list"]],
+  // Traces, failure screenshots and the tests' own screenshots (ignored, emptied at each run).
   outputDir: "test-results",
   use: {
     trace: "retain-on-failure",
@@ -39,7 +34,7 @@ export default defineConfig({
       use: {
         ...devices["Desktop Chrome"],
         launchOptions: {
-          executablePath: chromiumExecutable(),
+          executablePath: findChromium().path,
           args: [
             "--no-sandbox",
             "--disable-background-networking",
