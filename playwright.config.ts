@@ -21,7 +21,8 @@ export default defineConfig({
   // test's timeout instead of per-step limits tuned to one machine: a busy machine is slower, not wrong.
   timeout: 60_000,
   expect: { timeout: 0 },
-  reporter: process.env.CI ? [["list"], ["html", { open: "never" }]] : [["list"]],
+  // The JSON report is how `npm test` (scripts/run-tests.mjs) counts; test-reports/ is ignored.
+  reporter: [["list"], ...(process.env.CI ? [["html", { open: "never" }] as const] : []), ["json", { outputFile: "test-reports/playwright.json" }]],
   // Traces, failure screenshots and the tests' own screenshots (ignored, emptied at each run).
   outputDir: "test-results",
   use: {
