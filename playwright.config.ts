@@ -19,7 +19,9 @@ export default defineConfig({
   forbidOnly: Boolean(process.env.CI),
   // The one bound on time. Expectations, actions and navigations wait for their condition until the
   // test's timeout instead of per-step limits tuned to one machine: a busy machine is slower, not wrong.
-  timeout: 60_000,
+  // It only catches hangs, so it is generous: with other work beside it, a server start alone took
+  // 30 s here, and tests that restart the server or drive several terminals ran past 60 s.
+  timeout: 120_000,
   expect: { timeout: 0 },
   // The JSON report is how `npm test` (scripts/run-tests.mjs) counts; test-reports/ is ignored.
   reporter: [["list"], ...(process.env.CI ? [["html", { open: "never" }] as const] : []), ["json", { outputFile: "test-reports/playwright.json" }]],

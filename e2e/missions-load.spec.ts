@@ -29,7 +29,7 @@ async function waitForChange(terminal: TerminalPanel, before: string): Promise<s
  * `npm run bench`'s business).
  */
 test("twenty flooding tiles stay usable: Ctrl+C stops one tile's loop, typing reaches it, the page scrolls", async ({ page, app, request }) => {
-  // Twenty servers' worth of output on a shared 2-core machine: one generous bound for the whole test.
+  // Twenty floods on a shared 2-core machine: one generous bound for the whole test.
   test.setTimeout(240_000);
   await page.setViewportSize({ width: 1440, height: 900 });
   const titles = Array.from({ length: 20 }, (_, i) => `Flood ${String(i + 1).padStart(2, "0")}`);
