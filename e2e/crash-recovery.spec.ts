@@ -32,7 +32,7 @@ async function terminalStatus(request: APIRequestContext, app: App, taskId: stri
 test("after kill -9 and a restart, a running Claude task is interrupted and offers Resume with its session", async ({ page, app, request }) => {
   const taskId = await createTaskViaApi(request, app, { title: "Claude crash", prompt: "fix the flaky test", profile: "Claude Code" });
   await startTaskViaApi(request, app, taskId);
-  await expect.poll(async () => (await terminalStatus(request, app, taskId)).agentSessionId, { timeout: 30_000 }).toBe(SESSION_ID);
+  await expect.poll(async () => (await terminalStatus(request, app, taskId)).agentSessionId).toBe(SESSION_ID);
 
   const taskPage = new TaskPage(page, app);
   const terminal = new TerminalPanel(page);

@@ -1,17 +1,42 @@
 import { createTaskViaApi, startTaskViaApi } from "./fixtures/internal-api";
 import { expect, test } from "./fixtures/test";
 import { MissionsPage } from "./pages/missions-page";
+import type { TerminalPanel } from "./pages/terminal-panel";
 
 // The tracer snapshots the DOM of twenty busy terminals on every step: it would measure itself.
 test.use({ trace: "off" });
 
-test("twenty flooding tiles stay usable: typing reaches one tile and the page scrolls", async ({ page, app, request }, testInfo) => {
+/** What a terminal shows right now (the rows' text). */
+function shown(terminal: TerminalPanel): Promise<string> {
+  return terminal.rows.innerText();
+}
+
+/** Resolves once the terminal shows something other than `before` (bounded only by the test's timeout). */
+async function waitForChange(terminal: TerminalPanel, before: string): Promise<string> {
+  let now = before;
+  await expect
+    .poll(async () => {
+      now = await shown(terminal);
+      return now;
+    })
+    .not.toBe(before);
+  return now;
+}
+
+/**
+ * What a user sees while twenty shells flood their tiles, asserted by order and cause, never by
+ * the clock: every wait here is bounded only by the test's timeout (how fast it goes is
+ * `npm run bench`'s business).
+ */
+test("twenty flooding tiles stay usable: Ctrl+C stops one tile's loop, typing reaches it, the page scrolls", async ({ page, app, request }) => {
+  // Twenty floods on a shared 2-core machine: one generous bound for the whole test.
   test.setTimeout(240_000);
   await page.setViewportSize({ width: 1440, height: 900 });
   const titles = Array.from({ length: 20 }, (_, i) => `Flood ${String(i + 1).padStart(2, "0")}`);
-  const ids = await Promise.all(
-    titles.map((title, i) => createTaskViaApi(request, app, { title, prompt: `while :; do echo "tile-${i + 1} $RANDOM $RANDOM $RANDOM"; done` })),
-  );
+  // The loops run at the lowest CPU priority: the subject is twenty floods of output through the
+  // server and the page, not twenty busy shells starving the server and the browser of CPU.
+  const flood = (i: number) => `renice -n 19 -p $$ >/dev/null; while :; do echo "tile-${i + 1} $RANDOM $RANDOM $RANDOM"; done`;
+  const ids = await Promise.all(titles.map((title, i) => createTaskViaApi(request, app, { title, prompt: flood(i) })));
   for (const id of ids) await startTaskViaApi(request, app, id);
 
   const missions = new MissionsPage(page, app);
@@ -24,51 +49,39 @@ test("twenty flooding tiles stay usable: typing reaches one tile and the page sc
   }
   await page.evaluate(() => window.scrollTo(0, 0));
 
-  // Type into one tile while all twenty flood: interrupt its loop, run a command, see the answer.
+  // Ctrl+C into one tile while all twenty flood: the key reaches that tile's shell (it echoes ^C).
   const target = missions.terminal("Flood 07");
   await target.screen.click();
-  const interruptedAt = Date.now();
   await page.keyboard.press("Control+C");
-  await expect(target.rows).toContainText("^C", { timeout: 15_000 });
-  const interruptMs = Date.now() - interruptedAt;
-  await page.keyboard.type("echo typed-into-tile-$((6*7))");
-  const enteredAt = Date.now();
-  await page.keyboard.press("Enter");
-  await expect(target.rows).toContainText("typed-into-tile-42", { timeout: 15_000 });
-  const typingMs = Date.now() - enteredAt;
+  await target.expectText("^C");
 
-  // The page scrolls with the wheel over tiles that are not focused (they do not swallow it).
+  // The shell takes a typed command, so its loop has stopped: the answer appears, then the prompt
+  // the command set (a known prompt, whatever the machine's PS1 is).
+  await page.keyboard.type("PS1='flood-07-stopped> '; echo typed-into-tile-$((6*7))");
+  await page.keyboard.press("Enter");
+  await target.expectText(/typed-into-tile-42\s*flood-07-stopped>/);
+
+  // That tile's output stops growing while the others keep printing: a neighbour's screen changes
+  // twice, and the stopped tile still shows exactly what it showed before.
+  const stopped = await shown(target);
+  const neighbour = missions.terminal("Flood 01");
+  const first = await waitForChange(neighbour, await shown(neighbour));
+  await waitForChange(neighbour, first);
+  expect(await shown(target)).toBe(stopped);
+  expect(stopped.trimEnd(), "the prompt is the last thing the stopped tile shows").toMatch(/flood-07-stopped>$/);
+
+  // The page scrolls with the wheel over a tile that is not focused (the tile does not swallow it).
   const scrollTile = missions.tile("Flood 02");
   const box = (await scrollTile.boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  const scrollStart = Date.now();
   await expect
     .poll(async () => {
       await page.mouse.wheel(0, 400);
       return page.evaluate(() => window.scrollY);
-    }, { timeout: 20_000 })
+    })
     .toBeGreaterThan(300);
-  const scrollMs = Date.now() - scrollStart;
-
-  // Frames the page managed in one second while flooding (a measure, not a pass mark).
-  const fps = await page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        let frames = 0;
-        const start = performance.now();
-        const tick = () => {
-          frames++;
-          if (performance.now() - start < 1000) requestAnimationFrame(tick);
-          else resolve(frames);
-        };
-        requestAnimationFrame(tick);
-      }),
-  );
-  const measure = `20 flooding tiles: Ctrl+C echoed after ${interruptMs} ms, command answered ${typingMs} ms after Enter, page scrolled in ${scrollMs} ms, ${fps} frames/s`;
-  testInfo.annotations.push({ type: "measure", description: measure });
-  console.log(`[missions] ${measure}`);
 
   await page.evaluate(() => window.scrollTo(0, 0));
   await missions.stopAll();
-  await expect(missions.tiles).toHaveCount(0, { timeout: 30_000 });
+  await expect(missions.tiles).toHaveCount(0);
 });

@@ -1,54 +1,60 @@
 import path from "node:path";
 import { createTaskViaApi, reportStatusViaApi, startTaskViaApi } from "./fixtures/internal-api";
 import { projectDir } from "./fixtures/project-dirs";
-import { expect, test } from "./fixtures/test";
+import { expect, test as base } from "./fixtures/test";
 import { BoardPage } from "./pages/board-page";
 import { MissionsPage } from "./pages/missions-page";
 import { SettingsPage } from "./pages/settings-page";
 import { TaskPage } from "./pages/task-page";
 import { TerminalPanel } from "./pages/terminal-panel";
 
-const SCREENSHOTS = path.resolve("docs", "screenshots");
+/**
+ * Where the pictures go: by default this test's output folder under test-results/ (ignored), so
+ * `npm test` never writes into the checkout; `npm run screenshots` (playwright.screenshots.config.ts)
+ * sets `readmeScreenshotDir` to docs/screenshots to regenerate the README's pictures.
+ */
+const test = base.extend<{ readmeScreenshotDir: string | undefined; shot: (name: string) => string }>({
+  readmeScreenshotDir: [undefined, { option: true }],
+  shot: async ({ readmeScreenshotDir }, use, testInfo) => {
+    await use((name) => (readmeScreenshotDir ? path.resolve(readmeScreenshotDir, name) : testInfo.outputPath(name)));
+  },
+});
 
 /** A board someone might really have: a few tasks across the statuses, across a few projects. */
 const TASKS = [
-  { title: "Add rate limiting to the public API", project: "api-gateway", status: "Running", description: "Token bucket per API key; 429 with Retry-After." },
-  { title: "Migrate the billing jobs to the new queue", project: "billing-service", status: "Needs input", description: "" },
-  { title: "Fix flaky checkout e2e test", project: "web-shop", status: "Review", description: "Fails about 1 run in 20 on CI." },
-  { title: "Upgrade React to 19.2", project: "web-shop", status: "Done", description: "" },
-  { title: "Write the onboarding guide", project: "docs-site", status: "To do", description: "Installation, first task, MCP setup." },
-  { title: "Profile the search indexer memory use", project: "search-indexer", status: "To do", description: "" },
-  { title: "Split the monolith's auth module", project: "api-gateway", status: "Failed", description: "" },
-  { title: "Add dark mode to the admin panel", project: "admin-panel", status: "Running", description: "" },
-  { title: "Remove the deprecated v1 endpoints", project: "api-gateway", status: "Done", description: "" },
+  { title: "Add rate limiting to the public API", project: "api-gateway", status: "running", description: "Token bucket per API key; 429 with Retry-After." },
+  { title: "Migrate the billing jobs to the new queue", project: "billing-service", status: "needs_input", description: "" },
+  { title: "Fix flaky checkout e2e test", project: "web-shop", status: "review", description: "Fails about 1 run in 20 on CI." },
+  { title: "Upgrade React to 19.2", project: "web-shop", status: "done", description: "" },
+  { title: "Write the onboarding guide", project: "docs-site", status: "todo", description: "Installation, first task, MCP setup." },
+  { title: "Profile the search indexer memory use", project: "search-indexer", status: "todo", description: "" },
+  { title: "Split the monolith's auth module", project: "api-gateway", status: "failed", description: "" },
+  { title: "Add dark mode to the admin panel", project: "admin-panel", status: "running", description: "" },
+  { title: "Remove the deprecated v1 endpoints", project: "api-gateway", status: "done", description: "" },
 ] as const;
 
 test.use({ viewport: { width: 1440, height: 900 } });
 
-test("screenshots of the board and the settings for the README", async ({ page, app }) => {
+test("screenshots of the board and the settings for the README", async ({ page, app, request, shot }) => {
+  // The board is set up through the internal API (the form and the status menu have their own
+  // tests): the subject here is the picture.
+  for (const task of TASKS) {
+    const id = await createTaskViaApi(request, app, { title: task.title, description: task.description, project: task.project, profile: null });
+    if (task.status !== "todo") await reportStatusViaApi(request, app, id, task.status);
+  }
   const board = new BoardPage(page, app);
-  const taskPage = new TaskPage(page, app);
   await board.goto();
-  for (const task of TASKS) {
-    await board.createTask({ title: task.title, description: task.description, cwd: projectDir(app, task.project) });
-  }
-  for (const task of TASKS) {
-    if (task.status === "To do") continue;
-    await board.openTask(task.title);
-    await taskPage.setStatus(task.status);
-    await board.goto();
-  }
   await expect(board.column("Running").getByRole("link")).toHaveCount(2);
   await expect(board.column("Failed").getByRole("link")).toHaveCount(1);
-  await page.screenshot({ path: path.join(SCREENSHOTS, "board.png") });
+  await page.screenshot({ path: shot("board.png") });
 
   const settings = new SettingsPage(page, app);
   await settings.goto();
   await expect(settings.profile("Claude Code")).toBeVisible();
-  await page.screenshot({ path: path.join(SCREENSHOTS, "settings.png"), fullPage: true });
+  await page.screenshot({ path: shot("settings.png"), fullPage: true });
 });
 
-test("screenshot of a task page with its live terminal", async ({ page, app }) => {
+test("screenshot of a task page with its live terminal", async ({ page, app, shot }) => {
   const board = new BoardPage(page, app);
   await board.goto();
   await board.createTask({
@@ -64,7 +70,7 @@ test("screenshot of a task page with its live terminal", async ({ page, app }) =
   await terminal.expectText("128 passed");
   await terminal.type("ls --color=always -l /usr\n");
   await terminal.expectText("share");
-  await page.screenshot({ path: path.join(SCREENSHOTS, "task-terminal.png") });
+  await page.screenshot({ path: shot("task-terminal.png") });
   await terminal.stopButton.click();
   await expect(terminal.exitInfo).toBeVisible();
 });
@@ -111,7 +117,7 @@ const MISSIONS = [
   },
 ] as const;
 
-test("screenshots of Missions with live terminals, dark and light", async ({ page, app, request }) => {
+test("screenshots of Missions with live terminals, dark and light", async ({ page, app, request, shot }) => {
   const ids: string[] = [];
   for (const mission of MISSIONS) {
     const id = await createTaskViaApi(request, app, { title: mission.title, prompt: mission.prompt, project: mission.project });
@@ -127,14 +133,14 @@ test("screenshots of Missions with live terminals, dark and light", async ({ pag
   // Toasts about the statuses set above are not part of the picture.
   await page.getByRole("region", { name: "Notifications" }).getByRole("button", { name: "Dismiss" }).evaluateAll((buttons) => buttons.forEach((b) => (b as HTMLButtonElement).click()));
   await expect(page.getByRole("region", { name: "Notifications" }).getByRole("article")).toHaveCount(0);
-  await page.screenshot({ path: path.join(SCREENSHOTS, "missions.png") });
+  await page.screenshot({ path: shot("missions.png") });
 
   await page.getByRole("button", { name: "Switch to light theme" }).click();
   await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
-  await page.screenshot({ path: path.join(SCREENSHOTS, "missions-light.png") });
+  await page.screenshot({ path: shot("missions-light.png") });
 
   const taskPage = new TaskPage(page, app);
   await taskPage.gotoId(ids[0]!);
   await new TerminalPanel(page).expectText("14 passed");
-  await page.screenshot({ path: path.join(SCREENSHOTS, "task-terminal-light.png") });
+  await page.screenshot({ path: shot("task-terminal-light.png") });
 });

@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// `npm test`: the type check, vitest, a browser check, then Playwright — each streaming its usual
+// output — and at the end one line counting every vitest and Playwright test: `N passed, N failed`.
+// Exits non-zero when anything failed (a failed type check, an error outside any test, a missing
+// browser each count as one failure). The counts come from the runners' JSON reports, written to
+// test-reports/ (ignored by git). `npm run test:unit` and `npm run test:e2e` still run one half alone.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { findChromium } from "./find-browser.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const reports = path.join(root, "test-reports");
+const VITEST_REPORT = path.join(reports, "vitest.json");
+// Must match the json reporter's outputFile in playwright.config.ts.
+const PLAYWRIGHT_REPORT = path.join(reports, "playwright.json");
+
+/** Ctrl+C reaches the children through the terminal; then stop after the current phase. */
+let interrupted = false;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    interrupted = true;
+  });
+}
+
+/** Runs a Node CLI from node_modules with the output streamed; resolves to its exit status. */
+function run(label, script, args) {
+  process.stdout.write(`\n=== ${label}\n`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, script), ...args], { cwd: root, stdio: "inherit" });
+    child.on("error", (error) => {
+      process.stderr.write(`${label}: could not start: ${error.message}\n`);
+      resolve(1);
+    });
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Counts from vitest's JSON report; a file that failed to load counts as one failure. */
+function vitestCounts(status) {
+  const report = readJson(VITEST_REPORT);
+  if (!report) return { passed: 0, failed: 1, note: "no report: vitest did not finish (see its output above)" };
+  let failed = report.numFailedTests ?? 0;
+  for (const file of report.testResults ?? []) {
+    const failedInFile = (file.assertionResults ?? []).filter((t) => t.status === "failed").length;
+    if (file.status === "failed" && failedInFile === 0) failed += 1;
+  }
+  const counts = { passed: report.numPassedTests ?? 0, failed, skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0) };
+  if (status !== 0 && counts.failed === 0) return { ...counts, failed: 1, note: `vitest exited with status ${status}: errors outside the tests (see above)` };
+  return counts;
+}
+
+/** Counts from Playwright's JSON report; a failed global setup or worker error counts as one failure. */
+function playwrightCounts(status) {
+  const report = readJson(PLAYWRIGHT_REPORT);
+  if (!report?.stats) return { passed: 0, failed: 1, note: "no report: Playwright did not finish (see its output above)" };
+  const { expected = 0, unexpected = 0, flaky = 0, skipped = 0 } = report.stats;
+  // A flaky test (passed only on a retry) is a failure here; the config allows no retries anyway.
+  const counts = { passed: expected, failed: unexpected + flaky, skipped };
+  if (status !== 0 && counts.failed === 0) return { ...counts, failed: 1, note: `Playwright exited with status ${status}: errors outside the tests (see above)` };
+  return counts;
+}
+
+function describe({ passed, failed, skipped, note }) {
+  return `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}${note ? ` — ${note}` : ""}`;
+}
+
+const phases = [];
+const started = Date.now();
+const seconds = (since) => `${Math.round((Date.now() - since) / 1000)} s`;
+
+async function phase(name, body) {
+  if (interrupted) return;
+  const at = Date.now();
+  const counts = await body();
+  phases.push({ name, counts, took: seconds(at) });
+}
+
+fs.rmSync(reports, { recursive: true, force: true });
+fs.mkdirSync(reports, { recursive: true });
+
+await phase("typecheck", async () => {
+  const status = await run("typecheck (tsc --noEmit)", "node_modules/typescript/bin/tsc", ["--noEmit"]);
+  return status === 0 ? { passed: 0, failed: 0, note: "ok" } : { passed: 0, failed: 1, note: "type errors (see above)" };
+});
+
+await phase("vitest", async () => {
+  const status = await run("vitest (unit, integration, system)", "node_modules/vitest/vitest.mjs", [
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${VITEST_REPORT}`,
+  ]);
+  return vitestCounts(status);
+});
+
+await phase("playwright", async () => {
+  const browser = findChromium();
+  if (browser.problem) {
+    process.stdout.write("\n=== playwright (e2e)\n");
+    process.stderr.write(`${browser.problem}\n`);
+    return { passed: 0, failed: 1, note: "not run: no browser" };
+  }
+  const status = await run(`playwright (e2e, ${browser.path})`, "node_modules/@playwright/test/cli.js", ["test"]);
+  return playwrightCounts(status);
+});
+
+const passed = phases.reduce((sum, p) => sum + p.counts.passed, 0);
+const failed = phases.reduce((sum, p) => sum + p.counts.failed, 0) + (interrupted ? 1 : 0);
+
+process.stdout.write(`\n=== summary (${seconds(started)})\n`);
+for (const p of phases) process.stdout.write(`${p.name}: ${p.name === "typecheck" ? p.counts.note : describe(p.counts)} (${p.took})\n`);
+if (interrupted) process.stdout.write("interrupted: the remaining phases did not run\n");
+process.stdout.write(`${passed} passed, ${failed} failed\n`);
+process.exitCode = failed === 0 ? 0 : 1;
