@@ -88,6 +88,10 @@ async function phase(name, body) {
 fs.rmSync(reports, { recursive: true, force: true });
 fs.mkdirSync(reports, { recursive: true });
 
+// Checked first, so a machine without a browser hears it at once, not after the unit tests.
+const browser = findChromium();
+if (browser.problem) process.stderr.write(`${browser.problem}\nThe e2e tests will not run; the other phases run now.\n`);
+
 await phase("typecheck", async () => {
   const status = await run("typecheck (tsc --noEmit)", "node_modules/typescript/bin/tsc", ["--noEmit"]);
   return status === 0 ? { passed: 0, failed: 0, note: "ok" } : { passed: 0, failed: 1, note: "type errors (see above)" };
@@ -104,7 +108,6 @@ await phase("vitest", async () => {
 });
 
 await phase("playwright", async () => {
-  const browser = findChromium();
   if (browser.problem) {
     process.stdout.write("\n=== playwright (e2e)\n");
     process.stderr.write(`${browser.problem}\n`);
