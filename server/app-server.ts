@@ -87,7 +87,10 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
     // The one decision point (docs/security.md): the path is normalised — or refused — first, and
     // the normalised form is what every later step, Next included, sees.
     const target = parseRequestTarget(req.url);
+    // A connection that was refused is not kept alive: nobody holds sockets open by asking again.
+    const closeAfterRefusal = () => res.setHeader("connection", "close");
     if (!target.ok) {
+      closeAfterRefusal();
       // Agents calling the internal API or a callback get that API's envelope.
       if (/^\/api\/(internal|callback)/.test(req.url ?? "")) sendFailure(res, target.status, "bad_request:path", target.reason);
       else sendJson(res, target.status, { ok: false, error: { code: "bad_request:path", message: target.reason } });
@@ -102,11 +105,13 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
     }
     // A DNS-rebinding page sends its own name as Host: nothing of this app answers it.
     if (!hostAllowed(req, hosts)) {
+      closeAfterRefusal();
       sendJson(res, 403, { ok: false, error: { code: "forbidden:host", message: "The Host header is not this server's address; open http://127.0.0.1:<port> (or localhost)." } });
       return;
     }
     if (auth.handleLogin(req, res)) return;
     if (access === "session" && !auth.hasSession(req)) {
+      closeAfterRefusal();
       auth.refuse(req, res);
       return;
     }

@@ -261,6 +261,18 @@ describe("access against generated requests, on real server processes", () => {
     for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
   });
 
+  it("a refused request does not keep its connection alive, even when it asks to", async () => {
+    for (const [path, headers] of [
+      ["/settings", { Host: host(app), Connection: "keep-alive" }],
+      ["/_next/static/../../settings", { Host: host(app), Connection: "keep-alive", Cookie: cookie }],
+      ["/settings", { Host: `evil.example:${app.port}`, Connection: "keep-alive", Cookie: cookie }],
+    ] as const) {
+      const answer = await rawExchange(app.port, httpRequestText("GET", path, headers));
+      expect([400, 401, 403], path).toContain(answer.status);
+      expect(answer.closedByServer, path).toBe(true);
+    }
+  });
+
   it("CONNECT and other methods that hand over the socket are answered and closed too", async () => {
     for (const text of [
       `CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n`,
