@@ -20,7 +20,7 @@ import { createUiAuth, type UiAuth } from "./ui-auth";
 import { classifyPath } from "./access-policy";
 import { limitPendingSockets, SERVER_TIMEOUTS } from "./connection-limits";
 import { parseRequestTarget } from "./request-path";
-import { pagePolicy, setSecurityHeaders, shareNonceWithNext } from "./security-headers";
+import { applyPagePolicy, setSecurityHeaders } from "./security-headers";
 import { ACCESS_TOKEN_FILE, loadOrCreateTokenFile } from "../src/server/security/secrets";
 
 /** How long a refused upgrade's answer may take to drain before the socket is destroyed anyway. */
@@ -82,8 +82,7 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
   const auth = createUiAuth(config.auth, loadOrCreateTokenFile(config.dataDir, ACCESS_TOKEN_FILE, config.accessToken));
 
   const server = http.createServer({ ...SERVER_TIMEOUTS }, (req, res) => {
-    const policy = pagePolicy(config.dev);
-    setSecurityHeaders(res, policy);
+    setSecurityHeaders(res);
     // The one decision point (docs/security.md): the path is normalised — or refused — first, and
     // the normalised form is what every later step, Next included, sees.
     const target = parseRequestTarget(req.url);
@@ -140,7 +139,7 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
           sendJson(res, verdict.status, { ok: false, error: { code: verdict.code, message: verdict.message } });
           return;
         }
-        shareNonceWithNext(req, policy);
+        applyPagePolicy(req, res, config.dev);
         return handleNext(req, res);
       })
       .catch((error: unknown) => {

@@ -7,16 +7,10 @@ import type http from "node:http";
  * request's own `Content-Security-Policy` header (set here before Next renders) and puts it on the
  * inline scripts it writes. Styles may be inline: React and xterm.js set element styles.
  */
-export interface PagePolicy {
-  /** The nonce for this response's inline scripts. */
-  nonce: string;
-  csp: string;
-}
 
-export function pagePolicy(dev: boolean): PagePolicy {
-  const nonce = randomBytes(18).toString("base64");
-  const scriptSrc = ["'self'", `'nonce-${nonce}'`, ...(dev ? ["'unsafe-eval'"] : [])].join(" ");
-  const csp = [
+/** The policy's directives; only pages get a nonce for inline scripts (and `unsafe-eval` in development). */
+function contentSecurityPolicy(scriptSrc: string): string {
+  return [
     "default-src 'self'",
     `script-src ${scriptSrc}`,
     "style-src 'self' 'unsafe-inline'",
@@ -29,12 +23,14 @@ export function pagePolicy(dev: boolean): PagePolicy {
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join("; ");
-  return { nonce, csp };
 }
 
-/** Sets the headers every answer carries; a handler may still replace the CSP with a stricter one. */
-export function setSecurityHeaders(res: http.ServerResponse, policy: PagePolicy): void {
-  res.setHeader("content-security-policy", policy.csp);
+/** Every answer that is not a page (JSON, static files): no nonce to make, nothing inline to allow. */
+const NON_PAGE_CSP = contentSecurityPolicy("'self'");
+
+/** Sets the headers every answer carries; pages get their own CSP later (applyPagePolicy). */
+export function setSecurityHeaders(res: http.ServerResponse): void {
+  res.setHeader("content-security-policy", NON_PAGE_CSP);
   res.setHeader("x-frame-options", "DENY");
   res.setHeader("x-content-type-options", "nosniff");
   res.setHeader("referrer-policy", "no-referrer");
@@ -42,7 +38,13 @@ export function setSecurityHeaders(res: http.ServerResponse, policy: PagePolicy)
   res.setHeader("cross-origin-resource-policy", "same-origin");
 }
 
-/** Hands the nonce to Next, which reads it from the request's CSP header. */
-export function shareNonceWithNext(req: http.IncomingMessage, policy: PagePolicy): void {
-  req.headers["content-security-policy"] = policy.csp;
+/**
+ * For a request handed to Next: a fresh nonce, in the answer's CSP and in the request's own CSP
+ * header, where Next reads it (whatever the client sent there is replaced).
+ */
+export function applyPagePolicy(req: http.IncomingMessage, res: http.ServerResponse, dev: boolean): void {
+  const nonce = randomBytes(18).toString("base64");
+  const csp = contentSecurityPolicy(["'self'", `'nonce-${nonce}'`, ...(dev ? ["'unsafe-eval'"] : [])].join(" "));
+  res.setHeader("content-security-policy", csp);
+  req.headers["content-security-policy"] = csp;
 }

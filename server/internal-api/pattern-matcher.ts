@@ -47,7 +47,8 @@ export class PatternMatcher {
   private worker: Worker | undefined;
   private readonly queue: Job[] = [];
   private current: { job: Job; timer: NodeJS.Timeout | undefined } | undefined;
-  private readonly online = new WeakSet<Worker>();
+  /** The current worker has started (its start-up is not charged to a match's budget). */
+  private workerOnline = false;
   private nextId = 1;
   private disposed = false;
 
@@ -87,7 +88,7 @@ export class PatternMatcher {
     const startBudget = () => {
       if (this.current === current) current.timer = setTimeout(() => this.cutOff(job), this.budgetMs);
     };
-    if (this.online.has(worker)) startBudget();
+    if (this.workerOnline) startBudget();
     else worker.once("online", startBudget);
   }
 
@@ -110,7 +111,10 @@ export class PatternMatcher {
     if (this.worker) return this.worker;
     const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
     worker.unref();
-    worker.once("online", () => this.online.add(worker));
+    this.workerOnline = false;
+    worker.once("online", () => {
+      if (this.worker === worker) this.workerOnline = true;
+    });
     worker.on("message", (message: { id: number; match: string | null }) => {
       const current = this.current;
       if (!current || current.job.id !== message.id) return;
