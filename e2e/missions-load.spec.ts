@@ -40,10 +40,16 @@ test("twenty flooding tiles stay usable: Ctrl+C stops one tile's loop, typing re
   for (const id of ids) await startTaskViaApi(request, app, id);
 
   const missions = new MissionsPage(page, app);
+  // A refresh the server fails to answer makes Next reload the whole page (every tile reconnects):
+  // a person would see the grid flash. It must not happen, and if it does the test says so at once.
+  let loads = 0;
+  page.on("load", () => loads++);
+  const notReloaded = () => expect(loads, "the Missions page reloaded under the flood").toBe(1);
   await missions.goto();
   await expect(missions.tiles).toHaveCount(20);
   // Each tile shows its own flood once scrolled into view (tiles out of sight consume nothing).
   for (const [i, title] of titles.entries()) {
+    notReloaded();
     await missions.tile(title).scrollIntoViewIfNeeded();
     await missions.terminal(title).expectText(`tile-${i + 1} `);
   }
@@ -82,6 +88,7 @@ test("twenty flooding tiles stay usable: Ctrl+C stops one tile's loop, typing re
     .toBeGreaterThan(300);
 
   await page.evaluate(() => window.scrollTo(0, 0));
+  notReloaded();
   await missions.stopAll();
   await expect(missions.tiles).toHaveCount(0);
 });

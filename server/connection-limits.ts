@@ -9,7 +9,10 @@ import type net from "node:net";
  * the oldest such socket is closed to make room, so a flood of them can neither exhaust the
  * process's descriptors nor lock people out.
  */
-export const PENDING_SOCKET_TIMEOUT_MS = 10_000;
+// Well past Chromium's own 10 s lifetime for a preconnected socket it has not used: with equal
+// limits the browser could send its request just as the server gives up on the socket, and a
+// request lost that way on a fresh socket is not retried (a failed page refresh reloads the page).
+export const PENDING_SOCKET_TIMEOUT_MS = 30_000;
 export const MAX_PENDING_SOCKETS = 512;
 
 /** Node's server options that bound a request once it has begun. */
@@ -44,8 +47,13 @@ export function limitPendingSockets(server: http.Server, options: { timeoutMs?: 
 
   server.on("connection", (socket: net.Socket) => {
     const timer = setTimeout(() => {
-      pending.delete(socket);
-      socket.destroy();
+      // Timers run before the event loop reads sockets: on a busy server the request may be
+      // waiting unread. Decide after this turn's reads (setImmediate runs after the poll phase).
+      setImmediate(() => {
+        if (!pending.has(socket)) return;
+        pending.delete(socket);
+        socket.destroy();
+      });
     }, timeoutMs);
     timer.unref();
     pending.set(socket, timer);

@@ -21,6 +21,10 @@ export const MAX_BATCH_BYTES = 256 * 1024;
 export const ECHO_WINDOW_MS = 30;
 /** Grace between SIGTERM/SIGHUP and SIGKILL when a session is stopped. */
 export const STOP_GRACE_MS = 2_000;
+/** After the stop's kill: how long the host may stay silent before the exit is taken as given. */
+const EXIT_REPORT_QUIET_MS = 1_500;
+/** …and the longest wait for it while output still arrives (inside the server's 9 s shutdown deadline). */
+const EXIT_REPORT_LIMIT_MS = 5_000;
 export const DEFAULT_COLS = 120;
 export const DEFAULT_ROWS = 32;
 /** The Shell profile's prompt is typed once the shell has been quiet this long after its first output. */
@@ -337,8 +341,16 @@ export class PtySession {
       this.snapshotsWaiting = 0;
       this.updatePause();
       await killSessionTree(this.pty.pid, { graceMs: options.graceMs ?? STOP_GRACE_MS, signal: options.signal ?? "SIGTERM" });
-      // node-pty reports the exit once the pty closes; do not wait forever if it never does.
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 1_500))]);
+      // The terminal host reports the exit after the last byte the program printed. On a busy
+      // machine that tail can take seconds to come through: wait while it keeps coming, and give
+      // up only when the host has gone quiet (or, bounded, if it never reports at all).
+      const gaveUpAt = Date.now() + EXIT_REPORT_LIMIT_MS;
+      for (;;) {
+        await Promise.race([exited, new Promise((r) => setTimeout(r, EXIT_REPORT_QUIET_MS))]);
+        if (!this.running) break;
+        const quiet = this.lastOutputAtMs === null || Date.now() - this.lastOutputAtMs >= EXIT_REPORT_QUIET_MS;
+        if (quiet || Date.now() >= gaveUpAt) break;
+      }
       if (this.running) this.onPtyExit(undefined, 9);
     })();
     return this.stopping;
