@@ -28,7 +28,10 @@ export default defineConfig({
   // Traces, failure screenshots and the tests' own screenshots (ignored, emptied at each run).
   outputDir: "test-results",
   use: {
-    trace: "retain-on-failure",
+    // Off by default: recording DOM snapshots of busy terminals at every step costs every test CPU,
+    // and a per-file override starts a separate worker group that runs last, alone. For a
+    // failure to dig into: `npx playwright test <spec> --trace on`.
+    trace: "off",
     screenshot: "only-on-failure",
   },
   projects: [

@@ -3,8 +3,6 @@ import { expect, test } from "./fixtures/test";
 import { MissionsPage } from "./pages/missions-page";
 import type { TerminalPanel } from "./pages/terminal-panel";
 
-// The tracer snapshots the DOM of twenty busy terminals on every step: it would measure itself.
-test.use({ trace: "off" });
 
 /** What a terminal shows right now (the rows' text). */
 function shown(terminal: TerminalPanel): Promise<string> {
