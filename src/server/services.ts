@@ -11,6 +11,7 @@ import { lastRecordedEventAt } from "./recordings/recording-tail";
 import { SettingsService } from "./settings/settings-service";
 import { TaskService } from "./tasks/task-service";
 import { TerminalService, type TerminalServiceDeps } from "./terminals/terminal-service";
+import { WorkspaceService } from "./workspaces/workspace-service";
 import { publishSessionStore, SessionStore } from "../lib/pty/session-store";
 
 /**
@@ -29,6 +30,8 @@ export interface Services {
   executions: ExecutionService;
   sessions: SessionStore;
   terminals: TerminalService;
+  /** Isolated tasks' git worktrees: created at first start, checked, repaired, removed on request. */
+  workspaces: WorkspaceService;
   history: HistoryService;
   internalToken: string;
   startedAt: Date;
@@ -56,6 +59,7 @@ export function createServices(
   profiles.seedDefaults();
   const tasks = new TaskService(database.db, profiles, events);
   const executions = new ExecutionService(database.db, events);
+  const workspaces = new WorkspaceService({ db: database.db, tasks, settings, logger, dataDir: config.dataDir });
   // A run's end is its recording's last event: the restart may come long after the crash.
   const interrupted = executions.markStaleInterrupted((execution) => lastRecordedEventAt(recordingPath(config.dataDir, execution.id), execution.startedAt));
   if (interrupted.length > 0) logger.warn({ count: interrupted.length }, "marked runs left live by a previous server as interrupted");
@@ -77,6 +81,7 @@ export function createServices(
     executions,
     sessions,
     terminals: undefined as unknown as TerminalService,
+    workspaces,
     history: new HistoryService(executions, settings, config.dataDir),
     internalToken,
     startedAt: new Date(),
@@ -92,6 +97,7 @@ export function createServices(
     profiles,
     executions,
     settings,
+    workspaces,
     store: sessions,
     events,
     logger,
