@@ -263,13 +263,15 @@ describe("delete safety", () => {
     expect(await services.workspaces.lossReport(task.id)).toBeNull();
   });
 
-  it("removes a clean, merged workspace without asking; keeping the branch keeps its commits", async () => {
+  it("removes a clean workspace without asking (ignored files like .env do not count); keeping the branch keeps its commits", async () => {
+    repo.write(".env", "A=1\n");
     const task = isolatedTask("clean");
     const prepared = await services.workspaces.prepare(task);
     const ws = prepared.workspace!;
     fs.writeFileSync(path.join(ws.worktreePath, "f.txt"), "f\n");
     gitSync(ws.worktreePath, "add", "f.txt");
     gitSync(ws.worktreePath, "commit", "--quiet", "-m", "keep me");
+    expect(fs.existsSync(path.join(ws.worktreePath, ".env"))).toBe(true);
     await services.workspaces.remove(task.id, { removeWorktree: true, deleteBranch: false, confirmLoss: false });
     expect(fs.existsSync(ws.worktreePath)).toBe(false);
     expect(gitSync(repo.root, "log", "--format=%s", "-1", ws.branch)).toBe("keep me");
