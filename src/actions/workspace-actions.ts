@@ -46,7 +46,7 @@ export async function updateRepoSettings(input: unknown): Promise<ActionResult<R
   const parsed = repoSettingsFormSchema.safeParse(input);
   if (!parsed.success) return invalidInput("repo_settings", parsed.error.issues);
   try {
-    const saved = getServices().workspaces.updateRepoSettings(parsed.data.repoRoot, {
+    const saved = await getServices().workspaces.updateRepoSettings(parsed.data.repoRoot, {
       copyFiles: parsed.data.copyFiles,
       setupCommand: parsed.data.setupCommand,
     });

@@ -141,7 +141,7 @@ describe("ready to run", () => {
   it("copies the git-ignored .env files and runs the setup in the PTY before the agent, once", async () => {
     repo.write(".env", "SECRET=42\n");
     repo.write(".env.local", "LOCAL=1\n");
-    services.workspaces.updateRepoSettings(repo.root, {
+    await services.workspaces.updateRepoSettings(repo.root, {
       copyFiles: [".env*"],
       // Quotes and $ in the user's command: it is a positional parameter, never part of the script.
       setupCommand: `X='a b'; printf 'SETUP_%s\\n' "$X"; echo made > setup-made.txt`,
@@ -166,7 +166,7 @@ describe("ready to run", () => {
   });
 
   it("a failing setup stops the start: the agent does not run, the run fails with the message in its output", async () => {
-    services.workspaces.updateRepoSettings(repo.root, { copyFiles: [], setupCommand: "echo broken; exit 3" });
+    await services.workspaces.updateRepoSettings(repo.root, { copyFiles: [], setupCommand: "echo broken; exit 3" });
     const agent = commandProfile(services, "agent", "/bin/sh", ["-c", 'echo "AGENT_$((1+1))"']);
     const task = isolatedTask("fails", agent);
     const run = await runToEnd(task.id);
@@ -191,10 +191,17 @@ describe("ready to run", () => {
     expect(fs.readFileSync(path.join(prepared.cwd, "README.md"), "utf8")).toBe("# test repo\n");
   });
 
-  it("refuses copy patterns that leave the repository", () => {
+  it("refuses copy patterns that leave the repository, and directories that are not in a repository", async () => {
     for (const bad of ["../secrets", "/etc/passwd", "a/../../b", "~/x", "**/x"]) {
-      expect(() => services.workspaces.updateRepoSettings(repo.root, { copyFiles: [bad], setupCommand: "" })).toThrow();
+      const error = await services.workspaces.updateRepoSettings(repo.root, { copyFiles: [bad], setupCommand: "" }).catch((e: unknown) => e);
+      expect(isAppError(error) && error.code).toBe("bad_request:repo_settings");
+      expect(Object.keys((error as { fields: Record<string, string> }).fields)).toEqual(["copyFiles.0"]);
     }
+    await expect(services.workspaces.updateRepoSettings(os.tmpdir(), { copyFiles: [], setupCommand: "" })).rejects.toThrow(/not inside a git repository/);
+    // A directory inside the repository names the repository.
+    const saved = await services.workspaces.updateRepoSettings(path.join(repo.root, "src"), { copyFiles: [".env"], setupCommand: " npm ci " });
+    expect(saved).toEqual({ repoRoot: repo.root, copyFiles: [".env"], setupCommand: "npm ci", isDefault: false });
+    expect(services.workspaces.knownRepos().map((r) => r.repoRoot)).toEqual([repo.root]);
   });
 });
 

@@ -331,12 +331,21 @@ export class WorkspaceService {
     return { repoRoot, copyFiles: row.copyFiles, setupCommand: row.setupCommand, isDefault: false };
   }
 
-  updateRepoSettings(repoRoot: string, input: unknown): RepoSettings {
+  /**
+   * Saves a repository's copy list and setup command. A repository not seen yet is named by any
+   * directory inside it (its top level is used); a known one may have moved and is kept as named.
+   */
+  async updateRepoSettings(repoRoot: string, input: unknown): Promise<RepoSettings> {
     const parsed = repoSettingsInputSchema.safeParse(input);
     if (!parsed.success) throw validationError("repo_settings", parsed.error.issues);
-    const root = path.resolve(repoRoot.trim());
-    if (!this.knownRepoRoots().includes(root) && !fs.existsSync(root)) {
-      throw new AppError("not_found:repository", `No repository at ${root}`);
+    let root = path.resolve(repoRoot.trim());
+    if (!this.knownRepoRoots().includes(root)) {
+      const fail = (why: string) => new AppError("bad_request:repository", why, { repoRoot: why });
+      if (!path.isAbsolute(repoRoot.trim())) throw fail("must be an absolute path");
+      if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw fail(`no directory at ${root}`);
+      const top = await findRepoRoot(root);
+      if (!top) throw fail(`${root} is not inside a git repository`);
+      root = top;
     }
     const now = new Date();
     const values = { copyFiles: parsed.data.copyFiles, setupCommand: parsed.data.setupCommand, updatedAt: now };
