@@ -347,6 +347,9 @@ describe("health and repair", () => {
       const error = await services.workspaces.repair(task.id).catch((e: unknown) => e);
       expect(isAppError(error) && error.code).toBe("conflict:workspace_repository");
       expect(String((error as Error).message)).toContain(repo.root);
+      // Nothing can be inspected, so nothing is claimed safe, and nothing is removed.
+      await expect(services.workspaces.lossReport(task.id)).rejects.toThrow(/cannot be checked/);
+      await expect(services.workspaces.remove(task.id, { removeWorktree: true, deleteBranch: true, confirmLoss: true })).rejects.toThrow(/gone or was moved/);
     } finally {
       fs.renameSync(`${repo.root}-moved`, repo.root);
     }

@@ -95,7 +95,9 @@ function DeleteWithWorkspaceDialog({ open, onClose, taskId, title, runs }: Dialo
   const lostFiles = removeWorktree ? (loss?.uncommittedFiles ?? []) : [];
   const lostCommits = deleteBranch ? (loss?.unmergedCommits ?? []) : [];
   const wouldLose = lostFiles.length > 0 || lostCommits.length > 0;
-  const canDelete = report !== null && (!wouldLose || confirmLoss);
+  // When the workspace cannot be inspected (repository moved), the task can still go, keeping both.
+  const keepAll = loadError !== null;
+  const canDelete = keepAll || (report !== null && (!wouldLose || confirmLoss));
   const ws = report?.workspace;
 
   return (
@@ -106,9 +108,12 @@ function DeleteWithWorkspaceDialog({ open, onClose, taskId, title, runs }: Dialo
           {runs} will be deleted. This cannot be undone.
         </p>
         {loadError ? (
-          <p className="form-alert" role="alert">
-            {loadError}
-          </p>
+          <>
+            <p className="form-alert" role="alert">
+              {loadError}
+            </p>
+            <p className="muted">Deleting the task now keeps its worktree and branch on disk.</p>
+          </>
         ) : null}
         {!report && !loadError ? <p className="muted">Checking the worktree for unsaved work…</p> : null}
         {ws && loss ? (
@@ -204,7 +209,14 @@ function DeleteWithWorkspaceDialog({ open, onClose, taskId, title, runs }: Dialo
             type="button"
             className="button button-danger"
             disabled={pending || !canDelete}
-            onClick={() => run(() => deleteTask(taskId, { removeWorktree, deleteBranch, confirmLoss: wouldLose && confirmLoss }))}
+            onClick={() =>
+              run(() =>
+                deleteTask(
+                  taskId,
+                  keepAll ? { removeWorktree: false, deleteBranch: false, confirmLoss: false } : { removeWorktree, deleteBranch, confirmLoss: wouldLose && confirmLoss },
+                ),
+              )
+            }
           >
             {pending ? "Deleting…" : "Delete task"}
           </button>

@@ -172,8 +172,11 @@ export class WorkspaceService {
     const ws = this.workspaceOf(taskId);
     if (!ws) return null;
     if (!fs.existsSync(ws.repoRoot) || !(await isWorkTreeTop(ws.repoRoot))) {
-      // Without the repository nothing can be inspected; what the worktree holds is listed if it is there.
-      return { uncommittedFiles: [], unmergedCommits: [] };
+      // Without the repository nothing can be inspected: say so rather than report "nothing to lose".
+      throw new AppError(
+        "conflict:workspace_repository",
+        `The repository ${ws.repoRoot} is gone or was moved, so what ${ws.worktreePath} holds cannot be checked. The worktree and branch can only be kept.`,
+      );
     }
     return lossOf(ws.repoRoot, ws.worktreePath, ws.branch, ws.baseBranch);
   }
@@ -298,22 +301,21 @@ export class WorkspaceService {
         throw new AppError("conflict:workspace_path", `${worktreePath} already exists and is not empty; move it away and start again.`);
       }
       await pruneWorktrees(repoRoot);
-      if (await branchExists(repoRoot, branch)) {
-        // This task's branch survived an earlier workspace: continue on it rather than fail.
-        await addWorktreeForBranch(repoRoot, worktreePath, branch);
-      } else {
-        await addWorktreeWithNewBranch(repoRoot, worktreePath, branch, base);
-      }
+      // This task's branch may have survived an earlier workspace (kept on cleanup): continue on it.
+      const reuseBranch = await branchExists(repoRoot, branch);
+      if (reuseBranch) await addWorktreeForBranch(repoRoot, worktreePath, branch);
+      else await addWorktreeWithNewBranch(repoRoot, worktreePath, branch, base);
       const subdir = subdirOf(repoRoot, cwd);
       const settings = this.repoSettings(repoRoot);
-      const copy = copyIntoWorktree(repoRoot, worktreePath, settings.copyFiles);
       const row: TaskWorkspaceRow = { taskId: task.id, repoRoot, worktreePath, branch, baseBranch: base, subdir, createdAt: new Date() };
+      let copy: ReturnType<typeof copyIntoWorktree>;
       try {
+        copy = copyIntoWorktree(repoRoot, worktreePath, settings.copyFiles);
         this.deps.db.insert(taskWorkspaces).values(row).run();
       } catch (error) {
-        // The task was deleted meanwhile: do not leave an unrecorded worktree behind.
+        // A failed copy, or the task deleted meanwhile: leave no unrecorded worktree (it holds no work yet).
         await removeWorktree(repoRoot, worktreePath, true).catch(() => undefined);
-        await deleteBranch(repoRoot, branch).catch(() => undefined);
+        if (!reuseBranch) await deleteBranch(repoRoot, branch).catch(() => undefined);
         throw error;
       }
       this.deps.logger.info({ taskId: task.id, worktree: worktreePath, branch, base, copied: copy.copied.length, skipped: copy.skipped }, "workspace created");
