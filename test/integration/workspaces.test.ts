@@ -81,6 +81,16 @@ describe("isolated tasks", () => {
     expect(services.workspaces.workspaceOf(task.id)).toEqual(ws);
   });
 
+  it("two starts of one isolated task at once: one runs, the other is refused, one worktree", async () => {
+    const sleeper = commandProfile(services, "sleeper", "/bin/sleep", ["30"]);
+    const task = isolatedTask("twice", sleeper);
+    const results = await Promise.allSettled([services.terminals.start(task.id), services.terminals.start(task.id)]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.find((r): r is PromiseRejectedResult => r.status === "rejected")!;
+    expect(isAppError(refused.reason) && refused.reason.code).toBe("conflict:session");
+    expect(branches().filter((b) => b.startsWith("ai/"))).toHaveLength(1);
+  });
+
   it("two isolated tasks on one repository do not see each other's edits", async () => {
     const a = isolatedTask("task a");
     const b = isolatedTask("task b");
@@ -268,6 +278,15 @@ describe("delete safety", () => {
     expect(gitSync(repo.root, "status", "--porcelain")).toBe("");
     expect(gitSync(repo.root, "branch", "--show-current")).toBe("main");
     expect(await services.workspaces.lossReport(task.id)).toBeNull();
+  });
+
+  it("deleting a task row alone never removes its worktree or branch (the delete flow decides)", async () => {
+    const task = isolatedTask("row only");
+    const ws = (await services.workspaces.prepare(task)).workspace!;
+    services.tasks.delete(task.id);
+    expect(services.workspaces.workspaceOf(task.id)).toBeUndefined();
+    expect(fs.existsSync(path.join(ws.worktreePath, "README.md"))).toBe(true);
+    expect(branches()).toContain(ws.branch);
   });
 
   it("removes a clean workspace without asking (ignored files like .env do not count); keeping the branch keeps its commits", async () => {
