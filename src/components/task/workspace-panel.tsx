@@ -44,6 +44,9 @@ export function WorkspacePanel({ taskId, workspace, health }: { taskId: string; 
             <dd className={`mono ${styles.breakAll}`}>{workspace.repoRoot}</dd>
           </div>
         </dl>
+        <p className="muted">
+          Files copied into new worktrees and the setup command: <a href="/settings#repos-title">Settings → Repositories</a>.
+        </p>
         {health.state !== "ok" ? (
           <div className={styles.workspaceProblem} role="alert">
             <p>{health.message}</p>

@@ -49,7 +49,8 @@ export function registerTaskTools(server: McpServer, deps: ToolDeps): void {
     },
     async (args) => {
       const outcome = await deps.client.request<TaskData>("POST", "/api/internal/tasks", { body: args });
-      return resultOf(outcome, (task) => `Created task ${task.id} "${task.title}" in ${task.cwd} (status ${task.status}). Start it with start_task.`);
+      return resultOf(outcome, (task) =>
+          `Created task ${task.id} "${task.title}" in ${task.cwd} (status ${task.status}${task.isolation ? `, isolation ${task.isolation}` : ""}${task.baseBranch ? ` from ${task.baseBranch}` : ""}). Start it with start_task.`);
     },
   );
 
