@@ -59,7 +59,6 @@ export function createServices(
   profiles.seedDefaults();
   const tasks = new TaskService(database.db, profiles, events);
   const executions = new ExecutionService(database.db, events);
-  const workspaces = new WorkspaceService({ db: database.db, tasks, settings, logger, dataDir: config.dataDir });
   // A run's end is its recording's last event: the restart may come long after the crash.
   const interrupted = executions.markStaleInterrupted((execution) => lastRecordedEventAt(recordingPath(config.dataDir, execution.id), execution.startedAt));
   if (interrupted.length > 0) logger.warn({ count: interrupted.length }, "marked runs left live by a previous server as interrupted");
@@ -70,6 +69,14 @@ export function createServices(
       exitedMs: () => settings.get("terminal.keepaliveExitedMs"),
     }),
   );
+  const workspaces = new WorkspaceService({
+    db: database.db,
+    tasks,
+    settings,
+    logger,
+    dataDir: config.dataDir,
+    isRunning: (taskId) => sessions.get(taskId)?.running === true,
+  });
   const services: Services = {
     config,
     logger,

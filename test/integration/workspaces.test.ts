@@ -280,6 +280,18 @@ describe("delete safety", () => {
     expect(await services.workspaces.lossReport(task.id)).toBeNull();
   });
 
+  it("never removes a worktree from under a running terminal", async () => {
+    const sleeper = commandProfile(services, "sleeper", "/bin/sleep", ["30"]);
+    const task = isolatedTask("running", sleeper);
+    await services.terminals.start(task.id);
+    const error = await services.workspaces.remove(task.id, { removeWorktree: true, deleteBranch: true, confirmLoss: true }).catch((e: unknown) => e);
+    expect(isAppError(error) && error.code).toBe("conflict:session");
+    expect(fs.existsSync(services.workspaces.workspaceOf(task.id)!.worktreePath)).toBe(true);
+    await services.terminals.stop(task.id);
+    await services.workspaces.remove(task.id, { removeWorktree: true, deleteBranch: true, confirmLoss: true });
+    expect(branches()).toEqual(["main"]);
+  });
+
   it("deleting a task row alone never removes its worktree or branch (the delete flow decides)", async () => {
     const task = isolatedTask("row only");
     const ws = (await services.workspaces.prepare(task)).workspace!;

@@ -76,6 +76,8 @@ export interface WorkspaceServiceDeps {
   settings: SettingsService;
   logger: Logger;
   dataDir: string;
+  /** Whether the task's terminal is running: its worktree is not removed from under it. */
+  isRunning?: (taskId: string) => boolean;
 }
 
 /** Name of the marker file in the worktree's own git dir: the setup command ran and succeeded. */
@@ -192,6 +194,9 @@ export class WorkspaceService {
     const { removeWorktree: dropWorktree, deleteBranch: dropBranch, confirmLoss } = parsed.data;
     const ws = this.workspaceOf(taskId);
     if (!ws || (!dropWorktree && !dropBranch)) return;
+    if (this.deps.isRunning?.(taskId)) {
+      throw new AppError("conflict:session", "This task's terminal is running in its worktree; stop it before removing the worktree or branch.");
+    }
     if (dropBranch && !dropWorktree && fs.existsSync(ws.worktreePath)) {
       throw new AppError("bad_request:workspace", `The branch ${ws.branch} is checked out in ${ws.worktreePath}: remove the worktree too, or keep the branch.`);
     }
