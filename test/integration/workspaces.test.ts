@@ -121,6 +121,15 @@ describe("isolated tasks", () => {
     expect(String((error as Error).message)).toContain('no branch "no-such-branch"');
     expect(services.workspaces.workspaceOf(unknown.id)).toBeUndefined();
 
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "aim-empty-"));
+    try {
+      gitSync(empty, "init", "--quiet", "-b", "main");
+      const unborn = services.tasks.create({ title: "unborn", cwd: empty, isolation: "worktree" });
+      await expect(services.workspaces.prepare(unborn)).rejects.toThrow(/no commit on main yet/);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+
     gitSync(repo.root, "checkout", "--quiet", "--detach");
     const detached = isolatedTask("detached");
     await expect(services.workspaces.prepare(detached)).rejects.toThrow(/detached HEAD/);

@@ -295,6 +295,12 @@ export class WorkspaceService {
       if (again) return this.reuse(task, again);
       const base = task.baseBranch ? await validateBranchName(task.baseBranch, repoRoot) : await currentBranch(repoRoot);
       if (!(await branchExists(repoRoot, base))) {
+        if (!task.baseBranch) {
+          throw new AppError(
+            "bad_request:base_branch",
+            `The repository at ${repoRoot} has no commit on ${base} yet: commit something first, or run this task with isolation "none".`,
+          );
+        }
         throw new AppError("bad_request:base_branch", `baseBranch: there is no branch "${base}" in ${repoRoot}`, {
           baseBranch: `no branch "${base}" in this repository`,
         });
