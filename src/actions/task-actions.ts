@@ -3,11 +3,11 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import type { ActionResult } from "@/lib/errors";
-import { AppError } from "@/lib/errors";
 import { setTaskStatusSchema, taskFormSchema, taskIdSchema } from "@/lib/schemas/task-schemas";
 import { removeWorkspaceSchema } from "@/lib/schemas/workspace-schemas";
 import { actionFailure, invalidInput } from "@/server/actions/action-support";
 import { getServices } from "@/server/registry";
+import { deleteTaskWithWorkspace } from "@/server/workspaces/delete-task";
 
 /** Task mutations for the board and the task page. Every one validates its input first. */
 
@@ -66,21 +66,7 @@ export async function deleteTask(id: unknown, workspace?: unknown): Promise<Acti
   const parsedChoice = removeWorkspaceSchema.optional().safeParse(workspace);
   if (!parsedChoice.success) return invalidInput("workspace", parsedChoice.error.issues);
   try {
-    const services = getServices();
-    const taskId = parsedId.data;
-    services.tasks.get(taskId);
-    if (services.workspaces.workspaceOf(taskId)) {
-      const choice = parsedChoice.data;
-      if (!choice) {
-        throw new AppError("conflict:workspace_choice", "This task has a worktree: choose what to do with the worktree and its branch before deleting it.");
-      }
-      if (choice.removeWorktree || choice.deleteBranch) {
-        // The agent must not be writing into a worktree that is being removed.
-        if (services.sessions.get(taskId)?.running) await services.terminals.stop(taskId);
-        await services.workspaces.remove(taskId, choice);
-      }
-    }
-    services.tasks.delete(taskId);
+    await deleteTaskWithWorkspace(getServices(), parsedId.data, parsedChoice.data);
   } catch (error) {
     return actionFailure(error, "deleteTask");
   }

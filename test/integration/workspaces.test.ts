@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isAppError } from "../../src/lib/errors";
 import { stripAnsi } from "../../src/lib/terminal-text/ansi-clean";
 import type { CliProfile, Task } from "../../src/server/db/schema";
+import { deleteTaskWithWorkspace } from "../../src/server/workspaces/delete-task";
 import { createTempRepo, gitSync, type TempRepo } from "../helpers/git-repo";
 import { commandProfile, createTestServices, waitFor } from "../helpers/test-services";
 
@@ -287,6 +288,32 @@ describe("delete safety", () => {
     expect(gitSync(repo.root, "status", "--porcelain")).toBe("");
     expect(gitSync(repo.root, "branch", "--show-current")).toBe("main");
     expect(await services.workspaces.lossReport(task.id)).toBeNull();
+  });
+
+  it("the task delete flow: asks for a choice, keeps task and work on refusal, stops the agent, then removes as told", async () => {
+    const { task, worktree, branch } = await workspaceWithWork();
+    const noChoice = await deleteTaskWithWorkspace(services, task.id, undefined).catch((e: unknown) => e);
+    expect(isAppError(noChoice) && noChoice.code).toBe("conflict:workspace_choice");
+    const refused = await deleteTaskWithWorkspace(services, task.id, { removeWorktree: true, deleteBranch: true, confirmLoss: false }).catch((e: unknown) => e);
+    expect(isAppError(refused) && refused.code).toBe("conflict:workspace_loss");
+    expect(services.tasks.find(task.id)).toBeDefined();
+    expect(fs.existsSync(path.join(worktree, "untracked.txt"))).toBe(true);
+
+    // Running agent: stopped first, then the confirmed removal goes through.
+    services.tasks.update(task.id, { profileId: commandProfile(services, "sleeper", "/bin/sleep", ["30"]).id });
+    await services.terminals.start(task.id);
+    await deleteTaskWithWorkspace(services, task.id, { removeWorktree: true, deleteBranch: true, confirmLoss: true });
+    expect(services.tasks.find(task.id)).toBeUndefined();
+    expect(fs.existsSync(worktree)).toBe(false);
+    expect(branches()).not.toContain(branch);
+  });
+
+  it("the task delete flow can keep the worktree and the branch: only the task goes", async () => {
+    const { task, worktree, branch } = await workspaceWithWork();
+    await deleteTaskWithWorkspace(services, task.id, { removeWorktree: false, deleteBranch: false, confirmLoss: false });
+    expect(services.tasks.find(task.id)).toBeUndefined();
+    expect(fs.existsSync(path.join(worktree, "untracked.txt"))).toBe(true);
+    expect(branches()).toContain(branch);
   });
 
   it("never removes a worktree from under a running terminal", async () => {
