@@ -200,6 +200,15 @@ describe("ready to run", () => {
     expect(again.output).toContain("Setup failed (exit 3)");
   });
 
+  it("with a setup to run, a missing agent command still fails the start at once (the setup does not run)", async () => {
+    await services.workspaces.updateRepoSettings(repo.root, { copyFiles: [], setupCommand: "echo ran > ran.txt" });
+    const missing = commandProfile(services, "missing", "definitely-not-a-command-xyz", []);
+    const task = isolatedTask("missing agent", missing);
+    await expect(services.terminals.start(task.id)).rejects.toThrow(/Command not found: "definitely-not-a-command-xyz"/);
+    expect(fs.existsSync(path.join(services.workspaces.workspaceOf(task.id)!.worktreePath, "ran.txt"))).toBe(false);
+    expect(services.sessions.get(task.id)).toBeUndefined();
+  });
+
   it("the default copy list is the root's .env* files; tracked files are never overwritten", async () => {
     repo.write(".env", "A=1\n");
     repo.write("tracked.env.txt", "tracked\n");
