@@ -17,4 +17,6 @@ CREATE TABLE `task_workspaces` (
 );
 --> statement-breakpoint
 ALTER TABLE `tasks` ADD `isolation` text;--> statement-breakpoint
-ALTER TABLE `tasks` ADD `base_branch` text;
+ALTER TABLE `tasks` ADD `base_branch` text;--> statement-breakpoint
+-- Tasks that already ran did so in their own directory (their agent sessions live there): they keep running in place.
+UPDATE `tasks` SET `isolation` = 'none' WHERE `id` IN (SELECT DISTINCT `task_id` FROM `executions`);

@@ -147,6 +147,10 @@ describe("isolated tasks", () => {
     } finally {
       fs.rmSync(plain, { recursive: true, force: true });
     }
+    // Resume continues where the session ran: no worktree is created for it.
+    const resumed = isolatedTask("resumed");
+    expect((await services.workspaces.prepare(resumed, { createIfMissing: false })).cwd).toBe(repo.root);
+    expect(services.workspaces.workspaceOf(resumed.id)).toBeUndefined();
     const none = services.tasks.create({ title: "in place", cwd: repo.root, isolation: "none" });
     expect((await services.workspaces.prepare(none)).cwd).toBe(repo.root);
     // No choice on the task: the Settings default decides.

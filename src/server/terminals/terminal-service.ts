@@ -176,7 +176,7 @@ export class TerminalService {
     }
     this.starting.add(taskId);
     try {
-      const prepared = await deps.workspaces.prepare(task);
+      const prepared = await deps.workspaces.prepare(task, { createIfMissing: !resumeSessionId });
       if (this.shuttingDown) throw new AppError("unavailable:shutdown", "The server is shutting down; no new sessions start.");
       return this.spawn(task, profile, options, resumeSessionId, prepared);
     } finally {

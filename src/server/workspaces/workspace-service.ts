@@ -282,11 +282,12 @@ export class WorkspaceService {
    * run in place), branch `ai/<slug>-<id>` from the chosen base, worktree under the data dir, copy
    * the repository's files, record it. Later runs reuse the recorded worktree (checked first).
    */
-  async prepare(task: Task): Promise<PreparedLaunch> {
+  async prepare(task: Task, options: { createIfMissing?: boolean } = {}): Promise<PreparedLaunch> {
     const existing = this.workspaceOf(task.id);
     if (existing) return this.reuse(task, existing);
     const inPlace = (): PreparedLaunch => ({ cwd: resolveTaskCwd(task.cwd), env: { AI_MANAGER_WORKTREE: "", AI_MANAGER_BASE_BRANCH: "" }, created: false });
-    if (this.isolationOf(task) === "none") return inPlace();
+    // Resume continues a session where it ran: a task without a worktree resumes in place.
+    if (this.isolationOf(task) === "none" || options.createIfMissing === false) return inPlace();
     const cwd = resolveTaskCwd(task.cwd);
     const repoRoot = await findRepoRoot(cwd);
     if (!repoRoot) return inPlace();
