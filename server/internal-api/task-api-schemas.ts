@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { TASK_STATUSES } from "../../src/lib/domain";
 import { cwdSchema, promptSchema, titleSchema } from "../../src/lib/schemas/task-schemas";
+import { baseBranchSchema, isolationSchema } from "../../src/lib/schemas/workspace-schemas";
 
 /** Internal API bodies for tasks. Profiles are named by name or id (agents know names). */
 
@@ -22,6 +23,10 @@ export const createTaskBodySchema = z.strictObject({
   prompt: promptSchema.optional(),
   description: descriptionSchema.optional(),
   profile: profileRefSchema.optional(),
+  /** `worktree` or `none`; absent or null: the Settings default at the first start. */
+  isolation: isolationSchema.nullable().optional(),
+  /** The branch an isolated task starts from; absent or null: the repository's current branch. */
+  baseBranch: baseBranchSchema.nullable().optional(),
 });
 
 /** PATCH: any subset; `profile: null` goes back to the active profile; `statusMessage: null` clears it. */
@@ -34,5 +39,7 @@ export const updateTaskBodySchema = z
     profile: profileRefSchema.nullable().optional(),
     status: statusSchema.optional(),
     statusMessage: statusMessageSchema.optional(),
+    isolation: isolationSchema.nullable().optional(),
+    baseBranch: baseBranchSchema.nullable().optional(),
   })
   .refine((body) => Object.keys(body).length > 0, "nothing to update: give at least one field");

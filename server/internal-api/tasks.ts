@@ -29,12 +29,15 @@ async function create(ctx: ApiContext): Promise<ApiResult> {
     prompt: body.prompt,
     description: body.description,
     profileId: body.profile === undefined ? undefined : profileId(ctx.services, body.profile),
+    isolation: body.isolation ?? null,
+    baseBranch: body.baseBranch ?? null,
   });
-  return { status: 201, data: taskView(task) };
+  return { status: 201, data: { ...taskView(task), workspace: null } };
 }
 
 function read(ctx: ApiContext): ApiResult {
-  return { data: taskView(ctx.services.tasks.get(parseTaskId(ctx.params.taskId))) };
+  const task = ctx.services.tasks.get(parseTaskId(ctx.params.taskId));
+  return { data: { ...taskView(task), workspace: ctx.services.workspaces.workspaceOf(task.id) ?? null } };
 }
 
 async function update(ctx: ApiContext): Promise<ApiResult> {
@@ -48,6 +51,8 @@ async function update(ctx: ApiContext): Promise<ApiResult> {
     prompt: body.prompt,
     description: body.description,
     profileId: body.profile === undefined ? undefined : body.profile === null ? null : profileId(ctx.services, body.profile),
+    isolation: body.isolation,
+    baseBranch: body.baseBranch,
   };
   if (Object.values(fields).some((value) => value !== undefined)) task = tasks.update(taskId, fields);
   // Status goes through setStatus, the same path agent reports take, so its message travels with it.

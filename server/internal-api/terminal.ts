@@ -42,7 +42,7 @@ export function registerTerminalRoutes(router: Router<ApiHandler>): void {
 async function start(ctx: ApiContext): Promise<ApiResult> {
   const taskId = parseTaskId(ctx.params.taskId);
   const body = parseInput(startBodySchema, (await ctx.body()) ?? {}, "body");
-  const execution = ctx.services.terminals.start(taskId, body);
+  const execution = await ctx.services.terminals.start(taskId, body);
   return { status: 201, data: executionView(execution) };
 }
 

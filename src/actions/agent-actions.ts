@@ -32,7 +32,7 @@ export async function startPtyExecution(taskId: string, prompt?: string): Promis
   const parsed = z.object({ taskId: taskIdSchema, prompt: promptSchema.optional() }).safeParse({ taskId, prompt });
   if (!parsed.success) return fail(validationError("start", parsed.error.issues));
   try {
-    const execution = getServices().terminals.start(parsed.data.taskId, { prompt: parsed.data.prompt });
+    const execution = await getServices().terminals.start(parsed.data.taskId, { prompt: parsed.data.prompt });
     refresh(parsed.data.taskId);
     return {
       ok: true,
@@ -47,7 +47,7 @@ export async function resumePtyExecution(taskId: string, sessionId?: string): Pr
   const parsed = z.object({ taskId: taskIdSchema, sessionId: sessionIdSchema }).safeParse({ taskId, sessionId });
   if (!parsed.success) return fail(validationError("resume", parsed.error.issues));
   try {
-    const execution = getServices().terminals.resume(parsed.data.taskId, parsed.data.sessionId || undefined);
+    const execution = await getServices().terminals.resume(parsed.data.taskId, parsed.data.sessionId || undefined);
     refresh(parsed.data.taskId);
     return {
       ok: true,

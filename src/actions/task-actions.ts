@@ -4,8 +4,10 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import type { ActionResult } from "@/lib/errors";
 import { setTaskStatusSchema, taskFormSchema, taskIdSchema } from "@/lib/schemas/task-schemas";
+import { removeWorkspaceSchema } from "@/lib/schemas/workspace-schemas";
 import { actionFailure, invalidInput } from "@/server/actions/action-support";
 import { getServices } from "@/server/registry";
+import { deleteTaskWithWorkspace } from "@/server/workspaces/delete-task";
 
 /** Task mutations for the board and the task page. Every one validates its input first. */
 
@@ -53,12 +55,18 @@ export async function setTaskStatus(input: unknown): Promise<ActionResult> {
  * Deletes the task and navigates to the board. Redirecting from here (rather than from the client
  * after an ok result) makes the response carry the board itself: re-rendering the current page
  * would briefly show the deleted task's "not found".
+ *
+ * A task with a worktree needs `workspace`: what to do with the worktree and the branch, and
+ * whether the loss the dialog showed is confirmed. The workspace is dealt with first; if that
+ * refuses (`conflict:workspace_loss`), the task stays.
  */
-export async function deleteTask(id: unknown): Promise<ActionResult> {
+export async function deleteTask(id: unknown, workspace?: unknown): Promise<ActionResult> {
   const parsedId = taskIdSchema.safeParse(id);
   if (!parsedId.success) return invalidInput("task", parsedId.error.issues);
+  const parsedChoice = removeWorkspaceSchema.optional().safeParse(workspace);
+  if (!parsedChoice.success) return invalidInput("workspace", parsedChoice.error.issues);
   try {
-    getServices().tasks.delete(parsedId.data);
+    await deleteTaskWithWorkspace(getServices(), parsedId.data, parsedChoice.data);
   } catch (error) {
     return actionFailure(error, "deleteTask");
   }

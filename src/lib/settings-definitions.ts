@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ISOLATION_MODES, type IsolationMode } from "../workspace/types";
 
 /**
  * Every setting, its type, range and default. Shared by the settings service (validation on
@@ -60,16 +61,56 @@ export const SETTING_DEFINITIONS = {
   },
 } as const satisfies Record<string, IntegerSetting>;
 
+/** Settings whose value is one of a few named options (shown as a select). */
+interface ChoiceSetting<T extends string> {
+  label: string;
+  hint: string;
+  options: readonly T[];
+  optionLabels: Record<T, string>;
+  defaultValue: T;
+}
+
+export const CHOICE_SETTING_DEFINITIONS = {
+  "workspace.isolation": {
+    label: "Default isolation",
+    hint: "For tasks that do not choose: worktree gives a task whose directory is in a git repository its own branch and worktree at its first start; none runs it in its directory as is.",
+    options: ISOLATION_MODES,
+    optionLabels: { worktree: "Own git worktree and branch", none: "None: run in the task's directory" },
+    defaultValue: "worktree",
+  } satisfies ChoiceSetting<IsolationMode>,
+} as const;
+
+/** The whole-number settings (the ones with a range and a unit). */
 export type SettingKey = keyof typeof SETTING_DEFINITIONS;
-export type Settings = { [K in SettingKey]: number };
+export type ChoiceSettingKey = keyof typeof CHOICE_SETTING_DEFINITIONS;
+export type AnySettingKey = SettingKey | ChoiceSettingKey;
+export type Settings = { [K in SettingKey]: number } & { "workspace.isolation": IsolationMode };
 
 export const SETTING_KEYS = Object.keys(SETTING_DEFINITIONS) as SettingKey[];
+export const CHOICE_SETTING_KEYS = Object.keys(CHOICE_SETTING_DEFINITIONS) as ChoiceSettingKey[];
+export const ALL_SETTING_KEYS: AnySettingKey[] = [...SETTING_KEYS, ...CHOICE_SETTING_KEYS];
 
-export function isSettingKey(key: string): key is SettingKey {
+export function isIntegerSettingKey(key: string): key is SettingKey {
   return Object.prototype.hasOwnProperty.call(SETTING_DEFINITIONS, key);
 }
 
-export function settingSchema(key: SettingKey) {
+export function isChoiceSettingKey(key: string): key is ChoiceSettingKey {
+  return Object.prototype.hasOwnProperty.call(CHOICE_SETTING_DEFINITIONS, key);
+}
+
+export function isSettingKey(key: string): key is AnySettingKey {
+  return isIntegerSettingKey(key) || isChoiceSettingKey(key);
+}
+
+export function settingLabel(key: AnySettingKey): string {
+  return isChoiceSettingKey(key) ? CHOICE_SETTING_DEFINITIONS[key].label : SETTING_DEFINITIONS[key].label;
+}
+
+export function settingSchema(key: AnySettingKey): z.ZodType<Settings[AnySettingKey]> {
+  if (isChoiceSettingKey(key)) {
+    const def = CHOICE_SETTING_DEFINITIONS[key];
+    return z.enum(def.options, { error: `must be one of ${def.options.join(", ")}` });
+  }
   const def: IntegerSetting = SETTING_DEFINITIONS[key];
   return z.coerce
     .number({ error: "must be a number" })
@@ -79,7 +120,8 @@ export function settingSchema(key: SettingKey) {
 }
 
 export function defaultSettings(): Settings {
-  const out = {} as Settings;
+  const out = {} as Record<AnySettingKey, unknown>;
   for (const key of SETTING_KEYS) out[key] = SETTING_DEFINITIONS[key].defaultValue;
-  return out;
+  for (const key of CHOICE_SETTING_KEYS) out[key] = CHOICE_SETTING_DEFINITIONS[key].defaultValue;
+  return out as Settings;
 }

@@ -31,6 +31,10 @@ export interface TaskFormValues {
   cwd: string;
   /** "" = the active profile. */
   profileId: string;
+  /** "" = the Settings default, "worktree" or "none". */
+  isolation: string;
+  /** "" = the repository's current branch. */
+  baseBranch: string;
 }
 
 export interface ProfileView {

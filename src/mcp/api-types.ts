@@ -63,6 +63,8 @@ export interface TaskData {
   statusMessage: string | null;
   cwd: string;
   profileId: string | null;
+  isolation?: "worktree" | "none" | null;
+  baseBranch?: string | null;
   updatedAt: string;
 }
 

@@ -11,6 +11,7 @@ import { lastRecordedEventAt } from "./recordings/recording-tail";
 import { SettingsService } from "./settings/settings-service";
 import { TaskService } from "./tasks/task-service";
 import { TerminalService, type TerminalServiceDeps } from "./terminals/terminal-service";
+import { WorkspaceService } from "./workspaces/workspace-service";
 import { publishSessionStore, SessionStore } from "../lib/pty/session-store";
 
 /**
@@ -29,6 +30,8 @@ export interface Services {
   executions: ExecutionService;
   sessions: SessionStore;
   terminals: TerminalService;
+  /** Isolated tasks' git worktrees: created at first start, checked, repaired, removed on request. */
+  workspaces: WorkspaceService;
   history: HistoryService;
   internalToken: string;
   startedAt: Date;
@@ -66,6 +69,14 @@ export function createServices(
       exitedMs: () => settings.get("terminal.keepaliveExitedMs"),
     }),
   );
+  const workspaces = new WorkspaceService({
+    db: database.db,
+    tasks,
+    settings,
+    logger,
+    dataDir: config.dataDir,
+    isRunning: (taskId) => sessions.get(taskId)?.running === true,
+  });
   const services: Services = {
     config,
     logger,
@@ -77,6 +88,7 @@ export function createServices(
     executions,
     sessions,
     terminals: undefined as unknown as TerminalService,
+    workspaces,
     history: new HistoryService(executions, settings, config.dataDir),
     internalToken,
     startedAt: new Date(),
@@ -92,6 +104,7 @@ export function createServices(
     profiles,
     executions,
     settings,
+    workspaces,
     store: sessions,
     events,
     logger,

@@ -71,7 +71,7 @@ describe("Claude Code wiring", () => {
     expect(fs.existsSync(runDir)).toBe(false);
 
     // Resume needs no typing: the recorded session id is used.
-    const resumed = h.services.terminals.resume(task.id);
+    const resumed = await h.services.terminals.resume(task.id);
     expect(resumed.commandLine).toMatch(/--settings \S+ --resume fake-session-0001$/);
     const again = await waitForExit(h, task.id, { clean: true });
     expect(again.output).toContain('"--resume","fake-session-0001"');

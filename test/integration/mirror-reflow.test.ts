@@ -17,7 +17,7 @@ describe("a terminal session resized to one column after a very long line", () =
     services = createTestServices();
     const profile = commandProfile(services, "raw cat", "/bin/sh", ["-c", "stty raw -echo; echo READY; exec cat"]);
     const task = makeTask(services, profile);
-    services.terminals.start(task.id);
+    await services.terminals.start(task.id);
     const session = services.sessions.get(task.id)!;
     await waitFor(() => session.log.read({ mode: "full" }).output.includes("READY"), 10_000, "the shell");
     // The mirror keeps ~1000 rows of scrollback: at 1000 columns they hold a line of a million cells.

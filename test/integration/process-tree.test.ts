@@ -27,7 +27,7 @@ describe("stopping a session with a setsid grandchild that ignores SIGTERM and S
     const pidFile = path.join(dir, "pid");
     const script = `setsid sh -c 'trap "" TERM HUP; while :; do sleep 0.1; done' >/dev/null 2>&1 & echo $! > ${pidFile}; echo READY; while :; do sleep 1; done`;
     const task = makeTask(services, commandProfile(services, "escaper", "/bin/bash", ["-c", script]));
-    services.terminals.start(task.id);
+    await services.terminals.start(task.id);
     const session = services.sessions.get(task.id)!;
     await waitFor(() => session.log.read({ mode: "full" }).output.includes("READY"), 10_000, "the script");
     escaped = Number(fs.readFileSync(pidFile, "utf8").trim());

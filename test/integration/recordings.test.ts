@@ -24,7 +24,7 @@ describe("recordings on disk", () => {
 
   it("records output and resizes as asciicast v2, in time with the PTY", async () => {
     const task = makeTask(services, commandProfile(services, "printer", "/bin/bash", ["-c", "echo first; sleep 0.5; printf '\\033[31mred\\033[0m\\n'; sleep 1.2; echo last"]));
-    const execution = services.terminals.start(task.id, { cols: 100, rows: 30 });
+    const execution = await services.terminals.start(task.id, { cols: 100, rows: 30 });
     const session = services.sessions.get(task.id)!;
     const file = recordingPath(services.dataDir, execution.id);
     // Never more than a second behind: "red" is on disk while the program still sleeps.
@@ -53,7 +53,7 @@ describe("recordings on disk", () => {
   it("stops a recording at terminal.recordingMaxBytes and says it was cut", async () => {
     services.settings.update({ "terminal.recordingMaxBytes": 1024 * 1024 });
     const task = makeTask(services, commandProfile(services, "flood", "/bin/bash", ["-c", "head -c 4000000 /dev/zero | tr '\\0' 'y' | fold -w 80; echo AFTER-CUT"]));
-    const execution = services.terminals.start(task.id);
+    const execution = await services.terminals.start(task.id);
     const session = services.sessions.get(task.id)!;
     await waitFor(() => !session.running, 30_000, "exit");
     const file = recordingPath(services.dataDir, execution.id);
@@ -73,7 +73,7 @@ describe("recordings on disk", () => {
   it("answers buffer and snapshot reads from the recording once the session is gone", async () => {
     services.settings.update({ "terminal.keepaliveExitedMs": 1_000 });
     const task = makeTask(services, commandProfile(services, "seq", "/bin/bash", ["-c", "seq 1 3000; echo HISTORY-END"]));
-    services.terminals.start(task.id);
+    await services.terminals.start(task.id);
     await waitFor(() => services.sessions.get(task.id) && !services.sessions.get(task.id)!.running, 10_000, "exit");
     await waitFor(() => !services.sessions.get(task.id), 10_000, "reaped");
 

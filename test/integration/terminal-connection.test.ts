@@ -108,7 +108,7 @@ describe("TerminalConnection (browser side) against the terminal socket", () => 
 
   it("draws the screen, then live output; typed keys reach the program; a long output arrives whole (acks flow)", async () => {
     const task = makeTask(services, shellProfile(services), "shell", "echo BEFORE-ATTACH");
-    services.terminals.start(task.id);
+    await services.terminals.start(task.id);
     const session = services.sessions.get(task.id)!;
     await waitFor(() => /^BEFORE-ATTACH$/m.test(session.log.read({ mode: "full" }).output), 10_000, "the first command");
     const view = open(task.id);
@@ -127,7 +127,7 @@ describe("TerminalConnection (browser side) against the terminal socket", () => 
 
   it("reconnects after the connection drops, and shows what was printed meanwhile", async () => {
     const task = makeTask(services, shellProfile(services), "shell");
-    services.terminals.start(task.id);
+    await services.terminals.start(task.id);
     const view = open(task.id);
     await waitFor(() => view.connection.currentStatus === "live", 10_000, "live");
     view.connection.sendInput("echo ONE\r");
@@ -150,7 +150,7 @@ describe("TerminalConnection (browser side) against the terminal socket", () => 
     const floodBytes = 2 * RING_BYTES;
     const script = `head -c ${floodBytes} /dev/zero | tr '\\0' x | fold -w 100; echo FLOOD-END; sleep 30`;
     const task = makeTask(services, commandProfile(services, "flood", "/bin/bash", ["-c", script]));
-    services.terminals.start(task.id);
+    await services.terminals.start(task.id);
     const session = services.sessions.get(task.id)!;
     const renderer = new RecordingRenderer();
     renderer.rendering = false;
@@ -171,14 +171,14 @@ describe("TerminalConnection (browser side) against the terminal socket", () => 
   it("follows the task to its new run when the session is replaced, and says idle when it is only reaped", async () => {
     const profile = commandProfile(services, "runs", "/bin/bash", ["-c", 'echo "RUN-$RANDOM$RANDOM"; read -r _']);
     const task = makeTask(services, profile);
-    const first = services.terminals.start(task.id);
+    const first = await services.terminals.start(task.id);
     const view = open(task.id);
     await waitFor(() => /RUN-\d+/.test(view.renderer.text()), 10_000, "the first run's output");
     const firstRun = /RUN-\d+/.exec(view.renderer.text())![0];
     // The first run ends (its exit is shown), then the task is started again.
     services.sessions.get(task.id)!.write("\r");
     await waitFor(() => view.exits.length === 1, 10_000, "the exit");
-    const second = services.terminals.start(task.id);
+    const second = await services.terminals.start(task.id);
     expect(second.id).not.toBe(first.id);
     // Moved to the new run without being told: the new run's state, screen and output.
     await waitFor(() => view.states.at(-1)?.executionId === second.id, 10_000, "the new run's hello");
@@ -188,7 +188,7 @@ describe("TerminalConnection (browser side) against the terminal socket", () => 
     // Reaped (not replaced): nothing to follow, so it waits, idle, until told a run started.
     await services.sessions.remove(task.id, "Session expired");
     await waitFor(() => view.connection.currentStatus === "idle", 10_000, "idle");
-    services.terminals.start(task.id);
+    await services.terminals.start(task.id);
     view.connection.reconnect();
     await waitFor(() => view.connection.currentStatus === "live", 10_000, "live again");
   });
@@ -197,7 +197,7 @@ describe("TerminalConnection (browser side) against the terminal socket", () => 
     const task = makeTask(services, shellProfile(services), "never started");
     const view = open(task.id);
     await waitFor(() => view.connection.currentStatus === "idle", 10_000, "idle");
-    services.terminals.start(task.id);
+    await services.terminals.start(task.id);
     view.connection.reconnect();
     await waitFor(() => view.connection.currentStatus === "live", 10_000, "live");
     view.connection.dispose();

@@ -30,7 +30,7 @@ describe("task terminals on real PTYs", () => {
 
   it("runs the Shell profile with the prompt typed as its first command, with the task env", async () => {
     const task = makeTask(services, shellProfile(services), "shell", 'echo "task=$AI_MANAGER_TASK_ID cb=${CALLBACK_URL:0:40}"');
-    const execution = services.terminals.start(task.id);
+    const execution = await services.terminals.start(task.id);
     expect(execution.status).toBe("running");
     expect(services.tasks.get(task.id).status).toBe("running");
     await waitFor(() => screenText(services, task.id).includes(`task=${task.id} cb=http://127.0.0.1:9/api/callback/`), 10_000, "prompt output");
@@ -38,9 +38,9 @@ describe("task terminals on real PTYs", () => {
 
   it("allows one running session per task: a second start fails and spawns nothing", async () => {
     const task = makeTask(services, commandProfile(services, "sleeper", "/bin/sleep", ["30"]));
-    services.terminals.start(task.id);
+    await services.terminals.start(task.id);
     const before = services.sessions.list().length;
-    expect(() => services.terminals.start(task.id)).toThrowError(/already running/);
+    await expect(services.terminals.start(task.id)).rejects.toThrowError(/already running/);
     expect(services.sessions.list().length).toBe(before);
     expect(services.sessions.runningCount()).toBe(1);
   });
@@ -63,18 +63,18 @@ describe("task terminals on real PTYs", () => {
 
   it("fails a start with a clear message for a bad cwd or a missing command", async () => {
     const missing = makeTask(services, commandProfile(services, "nope", "definitely-not-a-command-xyz", []));
-    expect(() => services.terminals.start(missing.id)).toThrowError(/Command not found: "definitely-not-a-command-xyz"/);
+    await expect(services.terminals.start(missing.id)).rejects.toThrowError(/Command not found: "definitely-not-a-command-xyz"/);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aim-cwd-"));
     const task = services.tasks.create({ title: "gone", cwd: dir, profileId: shellProfile(services).id });
     fs.rmSync(dir, { recursive: true });
-    expect(() => services.terminals.start(task.id)).toThrowError(/Working directory does not exist/);
+    await expect(services.terminals.start(task.id)).rejects.toThrowError(/Working directory does not exist/);
     expect(services.sessions.list()).toHaveLength(0);
     expect(services.tasks.get(task.id).status).toBe("todo");
   });
 
   it("keeps the tail of the output when the process exits, and records the exit code", async () => {
     const task = makeTask(services, commandProfile(services, "seq", "/bin/bash", ["-c", "seq 1 50000; echo END-MARKER; exit 3"]));
-    const execution = services.terminals.start(task.id);
+    const execution = await services.terminals.start(task.id);
     await waitFor(() => services.executions.get(execution.id).status !== "running", 20_000, "exit");
     const row = services.executions.get(execution.id);
     expect(row.status).toBe("failed");
@@ -89,7 +89,7 @@ describe("task terminals on real PTYs", () => {
 
   it("stops the whole process tree, background jobs included", async () => {
     const task = makeTask(services, shellProfile(services), "bg", "sleep 1000 & echo BG=$!");
-    services.terminals.start(task.id);
+    await services.terminals.start(task.id);
     const text = await waitFor(() => /BG=(\d+)/.exec(screenText(services, task.id)), 10_000, "background pid");
     const bgPid = Number(text[1]);
     const session = services.sessions.get(task.id)!;
@@ -107,7 +107,7 @@ describe("task terminals on real PTYs", () => {
   it("reaps a running session nobody watches after keepaliveRunningMs, killing its process", async () => {
     services.settings.update({ "terminal.keepaliveRunningMs": 1_000, "terminal.keepaliveExitedMs": 60_000 });
     const task = makeTask(services, commandProfile(services, "sleeper", "/bin/sleep", ["30"]));
-    services.terminals.start(task.id);
+    await services.terminals.start(task.id);
     const session = services.sessions.get(task.id)!;
     const viewer = new FakeViewer(session).attach();
     viewer.detach();
@@ -119,7 +119,7 @@ describe("task terminals on real PTYs", () => {
   it("keeps a watched session alive, and reaps an exited one after keepaliveExitedMs", async () => {
     services.settings.update({ "terminal.keepaliveRunningMs": 1_000, "terminal.keepaliveExitedMs": 1_000 });
     const task = makeTask(services, commandProfile(services, "short", "/bin/bash", ["-c", "sleep 2; echo done"]));
-    services.terminals.start(task.id);
+    await services.terminals.start(task.id);
     const session = services.sessions.get(task.id)!;
     new FakeViewer(session).attach();
     // Watched: outlives the 1 s running keepalive, exits by itself, then goes 1 s later.
@@ -132,13 +132,13 @@ describe("task terminals on real PTYs", () => {
   it("answers terminal queries from the mirror when no browser is attached", async () => {
     const script = 'printf "\\033[6n"; IFS= read -rs -d R reply; echo "GOT:${reply#*[}"';
     const task = makeTask(services, commandProfile(services, "query", "/bin/bash", ["-c", `stty raw -echo; ${script}; stty sane`]));
-    services.terminals.start(task.id);
+    await services.terminals.start(task.id);
     await waitFor(() => /GOT:\d+;\d+/.test(screenText(services, task.id)), 10_000, "query answered");
   });
 
   it("gives a late viewer the screen then the live stream with no gap and no duplicate", async () => {
     const task = makeTask(services, commandProfile(services, "count", "/bin/bash", ["-c", 'for i in $(seq 1 3000); do echo "line-$i"; done; sleep 0.3; for i in $(seq 3001 6000); do echo "line-$i"; done']));
-    services.terminals.start(task.id);
+    await services.terminals.start(task.id);
     const session = services.sessions.get(task.id)!;
     await waitFor(() => session.log.totalLines >= 1000, 10_000, "some output");
     const viewer = new FakeViewer(session).attach();
@@ -160,7 +160,7 @@ describe("task terminals on real PTYs", () => {
     // small enough to pour through a PTY and the mirror on a loaded machine within the test timeout.
     const floodBytes = 3 * RING_BYTES;
     const task = makeTask(services, commandProfile(services, "flood", "/bin/bash", ["-c", `head -c ${floodBytes} /dev/zero | tr '\\0' 'x' | fold -w 100; echo FLOOD-END`]));
-    services.terminals.start(task.id);
+    await services.terminals.start(task.id);
     const session = services.sessions.get(task.id)!;
     const stalled = new FakeViewer(session, { ack: false, keepText: false }).attach();
     const healthy = new FakeViewer(session, { ack: true, keepText: false }).attach();
@@ -184,7 +184,7 @@ describe("shutdown", () => {
       const stubborn = commandProfile(services, "stubborn", "/bin/bash", ["-c", "trap '' TERM HUP; echo READY; while :; do sleep 0.2; done"]);
       const parent = commandProfile(services, "parent", "/bin/bash", ["-c", "(trap '' TERM HUP; sleep 1000) & sleep 1000 & echo READY; wait"]);
       const tasks = Array.from({ length: 20 }, (_, i) => makeTask(services, i % 2 ? stubborn : parent, `t${i}`));
-      for (const t of tasks) services.terminals.start(t.id);
+      for (const t of tasks) await services.terminals.start(t.id);
       for (const t of tasks) await waitFor(() => screenText(services, t.id).includes("READY"), 10_000, "ready");
       const rootPids = tasks.map((t) => services.sessions.get(t.id)!.pid);
       const executionIds = tasks.map((t) => services.sessions.get(t.id)!.executionId);
@@ -194,7 +194,7 @@ describe("shutdown", () => {
       await services.terminals.shutdown();
       // In parallel (twenty graces one after another would be minutes): every stop began before any ended.
       expect(trace).toEqual([...Array<string>(20).fill("begin"), ...Array<string>(20).fill("end")]);
-      expect(() => services.terminals.start(tasks[0]!.id)).toThrowError(/shutting down/);
+      await expect(services.terminals.start(tasks[0]!.id)).rejects.toThrowError(/shutting down/);
       for (const pid of allPids) expect(isAlive(pid)).toBe(false);
       for (const id of executionIds) expect(services.executions.get(id).status).toBe("stopped");
     } finally {

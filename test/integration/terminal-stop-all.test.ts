@@ -21,8 +21,8 @@ describe("TerminalService.stopAll (Missions' Stop all)", () => {
     const quick = commandProfile(services, "quick", "/bin/bash", ["-c", "exit 0"]);
     const running = [0, 1, 2].map((i) => makeTask(services, stubborn, `stubborn-${i}`));
     const finished = makeTask(services, quick, "finished");
-    const finishedRun = services.terminals.start(finished.id);
-    const runs = running.map((task) => services.terminals.start(task.id));
+    const finishedRun = await services.terminals.start(finished.id);
+    const runs = await Promise.all(running.map((task) => services.terminals.start(task.id)));
     await waitFor(() => services.executions.get(finishedRun.id).status === "succeeded", 10_000, "the quick run to end");
     await waitFor(() => running.every((task) => services.sessions.get(task.id)?.log.read({ mode: "full" }).output.includes("ready")), 10_000, "ready");
 

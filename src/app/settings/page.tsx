@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { ProfileList } from "@/components/settings/profile-list";
+import { RepoSettingsList } from "@/components/settings/repo-settings-list";
 import { SettingsForm } from "@/components/settings/settings-form";
+import { WorktreeUsage } from "@/components/settings/worktree-usage";
 import styles from "@/components/settings/settings.module.css";
 import type { ProfileView } from "@/lib/view-models";
 import { getServices } from "@/server/registry";
@@ -9,8 +11,10 @@ export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = { title: "Settings" };
 
-export default function SettingsPage() {
+export default async function SettingsPage() {
   const services = getServices();
+  const repos = services.workspaces.knownRepos();
+  const usage = await services.workspaces.diskUsage();
   const settings = services.settings.getAll();
   const profiles: ProfileView[] = services.profiles.list().map((profile) => ({
     id: profile.id,
@@ -41,6 +45,28 @@ export default function SettingsPage() {
           </div>
           <div className="panel-body">
             <SettingsForm settings={settings} />
+          </div>
+        </section>
+        <section className="panel" aria-labelledby="repos-title">
+          <div className="panel-header">
+            <div>
+              <h2 id="repos-title">Repositories</h2>
+              <p className="muted">What makes a new worktree ready to run: files to copy and a setup command.</p>
+            </div>
+          </div>
+          <div className="panel-body">
+            <RepoSettingsList repos={repos} />
+          </div>
+        </section>
+        <section className="panel" aria-labelledby="worktrees-title">
+          <div className="panel-header">
+            <div>
+              <h2 id="worktrees-title">Worktrees</h2>
+              <p className="muted">Disk used by isolated tasks&apos; worktrees (under the data directory).</p>
+            </div>
+          </div>
+          <div className="panel-body">
+            <WorktreeUsage usage={usage} />
           </div>
         </section>
       </div>

@@ -3,16 +3,24 @@
 import { useState, type FormEvent } from "react";
 import { updateSettings } from "@/actions/settings-actions";
 import { describeQuantity } from "@/lib/format/quantities";
-import { SETTING_DEFINITIONS, SETTING_KEYS, type SettingKey, type Settings } from "@/lib/settings-definitions";
+import {
+  ALL_SETTING_KEYS,
+  CHOICE_SETTING_DEFINITIONS,
+  CHOICE_SETTING_KEYS,
+  SETTING_DEFINITIONS,
+  SETTING_KEYS,
+  type AnySettingKey,
+  type Settings,
+} from "@/lib/settings-definitions";
 import { Field } from "../ui/field";
 import { formLevelMessage, useActionRunner } from "../ui/use-action-runner";
 import styles from "./settings.module.css";
 
-type Draft = Record<SettingKey, string>;
+type Draft = Record<AnySettingKey, string>;
 
 function toDraft(settings: Settings): Draft {
   const draft = {} as Draft;
-  for (const key of SETTING_KEYS) draft[key] = String(settings[key]);
+  for (const key of ALL_SETTING_KEYS) draft[key] = String(settings[key]);
   return draft;
 }
 
@@ -22,7 +30,7 @@ export function SettingsForm({ settings }: { settings: Settings }) {
   const [saved, setSaved] = useState(false);
   const { pending, failure, run, clear } = useActionRunner();
   const errors = failure?.fields ?? {};
-  const formMessage = formLevelMessage(failure, SETTING_KEYS);
+  const formMessage = formLevelMessage(failure, ALL_SETTING_KEYS);
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -74,6 +82,31 @@ export function SettingsForm({ settings }: { settings: Settings }) {
                   <span className={styles.unit}>{def.unit}</span>
                   {reading && draft[key] !== "" ? <span className={styles.reading}>≈ {reading}</span> : null}
                 </div>
+              )}
+            </Field>
+          );
+        })}
+        {CHOICE_SETTING_KEYS.map((key) => {
+          const def = CHOICE_SETTING_DEFINITIONS[key];
+          return (
+            <Field key={key} label={def.label} hint={def.hint} error={errors[key]}>
+              {(control) => (
+                <select
+                  {...control}
+                  className="select"
+                  name={key}
+                  value={draft[key]}
+                  onChange={(event) => {
+                    setSaved(false);
+                    setDraft((current) => ({ ...current, [key]: event.target.value }));
+                  }}
+                >
+                  {def.options.map((option) => (
+                    <option key={option} value={option}>
+                      {def.optionLabels[option]}
+                    </option>
+                  ))}
+                </select>
               )}
             </Field>
           );

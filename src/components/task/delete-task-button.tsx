@@ -1,30 +1,227 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { deleteTask } from "@/actions/task-actions";
+import { workspaceLossReport } from "@/actions/workspace-actions";
+import type { TaskWorkspace, WorkspaceLossReport } from "@/workspace/types";
 import { ConfirmDialog } from "../ui/confirm-dialog";
+import { Dialog } from "../ui/dialog";
+import { useActionRunner } from "../ui/use-action-runner";
+import styles from "./task-page.module.css";
+
+interface DeleteTaskButtonProps {
+  taskId: string;
+  title: string;
+  runCount: number;
+  /** An isolated task with a worktree: the dialog shows what would be lost and asks what to remove. */
+  hasWorkspace?: boolean;
+}
 
 /** Delete with a confirmation; on success the action itself navigates to the board. */
-export function DeleteTaskButton({ taskId, title, runCount }: { taskId: string; title: string; runCount: number }) {
+export function DeleteTaskButton({ taskId, title, runCount, hasWorkspace = false }: DeleteTaskButtonProps) {
   const [open, setOpen] = useState(false);
+  const runs = runCount > 0 ? ` and the record of its ${runCount} ${runCount === 1 ? "run" : "runs"}` : "";
   return (
     <>
       <button type="button" className="button button-danger-ghost" onClick={() => setOpen(true)}>
         Delete
       </button>
-      <ConfirmDialog
-        open={open}
-        onClose={() => setOpen(false)}
-        title="Delete this task?"
-        confirmLabel="Delete task"
-        onConfirm={() => deleteTask(taskId)}
-      >
-        <p>
-          <strong>{title}</strong>
-          {runCount > 0 ? ` and the record of its ${runCount} ${runCount === 1 ? "run" : "runs"}` : ""} will be deleted.
-          This cannot be undone.
-        </p>
-      </ConfirmDialog>
+      {hasWorkspace ? (
+        <DeleteWithWorkspaceDialog open={open} onClose={() => setOpen(false)} taskId={taskId} title={title} runs={runs} />
+      ) : (
+        <ConfirmDialog
+          open={open}
+          onClose={() => setOpen(false)}
+          title="Delete this task?"
+          confirmLabel="Delete task"
+          onConfirm={() => deleteTask(taskId)}
+        >
+          <p>
+            <strong>{title}</strong>
+            {runs} will be deleted. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
     </>
+  );
+}
+
+interface DialogProps {
+  open: boolean;
+  onClose: () => void;
+  taskId: string;
+  title: string;
+  runs: string;
+}
+
+type Report = { workspace: TaskWorkspace | null; loss: WorkspaceLossReport | null };
+
+/**
+ * Deleting a task with a worktree: shows the uncommitted files and unmerged commits first, asks
+ * what to do with the worktree and the branch, and needs an explicit tick before anything that
+ * would be lost is thrown away. The server checks the same again (it refuses without the tick).
+ */
+function DeleteWithWorkspaceDialog({ open, onClose, taskId, title, runs }: DialogProps) {
+  const [report, setReport] = useState<Report | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [removeWorktree, setRemoveWorktree] = useState(true);
+  const [deleteBranch, setDeleteBranch] = useState(false);
+  const [confirmLoss, setConfirmLoss] = useState(false);
+  const { pending, failure, run, clear } = useActionRunner();
+
+  useEffect(() => {
+    if (!open) return;
+    let cancelled = false;
+    setReport(null);
+    setLoadError(null);
+    setConfirmLoss(false);
+    workspaceLossReport(taskId)
+      .then((result) => {
+        if (cancelled) return;
+        if (result.ok) setReport(result.data);
+        else setLoadError(result.message);
+      })
+      .catch(() => !cancelled && setLoadError("Could not reach the server. Is AI Manager still running?"));
+    return () => {
+      cancelled = true;
+    };
+  }, [open, taskId]);
+
+  const close = () => {
+    clear();
+    onClose();
+  };
+  const loss = report?.loss;
+  const lostFiles = removeWorktree ? (loss?.uncommittedFiles ?? []) : [];
+  const lostCommits = deleteBranch ? (loss?.unmergedCommits ?? []) : [];
+  const wouldLose = lostFiles.length > 0 || lostCommits.length > 0;
+  // When the workspace cannot be inspected (repository moved), the task can still go, keeping both.
+  const keepAll = loadError !== null;
+  const canDelete = keepAll || (report !== null && (!wouldLose || confirmLoss));
+  const ws = report?.workspace;
+
+  return (
+    <Dialog open={open} onClose={close} title="Delete this task and its workspace?" size="medium">
+      <div className="form" data-testid="delete-workspace-dialog">
+        <p className="muted">
+          <strong>{title}</strong>
+          {runs} will be deleted. This cannot be undone.
+        </p>
+        {loadError ? (
+          <>
+            <p className="form-alert" role="alert">
+              {loadError}
+            </p>
+            <p className="muted">Deleting the task now keeps its worktree and branch on disk.</p>
+          </>
+        ) : null}
+        {!report && !loadError ? <p className="muted">Checking the worktree for unsaved work…</p> : null}
+        {ws && loss ? (
+          <>
+            <p className="muted">
+              Worktree <span className="mono">{ws.worktreePath}</span> on branch <span className="mono">{ws.branch}</span> (base{" "}
+              <span className="mono">{ws.baseBranch}</span>).
+            </p>
+            {loss.uncommittedFiles.length > 0 ? (
+              <div>
+                <strong>
+                  {loss.uncommittedFiles.length} uncommitted file{loss.uncommittedFiles.length === 1 ? "" : "s"}
+                </strong>
+                <ul className={`mono ${styles.lossList}`} data-testid="loss-files">
+                  {loss.uncommittedFiles.map((file) => (
+                    <li key={file}>{file}</li>
+                  ))}
+                </ul>
+              </div>
+            ) : (
+              <p className="muted">No uncommitted changes in the worktree.</p>
+            )}
+            {loss.unmergedCommits.length > 0 ? (
+              <div>
+                <strong>
+                  {loss.unmergedCommits.length} commit{loss.unmergedCommits.length === 1 ? "" : "s"} not in {ws.baseBranch}
+                </strong>
+                <ul className={`mono ${styles.lossList}`} data-testid="loss-commits">
+                  {loss.unmergedCommits.map((commit) => (
+                    <li key={commit.sha}>
+                      {commit.sha.slice(0, 8)} {commit.subject}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ) : (
+              <p className="muted">Every commit of the branch is in {ws.baseBranch}.</p>
+            )}
+            <fieldset className="field">
+              <legend className="field-label">What to remove</legend>
+              <label className={styles.choice}>
+                <input
+                  type="checkbox"
+                  checked={removeWorktree}
+                  onChange={(event) => {
+                    setRemoveWorktree(event.target.checked);
+                    if (!event.target.checked) setDeleteBranch(false);
+                    setConfirmLoss(false);
+                  }}
+                />
+                <span>Remove the worktree directory</span>
+              </label>
+              <label className={styles.choice}>
+                <input
+                  type="checkbox"
+                  checked={deleteBranch}
+                  disabled={!removeWorktree}
+                  onChange={(event) => {
+                    setDeleteBranch(event.target.checked);
+                    setConfirmLoss(false);
+                  }}
+                />
+                <span>
+                  Delete the branch <span className="mono">{ws.branch}</span>
+                  {!removeWorktree ? " (only with the worktree: it is checked out there)" : ""}
+                </span>
+              </label>
+              {!removeWorktree && !deleteBranch ? <p className="muted">The worktree and the branch stay on disk; only the task goes.</p> : null}
+            </fieldset>
+            {wouldLose ? (
+              <label className={styles.choice}>
+                <input type="checkbox" checked={confirmLoss} onChange={(event) => setConfirmLoss(event.target.checked)} data-testid="confirm-loss" />
+                <span>
+                  Throw away
+                  {lostFiles.length > 0 ? ` ${lostFiles.length} uncommitted file${lostFiles.length === 1 ? "" : "s"}` : ""}
+                  {lostFiles.length > 0 && lostCommits.length > 0 ? " and" : ""}
+                  {lostCommits.length > 0 ? ` ${lostCommits.length} unmerged commit${lostCommits.length === 1 ? "" : "s"}` : ""}
+                </span>
+              </label>
+            ) : null}
+          </>
+        ) : null}
+        {failure ? (
+          <p className="form-alert" role="alert">
+            {failure.message}
+          </p>
+        ) : null}
+        <div className="form-actions">
+          <button type="button" className="button" onClick={close} data-autofocus>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className="button button-danger"
+            disabled={pending || !canDelete}
+            onClick={() =>
+              run(() =>
+                deleteTask(
+                  taskId,
+                  keepAll ? { removeWorktree: false, deleteBranch: false, confirmLoss: false } : { removeWorktree, deleteBranch, confirmLoss: wouldLose && confirmLoss },
+                ),
+              )
+            }
+          >
+            {pending ? "Deleting…" : "Delete task"}
+          </button>
+        </div>
+      </div>
+    </Dialog>
   );
 }

@@ -24,7 +24,7 @@ export function NewTaskDialog({ profiles, defaultCwd }: NewTaskDialogProps) {
       description="A task is one piece of work for a coding agent, run in its own terminal."
     >
       <TaskForm
-        initial={{ title: "", description: "", prompt: "", cwd: defaultCwd, profileId: "" }}
+        initial={{ title: "", description: "", prompt: "", cwd: defaultCwd, profileId: "", isolation: "", baseBranch: "" }}
         profiles={profiles}
         submitLabel="Create task"
         pendingLabel="Creating…"

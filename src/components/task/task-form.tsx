@@ -6,7 +6,7 @@ import type { ProfileOption, TaskFormValues } from "@/lib/view-models";
 import { Field } from "../ui/field";
 import { formLevelMessage, useActionRunner } from "../ui/use-action-runner";
 
-const FIELD_NAMES = ["title", "description", "prompt", "cwd", "profileId"] as const;
+const FIELD_NAMES = ["title", "description", "prompt", "cwd", "profileId", "isolation", "baseBranch"] as const;
 
 interface TaskFormProps {
   initial: TaskFormValues;
@@ -34,6 +34,8 @@ export function TaskForm({ initial, profiles, submitLabel, pendingLabel, action,
       prompt: String(data.get("prompt") ?? ""),
       cwd: String(data.get("cwd") ?? ""),
       profileId: String(data.get("profileId") ?? ""),
+      isolation: String(data.get("isolation") ?? ""),
+      baseBranch: String(data.get("baseBranch") ?? ""),
     };
     run(
       () => action(values),
@@ -109,6 +111,35 @@ export function TaskForm({ initial, profiles, submitLabel, pendingLabel, action,
                 </option>
               ))}
             </select>
+          )}
+        </Field>
+      </div>
+      <div className="form-row">
+        <Field
+          label="Isolation"
+          error={errors.isolation}
+          hint="Worktree: at its first start the task gets its own git branch and worktree (when its directory is in a git repository), so agents do not edit the same files. Decided at the first start."
+        >
+          {(control) => (
+            <select {...control} className="select" name="isolation" defaultValue={initial.isolation}>
+              <option value="">Default (from Settings)</option>
+              <option value="worktree">Own git worktree and branch</option>
+              <option value="none">None: run in the working directory</option>
+            </select>
+          )}
+        </Field>
+        <Field label="Base branch" optional error={errors.baseBranch} hint="The branch an isolated task starts from. Empty: the repository's current branch.">
+          {(control) => (
+            <input
+              {...control}
+              className="input mono"
+              name="baseBranch"
+              defaultValue={initial.baseBranch}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="e.g. main"
+              maxLength={200}
+            />
           )}
         </Field>
       </div>

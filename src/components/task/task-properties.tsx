@@ -36,6 +36,18 @@ export function TaskProperties({ task, profileLabel, now }: TaskPropertiesProps)
           <dd className={`mono ${styles.breakAll}`}>{task.cwd}</dd>
         </div>
         <div>
+          <dt>Isolation</dt>
+          <dd>
+            {task.isolation === "worktree" ? "Own worktree" : task.isolation === "none" ? "None (in place)" : "Default (from Settings)"}
+            {task.baseBranch ? (
+              <>
+                {" from "}
+                <span className="mono">{task.baseBranch}</span>
+              </>
+            ) : null}
+          </dd>
+        </div>
+        <div>
           <dt>CLI profile</dt>
           <dd>{profileLabel}</dd>
         </div>

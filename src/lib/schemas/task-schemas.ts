@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TASK_STATUSES } from "../domain";
+import { baseBranchChoiceSchema, baseBranchSchema, isolationChoiceSchema, isolationSchema } from "./workspace-schemas";
 
 /** Input shapes for tasks, shared by server actions and the internal API. Client-safe. */
 
@@ -49,6 +50,10 @@ export const createTaskSchema = z.object({
   prompt: promptSchema.default(""),
   cwd: cwdSchema,
   profileId: profileIdSchema.optional(),
+  /** null: the `workspace.isolation` setting decides at the first start. */
+  isolation: isolationSchema.nullable().optional(),
+  /** null: the repository's current branch at the first start. */
+  baseBranch: baseBranchSchema.nullable().optional(),
 });
 export type CreateTaskInput = z.input<typeof createTaskSchema>;
 
@@ -59,6 +64,8 @@ export const updateTaskSchema = z.object({
   cwd: cwdSchema.optional(),
   profileId: profileIdSchema.optional(),
   status: taskStatusSchema.optional(),
+  isolation: isolationSchema.nullable().optional(),
+  baseBranch: baseBranchSchema.nullable().optional(),
 });
 export type UpdateTaskInput = z.input<typeof updateTaskSchema>;
 
@@ -81,6 +88,10 @@ export const taskFormSchema = z.object({
   prompt: promptSchema.default(""),
   cwd: cwdSchema,
   profileId: profileChoiceSchema.optional(),
+  /** "" (default), "worktree" or "none". */
+  isolation: isolationChoiceSchema.optional(),
+  /** "" for the repository's current branch. */
+  baseBranch: baseBranchChoiceSchema.optional(),
 });
 export type TaskFormInput = z.input<typeof taskFormSchema>;
 

@@ -32,12 +32,25 @@ export function registerTaskTools(server: McpServer, deps: ToolDeps): void {
         prompt: z.string().max(100_000).optional().describe("What the task's agent is asked to do."),
         description: z.string().max(20_000).optional(),
         profile: z.string().min(1).max(200).optional().describe("CLI profile name or id (e.g. 'Claude Code', 'Shell'); default: the active one."),
+        isolation: z
+          .enum(["worktree", "none"])
+          .optional()
+          .describe("worktree: the task gets its own git branch and worktree at its first start (when cwd is in a git repository); none: it runs in cwd. Default: the Settings default."),
+        baseBranch: z
+          .string()
+          .trim()
+          .min(1)
+          .max(200)
+          .regex(/^[^-]/, "must not start with -")
+          .optional()
+          .describe("Branch an isolated task starts from (must exist); default: the repository's current branch."),
       },
       annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false },
     },
     async (args) => {
       const outcome = await deps.client.request<TaskData>("POST", "/api/internal/tasks", { body: args });
-      return resultOf(outcome, (task) => `Created task ${task.id} "${task.title}" in ${task.cwd} (status ${task.status}). Start it with start_task.`);
+      return resultOf(outcome, (task) =>
+          `Created task ${task.id} "${task.title}" in ${task.cwd} (status ${task.status}${task.isolation ? `, isolation ${task.isolation}` : ""}${task.baseBranch ? ` from ${task.baseBranch}` : ""}). Start it with start_task.`);
     },
   );
 

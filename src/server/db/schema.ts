@@ -7,6 +7,7 @@ import {
   TASK_STATUSES,
   AGENT_STATUSES,
 } from "../../lib/domain";
+import { ISOLATION_MODES } from "../../workspace/types";
 
 const now = sql`(cast(unixepoch('subsecond') * 1000 as integer))`;
 
@@ -47,6 +48,10 @@ export const tasks = sqliteTable(
     status: text("status", { enum: TASK_STATUSES }).notNull().default("todo"),
     /** Last message an agent reported through CALLBACK_URL. */
     statusMessage: text("status_message"),
+    /** `worktree` or `none`; null: the `workspace.isolation` setting decides at the first start. */
+    isolation: text("isolation", { enum: ISOLATION_MODES }),
+    /** The branch an isolated task starts from; null: the repository's current branch at the first start. */
+    baseBranch: text("base_branch"),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
   },
@@ -92,6 +97,34 @@ export const executions = sqliteTable(
   ],
 );
 
+/**
+ * An isolated task's worktree, recorded when it is created. The row goes with its task (cascade),
+ * but the task delete flow (WorkspaceService.remove) deals with the worktree and branch first:
+ * nothing on disk is removed by the cascade.
+ */
+export const taskWorkspaces = sqliteTable("task_workspaces", {
+  taskId: text("task_id")
+    .primaryKey()
+    .references(() => tasks.id, { onDelete: "cascade" }),
+  repoRoot: text("repo_root").notNull(),
+  worktreePath: text("worktree_path").notNull(),
+  branch: text("branch").notNull(),
+  baseBranch: text("base_branch").notNull(),
+  /** cwd relative to the repository root ("" for the root). */
+  subdir: text("subdir").notNull().default(""),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+});
+
+/** Per repository: what makes a new worktree ready to run. Absent row: the defaults. */
+export const repoSettings = sqliteTable("repo_settings", {
+  repoRoot: text("repo_root").primaryKey(),
+  /** JSON array of repository-relative paths or simple globs copied into a new worktree. */
+  copyFiles: text("copy_files", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  /** Run with `sh -c` in a new worktree before the agent; "" for none. */
+  setupCommand: text("setup_command").notNull().default(""),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+});
+
 export type CliProfile = InferSelectModel<typeof cliProfiles>;
 export type NewCliProfile = InferInsertModel<typeof cliProfiles>;
 export type Task = InferSelectModel<typeof tasks>;
@@ -99,3 +132,5 @@ export type NewTask = InferInsertModel<typeof tasks>;
 export type SettingRow = InferSelectModel<typeof settings>;
 export type Execution = InferSelectModel<typeof executions>;
 export type NewExecution = InferInsertModel<typeof executions>;
+export type TaskWorkspaceRow = InferSelectModel<typeof taskWorkspaces>;
+export type RepoSettingsRow = InferSelectModel<typeof repoSettings>;

@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
 import { AppError } from "../../lib/errors";
 import {
-  SETTING_DEFINITIONS,
-  SETTING_KEYS,
+  ALL_SETTING_KEYS,
   defaultSettings,
   isSettingKey,
+  settingLabel,
   settingSchema,
-  type SettingKey,
+  type AnySettingKey,
   type Settings,
 } from "../../lib/settings-definitions";
 import type { Db } from "../db/open-database";
@@ -25,7 +25,7 @@ export class SettingsService {
       if (!isSettingKey(row.key)) continue;
       try {
         const parsed = settingSchema(row.key).safeParse(JSON.parse(row.value));
-        if (parsed.success) values[row.key] = parsed.data;
+        if (parsed.success) (values as Record<AnySettingKey, unknown>)[row.key] = parsed.data;
       } catch {
         // A corrupt row keeps the default; the next write repairs it.
       }
@@ -34,14 +34,14 @@ export class SettingsService {
     return { ...values };
   }
 
-  get<K extends SettingKey>(key: K): Settings[K] {
+  get<K extends AnySettingKey>(key: K): Settings[K] {
     return this.getAll()[key];
   }
 
   /** Validates every value first, then writes all of them in one transaction. */
   update(patch: Record<string, unknown>): Settings {
     const fields: Record<string, string> = {};
-    const valid: Partial<Settings> = {};
+    const valid: Partial<Record<AnySettingKey, unknown>> = {};
     for (const [key, raw] of Object.entries(patch)) {
       if (!isSettingKey(key)) {
         fields[key] = "is not a known setting";
@@ -53,13 +53,13 @@ export class SettingsService {
     }
     if (Object.keys(fields).length > 0) {
       const message = Object.entries(fields)
-        .map(([key, msg]) => `${isSettingKey(key) ? SETTING_DEFINITIONS[key].label : key} ${msg}`)
+        .map(([key, msg]) => `${isSettingKey(key) ? settingLabel(key) : key} ${msg}`)
         .join("; ");
       throw new AppError("bad_request:settings", message, fields);
     }
     const now = new Date();
     this.db.transaction((tx) => {
-      for (const key of SETTING_KEYS) {
+      for (const key of ALL_SETTING_KEYS) {
         const value = valid[key];
         if (value === undefined) continue;
         const json = JSON.stringify(value);
@@ -73,7 +73,7 @@ export class SettingsService {
     return this.getAll();
   }
 
-  reset(key: SettingKey): Settings {
+  reset(key: AnySettingKey): Settings {
     this.db.delete(settings).where(eq(settings.key, key)).run();
     this.cache = undefined;
     return this.getAll();

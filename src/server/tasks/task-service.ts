@@ -53,6 +53,8 @@ export class TaskService {
         prompt: data.prompt,
         cwd,
         profileId,
+        isolation: data.isolation ?? null,
+        baseBranch: data.baseBranch || null,
         status: "todo",
         createdAt: now,
         updatedAt: now,
@@ -75,6 +77,9 @@ export class TaskService {
     if (data.cwd !== undefined) patch.cwd = resolveTaskCwd(data.cwd);
     if (data.profileId !== undefined) patch.profileId = data.profileId ? this.profiles.get(data.profileId).id : null;
     if (data.status !== undefined) patch.status = data.status;
+    // Both only matter until the first isolated start creates the worktree; after that they are kept as a record.
+    if (data.isolation !== undefined) patch.isolation = data.isolation;
+    if (data.baseBranch !== undefined) patch.baseBranch = data.baseBranch || null;
     this.db.update(tasks).set(patch).where(eq(tasks.id, id)).run();
     const task = this.get(id);
     this.events.emit({ type: "task.changed", task, previousStatus: before.status });

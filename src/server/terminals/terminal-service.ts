@@ -11,7 +11,8 @@ import type { ExecutionService } from "../executions/execution-service";
 import type { ProfileService } from "../profiles/profile-service";
 import { newSecret, sha256 } from "../security/secrets";
 import type { SettingsService } from "../settings/settings-service";
-import { resolveTaskCwd } from "../tasks/cwd";
+import type { PreparedLaunch, WorkspaceService } from "../workspaces/workspace-service";
+import { resolveCommand } from "../../lib/pty/command-resolver";
 import type { TaskService } from "../tasks/task-service";
 import { buildLaunchPlan, buildSessionEnv } from "./launch-plan";
 import { AsciicastWriter, recordingPath } from "../recordings/asciicast-writer";
@@ -27,6 +28,8 @@ export interface TerminalServiceDeps {
   profiles: ProfileService;
   executions: ExecutionService;
   settings: SettingsService;
+  /** Where a run starts: the task's worktree (created at its first start) or its cwd. */
+  workspaces: WorkspaceService;
   store: SessionStore;
   events: AppEvents;
   logger: Logger;
@@ -53,9 +56,33 @@ export interface StartOptions {
   rows?: number;
 }
 
+/**
+ * Runs a new worktree's setup command inside the task's PTY, then the agent. The user's strings are
+ * positional parameters only, never part of this script: `$1` the setup command (run by `sh -c`),
+ * `$2` the marker file written once it succeeded, `$3…` the agent's command and arguments.
+ * The setup reads from /dev/null, so a prompt typed early waits in the terminal for the agent.
+ */
+export const SETUP_SCRIPT = [
+  'setup="$1"; marker="$2"; shift 2',
+  String.raw`printf '\033[1m== AI Manager: setting up the new worktree ==\033[0m\n$ %s\n' "$setup"`,
+  'sh -c "$setup" </dev/null',
+  "status=$?",
+  'if [ "$status" -ne 0 ]; then',
+  String.raw`  printf '\n\033[1;31mSetup failed (exit %s): the agent was not started\033[0m\n' "$status"`,
+  '  exit "$status"',
+  "fi",
+  ': > "$marker" 2>/dev/null || true',
+  String.raw`printf '\033[1m== Setup finished (exit 0); starting the agent ==\033[0m\n\n'`,
+  'exec "$@"',
+].join("\n");
+/** `$0` of the setup shell: what `ps` shows while the setup runs. */
+export const SETUP_ARGV0 = "ai-manager-setup";
+
 /** Starts, resumes and stops the one PTY session a task may have, and keeps the database in step. */
 export class TerminalService {
   private shuttingDown = false;
+  /** Tasks whose start is between its checks and its spawn (preparing the workspace). */
+  private readonly starting = new Set<string>();
 
   constructor(private readonly deps: TerminalServiceDeps) {
     // A deleted task must not leave its agent running.
@@ -64,12 +91,15 @@ export class TerminalService {
     });
   }
 
-  /** Everything up to the spawn is synchronous, so concurrent starts cannot both pass the checks. */
-  start(taskId: string, options: StartOptions = {}): Execution {
+  /**
+   * The checks run synchronously and mark the task as starting before the workspace is prepared
+   * (git, asynchronous), so concurrent starts cannot both pass them.
+   */
+  async start(taskId: string, options: StartOptions = {}): Promise<Execution> {
     return this.launch(taskId, options, undefined);
   }
 
-  resume(taskId: string, sessionId?: string, options: Omit<StartOptions, "prompt"> = {}): Execution {
+  async resume(taskId: string, sessionId?: string, options: Omit<StartOptions, "prompt"> = {}): Promise<Execution> {
     const task = this.deps.tasks.get(taskId);
     const profile = this.profileFor(task);
     if (profile.kind !== "claude") {
@@ -125,15 +155,15 @@ export class TerminalService {
     return (task.profileId ? this.deps.profiles.find(task.profileId) : undefined) ?? this.deps.profiles.getActive();
   }
 
-  private launch(taskId: string, options: StartOptions, resumeSessionId: string | undefined): Execution {
+  private async launch(taskId: string, options: StartOptions, resumeSessionId: string | undefined): Promise<Execution> {
     const { deps } = this;
     if (this.shuttingDown) throw new AppError("unavailable:shutdown", "The server is shutting down; no new sessions start.");
     let task = deps.tasks.get(taskId);
-    if (deps.store.hasRunning(taskId)) {
+    if (deps.store.hasRunning(taskId) || this.starting.has(taskId)) {
       throw new AppError("conflict:session", "This task's terminal is already running; stop it before starting again.");
     }
     const limit = deps.settings.get("system.maxConcurrentExecutions");
-    const running = deps.store.runningCount();
+    const running = deps.store.runningCount() + this.starting.size;
     if (running >= limit) {
       throw new AppError(
         "limit:executions",
@@ -144,8 +174,20 @@ export class TerminalService {
     if (options.prompt !== undefined && options.prompt !== task.prompt && !resumeSessionId) {
       task = deps.tasks.update(taskId, { prompt: options.prompt });
     }
+    this.starting.add(taskId);
+    try {
+      const prepared = await deps.workspaces.prepare(task, { createIfMissing: !resumeSessionId });
+      if (this.shuttingDown) throw new AppError("unavailable:shutdown", "The server is shutting down; no new sessions start.");
+      return this.spawn(task, profile, options, resumeSessionId, prepared);
+    } finally {
+      this.starting.delete(taskId);
+    }
+  }
+
+  private spawn(task: Task, profile: CliProfile, options: StartOptions, resumeSessionId: string | undefined, prepared: PreparedLaunch): Execution {
+    const { deps } = this;
     const prompt = options.prompt ?? task.prompt;
-    const cwd = resolveTaskCwd(task.cwd);
+    const cwd = prepared.cwd;
     const plan = buildLaunchPlan(profile, prompt, resumeSessionId);
     const executionId = deps.executions.newId();
     const secret = newSecret(24);
@@ -161,6 +203,7 @@ export class TerminalService {
     }
     const env = buildSessionEnv(process.env, profile.env, {
       ...extraEnv,
+      ...prepared.env,
       AI_MANAGER_TASK_ID: task.id,
       AI_MANAGER_EXECUTION_ID: executionId,
       CALLBACK_URL: callbackUrl,
@@ -175,10 +218,26 @@ export class TerminalService {
       deps.settings.get("terminal.recordingMaxBytes"),
       (error) => deps.logger.error({ err: error, executionId }, "recording failed; the run goes on unrecorded"),
     );
+    let command = plan.command;
+    if (prepared.setupCommand && prepared.setupMarker && !resumeSessionId) {
+      // The agent must exist before the setup runs: a missing command fails the start, as without setup.
+      const agent = resolveCommand(plan.command, cwd, env.PATH);
+      if (!agent) {
+        recording.close();
+        fs.rmSync(recording.file, { force: true });
+        cleanup?.();
+        throw new AppError(
+          "bad_request:command",
+          `Command not found: "${plan.command}" (looked in PATH${plan.command.includes("/") ? " and the task's directory" : ""}). Install it or change the CLI profile.`,
+        );
+      }
+      command = "/bin/sh";
+      args = ["-c", SETUP_SCRIPT, SETUP_ARGV0, prepared.setupCommand, prepared.setupMarker, agent, ...args];
+    }
     const spawned = PtySession.spawn({
       taskId: task.id,
       executionId,
-      command: plan.command,
+      command,
       args,
       cwd,
       env,
@@ -219,7 +278,7 @@ export class TerminalService {
       cleanup?.();
       this.recordExit(task.id, executionId, exit);
     });
-    deps.logger.info({ taskId: task.id, executionId, pid: session.pid, command: plan.command }, "session started");
+    deps.logger.info({ taskId: task.id, executionId, pid: session.pid, command: plan.command, cwd, setup: command !== plan.command }, "session started");
     return deps.executions.get(execution.id);
   }
 

@@ -8,6 +8,7 @@ import { MarkDoneButton } from "@/components/task/mark-done-button";
 import { TaskBrief } from "@/components/task/task-brief";
 import { TaskProperties } from "@/components/task/task-properties";
 import { TaskTerminal } from "@/components/task/task-terminal";
+import { WorkspacePanel } from "@/components/task/workspace-panel";
 import { LiveRefresh } from "@/components/live/live-refresh";
 import styles from "@/components/task/task-page.module.css";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -45,6 +46,14 @@ export default async function TaskPage({ params }: TaskPageProps) {
   const profileOptions: ProfileOption[] = profiles.map(({ id, name, isActive }) => ({ id, name, isActive }));
   const executions = services.tasks.executionsOf(task.id);
   const now = Date.now();
+  const workspace = services.workspaces.workspaceOf(task.id);
+  // Never a crash: a health check that cannot run is shown as the problem it is.
+  const health = workspace
+    ? await services.workspaces.health(task.id).catch((error: unknown) => ({
+        state: "missing_repository" as const,
+        message: `The workspace could not be checked: ${error instanceof Error ? error.message : String(error)}`,
+      }))
+    : null;
 
   return (
     <main className="page">
@@ -77,9 +86,11 @@ export default async function TaskPage({ params }: TaskPageProps) {
               prompt: task.prompt,
               cwd: task.cwd,
               profileId: task.profileId ?? "",
+              isolation: task.isolation ?? "",
+              baseBranch: task.baseBranch ?? "",
             }}
           />
-          <DeleteTaskButton taskId={task.id} title={task.title} runCount={executions.length} />
+          <DeleteTaskButton taskId={task.id} title={task.title} runCount={executions.length} hasWorkspace={Boolean(workspace)} />
         </div>
       </header>
 
@@ -97,6 +108,7 @@ export default async function TaskPage({ params }: TaskPageProps) {
       <div className={styles.layout}>
         <div className={styles.mainColumn}>
           <TaskBrief task={task} />
+          {workspace && health ? <WorkspacePanel taskId={task.id} workspace={workspace} health={health} /> : null}
           <ExecutionList executions={executions} now={now} />
         </div>
         <TaskProperties task={task} profileLabel={profileLabel} now={now} />

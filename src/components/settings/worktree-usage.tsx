@@ -1,0 +1,84 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { cleanupWorkspaces } from "@/actions/workspace-actions";
+import { formatBytes } from "@/lib/format/quantities";
+import { useActionRunner } from "../ui/use-action-runner";
+import styles from "./settings.module.css";
+
+export interface WorktreeUsageView {
+  totalBytes: number;
+  workspaces: Array<{ taskId: string; title: string; status: string; path: string; bytes: number; merged: boolean }>;
+}
+
+/** Disk used by worktrees, and a clean-up of those whose tasks are done or merged. */
+export function WorktreeUsage({ usage }: { usage: WorktreeUsageView }) {
+  const router = useRouter();
+  const { pending, failure, run } = useActionRunner();
+  const [report, setReport] = useState<string | null>(null);
+  const candidates = usage.workspaces.filter((w) => w.status === "done" || w.merged);
+
+  return (
+    <div className={styles.repoList} data-testid="worktree-usage">
+      <p>
+        <strong>{formatBytes(usage.totalBytes)}</strong> in {usage.workspaces.length} worktree{usage.workspaces.length === 1 ? "" : "s"}.
+      </p>
+      {usage.workspaces.length > 0 ? (
+        <table className={styles.usageTable}>
+          <thead>
+            <tr>
+              <th scope="col">Task</th>
+              <th scope="col">Status</th>
+              <th scope="col">Merged</th>
+              <th scope="col">Size</th>
+              <th scope="col">Worktree</th>
+            </tr>
+          </thead>
+          <tbody>
+            {usage.workspaces.map((w) => (
+              <tr key={w.taskId}>
+                <td>
+                  <a href={`/tasks/${w.taskId}`}>{w.title}</a>
+                </td>
+                <td>{w.status}</td>
+                <td>{w.merged ? "yes" : "no"}</td>
+                <td>{formatBytes(w.bytes)}</td>
+                <td className="mono">{w.path}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {failure ? (
+        <p className="form-alert" role="alert">
+          {failure.message}
+        </p>
+      ) : null}
+      {report ? <p role="status">{report}</p> : null}
+      <div>
+        <button
+          type="button"
+          className="button"
+          disabled={pending || candidates.length === 0}
+          onClick={() =>
+            run(
+              () => cleanupWorkspaces(candidates.map((w) => w.taskId)),
+              (result) => {
+                const skipped = result.data.skipped.map((s) => `${usage.workspaces.find((w) => w.taskId === s.taskId)?.title ?? s.taskId}: ${s.reason}`);
+                setReport(
+                  `Removed ${result.data.removed.length} worktree${result.data.removed.length === 1 ? "" : "s"}.` +
+                    (skipped.length > 0 ? ` Kept ${skipped.length}: ${skipped.join("; ")}` : ""),
+                );
+                router.refresh();
+              },
+            )
+          }
+        >
+          {pending ? "Cleaning up…" : `Clean up ${candidates.length} done or merged`}
+        </button>
+        <p className="muted">Worktrees with uncommitted files are kept; a branch is deleted only when it is merged.</p>
+      </div>
+    </div>
+  );
+}

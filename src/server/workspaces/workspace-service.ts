@@ -1,0 +1,466 @@
+import fs from "node:fs";
+import path from "node:path";
+import { eq, inArray } from "drizzle-orm";
+import { AppError, validationError } from "../../lib/errors";
+import {
+  DEFAULT_COPY_FILES,
+  removeWorkspaceSchema,
+  repoSettingsInputSchema,
+  type RemoveWorkspaceOptions,
+} from "../../lib/schemas/workspace-schemas";
+import { assertInside, taskBranchName, taskWorktreePath, validateBranchName } from "../../workspace/branch-name";
+import { copyIntoWorktree } from "../../workspace/copy-files";
+import { git, gitText } from "../../workspace/git";
+import {
+  addWorktreeForBranch,
+  addWorktreeWithNewBranch,
+  branchExists,
+  createBranch,
+  currentBranch,
+  deleteBranch,
+  directoryBytes,
+  findRepoRoot,
+  isMerged,
+  isRegisteredWorktree,
+  isWorkTreeTop,
+  lossOf,
+  pruneWorktrees,
+  removeWorktree,
+  worktreeGitDir,
+} from "../../workspace/worktrees";
+import type { IsolationMode, TaskWorkspace, WorkspaceHealth, WorkspaceLossReport } from "../../workspace/types";
+import type { Db } from "../db/open-database";
+import { repoSettings, taskWorkspaces, tasks as tasksTable, type Task, type TaskWorkspaceRow } from "../db/schema";
+import type { Logger } from "../logger";
+import type { SettingsService } from "../settings/settings-service";
+import { resolveTaskCwd } from "../tasks/cwd";
+import type { TaskService } from "../tasks/task-service";
+
+/** A repository's ready-to-run settings; `isDefault` when nothing was saved for it yet. */
+export interface RepoSettings {
+  repoRoot: string;
+  copyFiles: string[];
+  setupCommand: string;
+  isDefault: boolean;
+}
+
+/** What a run needs from its workspace. */
+export interface PreparedLaunch {
+  /** Where the terminal starts: the worktree + the task's subdirectory, or the task's cwd as is. */
+  cwd: string;
+  /** AI_MANAGER_WORKTREE and AI_MANAGER_BASE_BRANCH ("" for a run in place). */
+  env: Record<string, string>;
+  /** The repository's setup command, when this worktree has not been set up yet. */
+  setupCommand?: string;
+  /** A file the setup script creates once the setup succeeded (so it runs once per worktree). */
+  setupMarker?: string;
+  /** The workspace the run uses, if isolated. */
+  workspace?: TaskWorkspace;
+  /** True when this call created the worktree. */
+  created: boolean;
+}
+
+export interface DiskUsage {
+  totalBytes: number;
+  workspaces: Array<{ taskId: string; title: string; status: string; path: string; bytes: number; merged: boolean }>;
+}
+
+export interface CleanupResult {
+  removed: string[];
+  skipped: Array<{ taskId: string; reason: string }>;
+}
+
+export interface WorkspaceServiceDeps {
+  db: Db;
+  tasks: TaskService;
+  settings: SettingsService;
+  logger: Logger;
+  dataDir: string;
+  /** Whether the task's terminal is running: its worktree is not removed from under it. */
+  isRunning?: (taskId: string) => boolean;
+}
+
+/** Name of the marker file in the worktree's own git dir: the setup command ran and succeeded. */
+const SETUP_MARKER = "ai-manager-setup-done";
+
+/**
+ * Isolated workspaces: one git worktree and branch per task, created at its first start, reused by
+ * later runs, checked (health) and repaired, and removed only on an explicit, informed request.
+ */
+export class WorkspaceService {
+  /** Serialises git operations per repository (worktree add/remove/prune touch shared state). */
+  private readonly repoLocks = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly deps: WorkspaceServiceDeps) {}
+
+  workspaceOf(taskId: string): TaskWorkspace | undefined {
+    const row = this.deps.db.select().from(taskWorkspaces).where(eq(taskWorkspaces.taskId, taskId)).get();
+    return row ? toWorkspace(row) : undefined;
+  }
+
+  /** The isolation this task gets: its own choice, else the Settings default. */
+  isolationOf(task: Task): IsolationMode {
+    return task.isolation ?? this.deps.settings.get("workspace.isolation");
+  }
+
+  async health(taskId: string): Promise<WorkspaceHealth> {
+    const ws = this.require(taskId);
+    if (!fs.existsSync(ws.repoRoot) || !(await isWorkTreeTop(ws.repoRoot))) {
+      return {
+        state: "missing_repository",
+        message: `The repository ${ws.repoRoot} is gone or was moved: it is no longer a git working tree. Move it back to repair this workspace.`,
+      };
+    }
+    if (!(await branchExists(ws.repoRoot, ws.branch))) {
+      return {
+        state: "missing_branch",
+        message: `The branch ${ws.branch} no longer exists in ${ws.repoRoot}. Repair recreates it from ${fs.existsSync(ws.worktreePath) ? "the worktree's current commit" : ws.baseBranch}.`,
+      };
+    }
+    if (!fs.existsSync(ws.worktreePath) || !(await isRegisteredWorktree(ws.repoRoot, ws.worktreePath)) || !(await isWorkTreeTop(ws.worktreePath))) {
+      return {
+        state: "missing_worktree",
+        message: `The worktree ${ws.worktreePath} is missing or no longer a git worktree. Repair checks ${ws.branch} out there again.`,
+      };
+    }
+    return { state: "ok" };
+  }
+
+  async repair(taskId: string): Promise<TaskWorkspace> {
+    const ws = this.require(taskId);
+    return this.withRepoLock(ws.repoRoot, async () => {
+      const health = await this.health(taskId);
+      if (health.state === "ok") return ws;
+      if (health.state === "missing_repository") throw new AppError("conflict:workspace_repository", health.message);
+      await pruneWorktrees(ws.repoRoot);
+      const worktreeThere = fs.existsSync(ws.worktreePath) && (await isWorkTreeTop(ws.worktreePath));
+      if (!(await branchExists(ws.repoRoot, ws.branch))) {
+        const head = worktreeThere ? await gitText(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], { cwd: ws.worktreePath }).catch(() => "") : "";
+        if (head !== "") {
+          // The worktree still holds the work: the branch comes back at its commit.
+          await createBranch(ws.repoRoot, ws.branch, head);
+        } else {
+          if (!(await branchExists(ws.repoRoot, ws.baseBranch))) {
+            throw new AppError(
+              "conflict:workspace_branch",
+              `Both ${ws.branch} and its base ${ws.baseBranch} are gone from ${ws.repoRoot}: there is nothing to recreate the workspace from.`,
+            );
+          }
+          await createBranch(ws.repoRoot, ws.branch, `refs/heads/${ws.baseBranch}`);
+        }
+      }
+      if (worktreeThere) {
+        const symref = await git(["symbolic-ref", "--quiet", "HEAD"], { cwd: ws.worktreePath, okExitCodes: [0, 1] });
+        if (symref.stdout.trim() !== `refs/heads/${ws.branch}`) await git(["checkout", "--quiet", ws.branch], { cwd: ws.worktreePath });
+      } else {
+        if (fs.existsSync(ws.worktreePath)) {
+          const entries = fs.readdirSync(ws.worktreePath);
+          if (entries.length > 0) {
+            throw new AppError(
+              "conflict:workspace_path",
+              `${ws.worktreePath} exists but is not a worktree of ${ws.repoRoot}. Move it away (it may hold files you want), then repair again.`,
+            );
+          }
+          fs.rmdirSync(ws.worktreePath);
+        }
+        await addWorktreeForBranch(ws.repoRoot, ws.worktreePath, ws.branch);
+      }
+      this.deps.logger.info({ taskId, worktree: ws.worktreePath, branch: ws.branch }, "workspace repaired");
+      return ws;
+    });
+  }
+
+  async lossReport(taskId: string): Promise<WorkspaceLossReport | null> {
+    const ws = this.workspaceOf(taskId);
+    if (!ws) return null;
+    if (!fs.existsSync(ws.repoRoot) || !(await isWorkTreeTop(ws.repoRoot))) {
+      // Without the repository nothing can be inspected: say so rather than report "nothing to lose".
+      throw new AppError(
+        "conflict:workspace_repository",
+        `The repository ${ws.repoRoot} is gone or was moved, so what ${ws.worktreePath} holds cannot be checked. The worktree and branch can only be kept.`,
+      );
+    }
+    return lossOf(ws.repoRoot, ws.worktreePath, ws.branch, ws.baseBranch);
+  }
+
+  /**
+   * Removes the task's worktree and/or branch as asked. Refuses (`conflict:workspace_loss`, naming
+   * what would be lost) unless `confirmLoss` when uncommitted files or unmerged commits would go.
+   * Removes nothing else; the row goes with the task.
+   */
+  async remove(taskId: string, options: RemoveWorkspaceOptions): Promise<void> {
+    const parsed = removeWorkspaceSchema.safeParse(options);
+    if (!parsed.success) throw validationError("workspace", parsed.error.issues);
+    const { removeWorktree: dropWorktree, deleteBranch: dropBranch, confirmLoss } = parsed.data;
+    const ws = this.workspaceOf(taskId);
+    if (!ws || (!dropWorktree && !dropBranch)) return;
+    if (this.deps.isRunning?.(taskId)) {
+      throw new AppError("conflict:session", "This task's terminal is running in its worktree; stop it before removing the worktree or branch.");
+    }
+    if (dropBranch && !dropWorktree && fs.existsSync(ws.worktreePath)) {
+      throw new AppError("bad_request:workspace", `The branch ${ws.branch} is checked out in ${ws.worktreePath}: remove the worktree too, or keep the branch.`);
+    }
+    await this.withRepoLock(ws.repoRoot, async () => {
+      if (!fs.existsSync(ws.repoRoot) || !(await isWorkTreeTop(ws.repoRoot))) {
+        throw new AppError(
+          "conflict:workspace_repository",
+          `The repository ${ws.repoRoot} is gone or was moved; its worktree and branch cannot be removed safely from here. Keep them, or move the repository back.`,
+        );
+      }
+      const loss = await lossOf(ws.repoRoot, ws.worktreePath, ws.branch, ws.baseBranch);
+      const lostFiles = dropWorktree ? loss.uncommittedFiles : [];
+      const lostCommits = dropBranch ? loss.unmergedCommits : [];
+      if ((lostFiles.length > 0 || lostCommits.length > 0) && !confirmLoss) {
+        throw new AppError("conflict:workspace_loss", describeLoss(ws, lostFiles, lostCommits));
+      }
+      if (dropWorktree) {
+        if (fs.existsSync(ws.worktreePath) && (await isRegisteredWorktree(ws.repoRoot, ws.worktreePath))) {
+          assertInside(path.join(this.deps.dataDir, "worktrees"), ws.worktreePath);
+          await removeWorktree(ws.repoRoot, ws.worktreePath, confirmLoss);
+        } else {
+          await pruneWorktrees(ws.repoRoot);
+        }
+      }
+      if (dropBranch && (await branchExists(ws.repoRoot, ws.branch))) await deleteBranch(ws.repoRoot, ws.branch);
+      this.deps.logger.info({ taskId, removeWorktree: dropWorktree, deleteBranch: dropBranch, confirmLoss }, "workspace removed");
+    });
+    if (dropWorktree) this.deps.db.delete(taskWorkspaces).where(eq(taskWorkspaces.taskId, taskId)).run();
+  }
+
+  async diskUsage(): Promise<DiskUsage> {
+    const rows = this.deps.db
+      .select({ ws: taskWorkspaces, title: tasksTable.title, status: tasksTable.status })
+      .from(taskWorkspaces)
+      .innerJoin(tasksTable, eq(tasksTable.id, taskWorkspaces.taskId))
+      .all();
+    const workspaces: DiskUsage["workspaces"] = [];
+    for (const row of rows) {
+      const ws = toWorkspace(row.ws);
+      const bytes = fs.existsSync(ws.worktreePath) ? await directoryBytes(ws.worktreePath) : 0;
+      let merged = false;
+      try {
+        merged = fs.existsSync(ws.repoRoot) ? await isMerged(ws.repoRoot, ws.branch, ws.baseBranch) : false;
+      } catch {
+        merged = false;
+      }
+      workspaces.push({ taskId: row.ws.taskId, title: row.title, status: row.status, path: ws.worktreePath, bytes, merged });
+    }
+    return { totalBytes: workspaces.reduce((sum, w) => sum + w.bytes, 0), workspaces };
+  }
+
+  /**
+   * Removes the worktrees of done or merged tasks that would lose nothing (no uncommitted files;
+   * the branch is deleted only when merged). Anything else is skipped with the reason.
+   */
+  async cleanup(taskIds: readonly string[]): Promise<CleanupResult> {
+    const result: CleanupResult = { removed: [], skipped: [] };
+    const rows = taskIds.length === 0 ? [] : this.deps.db.select().from(tasksTable).where(inArray(tasksTable.id, [...taskIds])).all();
+    for (const taskId of taskIds) {
+      const task = rows.find((row) => row.id === taskId);
+      const ws = this.workspaceOf(taskId);
+      if (!task || !ws) {
+        result.skipped.push({ taskId, reason: "no workspace" });
+        continue;
+      }
+      try {
+        const merged = fs.existsSync(ws.repoRoot) ? await isMerged(ws.repoRoot, ws.branch, ws.baseBranch) : false;
+        if (task.status !== "done" && !merged) {
+          result.skipped.push({ taskId, reason: "the task is not done and its branch is not merged" });
+          continue;
+        }
+        await this.remove(taskId, { removeWorktree: true, deleteBranch: merged, confirmLoss: false });
+        result.removed.push(taskId);
+      } catch (error) {
+        result.skipped.push({ taskId, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Where a run starts. Isolated task, first start: find the repository of the task's cwd (none:
+   * run in place), branch `ai/<slug>-<id>` from the chosen base, worktree under the data dir, copy
+   * the repository's files, record it. Later runs reuse the recorded worktree (checked first).
+   */
+  async prepare(task: Task, options: { createIfMissing?: boolean } = {}): Promise<PreparedLaunch> {
+    const existing = this.workspaceOf(task.id);
+    if (existing) return this.reuse(task, existing);
+    const inPlace = (): PreparedLaunch => ({ cwd: resolveTaskCwd(task.cwd), env: { AI_MANAGER_WORKTREE: "", AI_MANAGER_BASE_BRANCH: "" }, created: false });
+    // Resume continues a session where it ran: a task without a worktree resumes in place.
+    if (this.isolationOf(task) === "none" || options.createIfMissing === false) return inPlace();
+    const cwd = resolveTaskCwd(task.cwd);
+    const repoRoot = await findRepoRoot(cwd);
+    if (!repoRoot) return inPlace();
+    return this.withRepoLock(repoRoot, async () => {
+      const again = this.workspaceOf(task.id);
+      if (again) return this.reuse(task, again);
+      const base = task.baseBranch ? await validateBranchName(task.baseBranch, repoRoot) : await currentBranch(repoRoot);
+      if (!(await branchExists(repoRoot, base))) {
+        if (!task.baseBranch) {
+          throw new AppError(
+            "bad_request:base_branch",
+            `The repository at ${repoRoot} has no commit on ${base} yet: commit something first, or run this task with isolation "none".`,
+          );
+        }
+        throw new AppError("bad_request:base_branch", `baseBranch: there is no branch "${base}" in ${repoRoot}`, {
+          baseBranch: `no branch "${base}" in this repository`,
+        });
+      }
+      const branch = taskBranchName(task.title, task.id);
+      await validateBranchName(branch, repoRoot, "branch");
+      const worktreePath = taskWorktreePath(this.deps.dataDir, repoRoot, task.id);
+      if (fs.existsSync(worktreePath) && fs.readdirSync(worktreePath).length > 0) {
+        throw new AppError("conflict:workspace_path", `${worktreePath} already exists and is not empty; move it away and start again.`);
+      }
+      await pruneWorktrees(repoRoot);
+      // This task's branch may have survived an earlier workspace (kept on cleanup): continue on it.
+      const reuseBranch = await branchExists(repoRoot, branch);
+      if (reuseBranch) await addWorktreeForBranch(repoRoot, worktreePath, branch);
+      else await addWorktreeWithNewBranch(repoRoot, worktreePath, branch, base);
+      const subdir = subdirOf(repoRoot, cwd);
+      const settings = this.repoSettings(repoRoot);
+      const row: TaskWorkspaceRow = { taskId: task.id, repoRoot, worktreePath, branch, baseBranch: base, subdir, createdAt: new Date() };
+      let copy: ReturnType<typeof copyIntoWorktree>;
+      try {
+        copy = copyIntoWorktree(repoRoot, worktreePath, settings.copyFiles);
+        this.deps.db.insert(taskWorkspaces).values(row).run();
+      } catch (error) {
+        // A failed copy, or the task deleted meanwhile: leave no unrecorded worktree (it holds no work yet).
+        await removeWorktree(repoRoot, worktreePath, true).catch(() => undefined);
+        if (!reuseBranch) await deleteBranch(repoRoot, branch).catch(() => undefined);
+        throw error;
+      }
+      this.deps.logger.info({ taskId: task.id, worktree: worktreePath, branch, base, copied: copy.copied.length, skipped: copy.skipped }, "workspace created");
+      const marker = path.join(await worktreeGitDir(worktreePath), SETUP_MARKER);
+      if (settings.setupCommand === "") fs.writeFileSync(marker, "");
+      return this.launchOf(toWorkspace(row), marker, settings.setupCommand, true);
+    });
+  }
+
+  // ---- repository settings ----
+
+  repoSettings(repoRoot: string): RepoSettings {
+    const row = this.deps.db.select().from(repoSettings).where(eq(repoSettings.repoRoot, repoRoot)).get();
+    if (!row) return { repoRoot, copyFiles: [...DEFAULT_COPY_FILES], setupCommand: "", isDefault: true };
+    return { repoRoot, copyFiles: row.copyFiles, setupCommand: row.setupCommand, isDefault: false };
+  }
+
+  /**
+   * Saves a repository's copy list and setup command. A repository not seen yet is named by any
+   * directory inside it (its top level is used); a known one may have moved and is kept as named.
+   */
+  async updateRepoSettings(repoRoot: string, input: unknown): Promise<RepoSettings> {
+    const parsed = repoSettingsInputSchema.safeParse(input);
+    if (!parsed.success) throw validationError("repo_settings", parsed.error.issues);
+    let root = path.resolve(repoRoot.trim());
+    if (!this.knownRepoRoots().includes(root)) {
+      const fail = (why: string) => new AppError("bad_request:repository", why, { repoRoot: why });
+      if (!path.isAbsolute(repoRoot.trim())) throw fail("must be an absolute path");
+      if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw fail(`no directory at ${root}`);
+      const top = await findRepoRoot(root);
+      if (!top) throw fail(`${root} is not inside a git repository`);
+      root = top;
+    }
+    const now = new Date();
+    const values = { copyFiles: parsed.data.copyFiles, setupCommand: parsed.data.setupCommand, updatedAt: now };
+    this.deps.db
+      .insert(repoSettings)
+      .values({ repoRoot: root, ...values })
+      .onConflictDoUpdate({ target: repoSettings.repoRoot, set: values })
+      .run();
+    return this.repoSettings(root);
+  }
+
+  /** Repositories seen so far: those with settings and those with workspaces. */
+  knownRepos(): RepoSettings[] {
+    return this.knownRepoRoots().map((root) => this.repoSettings(root));
+  }
+
+  private knownRepoRoots(): string[] {
+    const roots = new Set<string>();
+    for (const row of this.deps.db.select({ root: repoSettings.repoRoot }).from(repoSettings).all()) roots.add(row.root);
+    for (const row of this.deps.db.select({ root: taskWorkspaces.repoRoot }).from(taskWorkspaces).all()) roots.add(row.root);
+    return [...roots].sort();
+  }
+
+  // ---- internals ----
+
+  private require(taskId: string): TaskWorkspace {
+    this.deps.tasks.get(taskId);
+    const ws = this.workspaceOf(taskId);
+    if (!ws) throw new AppError("not_found:workspace", "This task has no worktree: it runs in its own directory.");
+    return ws;
+  }
+
+  private async reuse(task: Task, ws: TaskWorkspace): Promise<PreparedLaunch> {
+    const health = await this.health(task.id);
+    if (health.state !== "ok") {
+      throw new AppError("conflict:workspace", `${health.message} Open the task to repair its workspace before starting it.`);
+    }
+    const settings = this.repoSettings(ws.repoRoot);
+    const marker = path.join(await worktreeGitDir(ws.worktreePath), SETUP_MARKER);
+    return this.launchOf(ws, marker, settings.setupCommand, false);
+  }
+
+  private launchOf(ws: TaskWorkspace, marker: string, setupCommand: string, created: boolean): PreparedLaunch {
+    const inSubdir = path.join(ws.worktreePath, ws.subdir);
+    // The subdirectory may hold only untracked files in the main checkout: then start at the root.
+    const cwd = ws.subdir && fs.existsSync(inSubdir) ? inSubdir : ws.worktreePath;
+    // The setup runs until it has succeeded once in this worktree (a failed one runs again next start).
+    const needsSetup = setupCommand !== "" && !fs.existsSync(marker);
+    return {
+      cwd,
+      env: { AI_MANAGER_WORKTREE: ws.worktreePath, AI_MANAGER_BASE_BRANCH: ws.baseBranch },
+      ...(needsSetup ? { setupCommand, setupMarker: marker } : {}),
+      workspace: ws,
+      created,
+    };
+  }
+
+  private async withRepoLock<T>(repoRoot: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.repoLocks.get(repoRoot) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const settled = run.catch(() => undefined);
+    this.repoLocks.set(repoRoot, settled);
+    try {
+      return await run;
+    } finally {
+      if (this.repoLocks.get(repoRoot) === settled) this.repoLocks.delete(repoRoot);
+    }
+  }
+}
+
+function toWorkspace(row: TaskWorkspaceRow): TaskWorkspace {
+  return { repoRoot: row.repoRoot, worktreePath: row.worktreePath, branch: row.branch, baseBranch: row.baseBranch, subdir: row.subdir };
+}
+
+/** cwd relative to the repository root, through symlinks (`/tmp` vs `/private/tmp`). */
+function subdirOf(repoRoot: string, cwd: string): string {
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  const rel = path.relative(real(repoRoot), real(cwd));
+  return rel.startsWith("..") || path.isAbsolute(rel) ? "" : rel;
+}
+
+const LIST_LIMIT = 10;
+
+function describeLoss(ws: TaskWorkspace, files: string[], commits: Array<{ sha: string; subject: string }>): string {
+  const parts: string[] = [];
+  if (files.length > 0) {
+    const shown = files.slice(0, LIST_LIMIT).join(", ");
+    parts.push(`${files.length} uncommitted file${files.length === 1 ? "" : "s"} in ${ws.worktreePath} (${shown}${files.length > LIST_LIMIT ? ", …" : ""})`);
+  }
+  if (commits.length > 0) {
+    const shown = commits
+      .slice(0, LIST_LIMIT)
+      .map((c) => `${c.sha.slice(0, 8)} ${c.subject}`)
+      .join("; ");
+    parts.push(`${commits.length} commit${commits.length === 1 ? "" : "s"} on ${ws.branch} not in ${ws.baseBranch} (${shown}${commits.length > LIST_LIMIT ? "; …" : ""})`);
+  }
+  return `This would throw away ${parts.join(" and ")}. Confirm to remove anyway, or keep the worktree and branch.`;
+}
