@@ -124,6 +124,14 @@ describe("fileDiff", () => {
     }
   });
 
+  it("gives no diff for a directory (only for one file)", async () => {
+    repo.write("task", "dir/a.txt", "a\n");
+    repo.write("task", "dir/b.txt", "b\n");
+    repo.commit("task", "two files");
+    expect(await fileDiff(repo.ws, "dir")).toMatchObject({ diff: "", totalLines: 0 });
+    expect((await fileDiff(repo.ws, "dir/a.txt")).diff).not.toContain("b.txt");
+  });
+
   it("answers an empty diff for a file without changes", async () => {
     expect(await fileDiff(repo.ws, "README.md")).toEqual({ path: "README.md", binary: false, diff: "", totalLines: 0, truncated: false });
   });

@@ -137,7 +137,9 @@ export async function fileDiff(ws: TaskWorkspace, rawPath: string, options: File
     // A renamed file is shown as a rename: both of its paths go in the pathspec.
     const statuses = await git(["diff", ...DIFF_OPTIONS, "--name-status", "-z", mergeBase], { cwd });
     const entry = parseNameStatus(statuses.stdout).find((candidate) => candidate.path === file || candidate.oldPath === file);
-    const paths = entry?.oldPath ? [entry.oldPath, entry.path] : [file];
+    // Not a changed file (unchanged, or a directory: a pathspec would take in all it holds).
+    if (!entry) return cutDiff(file, "", maxLines);
+    const paths = entry.oldPath ? [entry.oldPath, entry.path] : [file];
     const result = await git(["diff", ...DIFF_OPTIONS, mergeBase, "--", ...paths], { cwd, env: LITERAL_PATHSPECS });
     text = result.stdout;
   }

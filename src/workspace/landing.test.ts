@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -143,10 +143,32 @@ describe("merge", () => {
     const before = repo.snapshot();
     for (const strategy of ["fast-forward", "merge", "squash"] as const) {
       const result = await merge(repo.ws, strategy);
-      expect(result).toMatchObject({ ok: false, reason: "base_dirty" });
-      expect((result as { message: string }).message).toContain("feature.txt");
+      expect(result).toMatchObject({ ok: false, reason: "base_dirty", files: ["feature.txt"] });
       expect(repo.snapshot()).toEqual(before);
       expect(repo.read("base", "feature.txt")).toBe("untracked in the base\n");
+    }
+  });
+
+  it("when a hook stops the merge or the squash commit half-way, the base is put back: status, index, refs, no merge state", async () => {
+    repo.write("task", "feature.txt", "feature\n");
+    repo.write("task", "README.md", "# repo\n\nchanged by the task\n");
+    repo.commit("task", "feature");
+    repo.write("base", "other.txt", "other\n");
+    repo.commit("base", "other"); // diverged: a real merge, not a fast-forward
+    repo.write("base", "scratch.txt", "untracked, mine\n");
+    const hooks = path.join(repo.dir, "hooks");
+    mkdirSync(hooks);
+    repo.base("config", "core.hooksPath", hooks);
+    for (const hook of ["pre-merge-commit", "pre-commit"]) {
+      writeFileSync(path.join(hooks, hook), "#!/bin/sh\necho 'hook says no' >&2\nexit 1\n", { mode: 0o755 });
+    }
+    const before = repo.snapshot();
+    for (const strategy of ["merge", "squash"] as const) {
+      await expect(merge(repo.ws, strategy)).rejects.toMatchObject({ code: "conflict:merge_failed", message: expect.stringContaining("hook says no") });
+      const after = repo.snapshot();
+      expect({ ...after, indexFile: "" }).toEqual({ ...before, indexFile: "" });
+      expect(repo.read("base", "README.md")).toBe("# repo\n\nline 3\n");
+      expect(repo.read("base", "scratch.txt")).toBe("untracked, mine\n");
     }
   });
 
@@ -241,6 +263,30 @@ describe("openPullRequest", () => {
     expect(result.command).toBe(
       `cd ${shellQuote(repo.ws.worktreePath)} && gh pr create --head ${repo.ws.branch} --base main --title 'Fix it'\\''s bug' --body 'Line 1\n$HOME \`x\`'`,
     );
+  });
+
+  it("creates the pull request through gh (argument array) when gh is signed in", async () => {
+    const log = path.join(emptyBin, "calls");
+    writeFileSync(
+      path.join(emptyBin, "gh"),
+      `#!/bin/sh\nfor a in "$@"; do printf '%s\\0' "$a"; done >> '${log}'\nprintf '\\036' >> '${log}'\n` +
+        `if [ "$1" = auth ]; then exit 0; fi\necho 'Creating pull request'\necho 'https://github.com/o/r/pull/7'\n`,
+      { mode: 0o755 },
+    );
+    const result = await openPullRequest(repo.ws, { title: "-t $(id) 'x'", body: "--body\n`y`" }, { searchPath: emptyBin });
+    expect(result).toEqual({ kind: "created", url: "https://github.com/o/r/pull/7" });
+    const calls = readFileSync(log, "utf8").split("\u001e").filter(Boolean).map((line) => line.split("\0").slice(0, -1));
+    expect(calls).toEqual([
+      ["auth", "status"],
+      ["pr", "create", "--head", repo.ws.branch, "--base", "main", "--title", "-t $(id) 'x'", "--body", "--body\n`y`"],
+    ]);
+  });
+
+  it("falls back to the manual command when gh is not signed in", async () => {
+    writeFileSync(path.join(emptyBin, "gh"), "#!/bin/sh\necho 'You are not logged into any GitHub hosts.' >&2\nexit 1\n", { mode: 0o755 });
+    const result = await openPullRequest(repo.ws, { title: "t", body: "" }, { searchPath: emptyBin });
+    expect(result).toMatchObject({ kind: "manual", reason: expect.stringContaining("not logged into any GitHub hosts") });
+    expect((result as { command: string }).command).toContain("gh pr create --head");
   });
 
   it("shell-quotes words so a shell reads them back unchanged", () => {

@@ -3,7 +3,7 @@ import { accessSync, constants } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "../lib/errors";
-import { git, GIT_NETWORK_TIMEOUT_MS, gitText, gitTest } from "./git";
+import { git, GitError, GIT_NETWORK_TIMEOUT_MS, gitText, gitTest } from "./git";
 import { branchRef } from "./paths";
 import type { MergeStrategy, TaskWorkspace } from "./types";
 
@@ -123,14 +123,38 @@ export async function merge(ws: TaskWorkspace, strategy: MergeStrategy, options:
     }
   } catch (error) {
     await restore(root, baseSha);
+    const stderr = error instanceof GitError ? error.stderr : "";
     const said = error instanceof Error ? error.message : String(error);
-    return refuse("base_dirty", `git could not update ${ws.baseBranch} in ${root}, which was left as it was: ${said}`, []);
+    const inTheWay = overwrittenFiles(stderr);
+    if (inTheWay.length > 0) {
+      return refuse("base_dirty", `Files in ${root} that git does not track would be overwritten by the merge; move them away first. ${ws.baseBranch} was left as it was.`, inTheWay);
+    }
+    throw new AppError("conflict:merge_failed", `git could not update ${ws.baseBranch} in ${root}, which was left as it was: ${said}`);
   }
   return { ok: true, sha: await gitText(["rev-parse", "HEAD"], { cwd: root }), strategy };
 }
 
 function refuse(reason: MergeRefusal, message: string, files: string[]): MergeResult {
   return { ok: false, reason, message, files };
+}
+
+/**
+ * The paths git names when a merge would overwrite files it does not track (or local changes):
+ * `error: The following untracked working tree files would be overwritten by merge:` then one
+ * tab-indented path a line.
+ */
+export function overwrittenFiles(stderr: string): string[] {
+  const files: string[] = [];
+  let listing = false;
+  for (const line of stderr.split("\n")) {
+    if (/would be overwritten by (merge|checkout)/.test(line)) {
+      listing = true;
+      continue;
+    }
+    if (listing && line.startsWith("\t")) files.push(line.slice(1));
+    else listing = false;
+  }
+  return files;
 }
 
 /** Files with changes in a checkout (porcelain v1 -z), untracked ones only when asked. */
@@ -254,9 +278,9 @@ export async function openPullRequest(ws: TaskWorkspace, input: PullRequestInput
     command: `cd ${shellQuote(ws.worktreePath)} && ${["gh", ...args].map(shellQuote).join(" ")}`,
   });
   const gh = findExecutable("gh", options.searchPath ?? process.env.PATH ?? "");
-  if (!gh) return manual("The GitHub CLI (gh) is not installed on this machine; install it, run `gh auth login`, then this command.");
+  if (!gh) return manual("The GitHub CLI (gh) is not installed on this machine; install it, run `gh auth login`, push the branch, then run this command.");
   const auth = await run(gh, ["auth", "status"], ws.worktreePath, 30_000);
-  if (auth.exitCode !== 0) return manual(`The GitHub CLI is not signed in (gh auth status: ${firstLines(auth.stderr || auth.stdout)}); run \`gh auth login\`, then this command.`);
+  if (auth.exitCode !== 0) return manual(`The GitHub CLI is not signed in (gh auth status: ${firstLines(auth.stderr || auth.stdout)}); run \`gh auth login\`, push the branch, then run this command.`);
   const created = await run(gh, args, ws.worktreePath, GIT_NETWORK_TIMEOUT_MS);
   if (created.exitCode !== 0) {
     throw new AppError("bad_request:gh", `gh pr create failed: ${firstLines(created.stderr || created.stdout)}`);

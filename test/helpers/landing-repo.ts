@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TaskWorkspace } from "../../src/workspace/types";
@@ -9,6 +9,17 @@ import type { TaskWorkspace } from "../../src/workspace/types";
  * (identity and no signing configured locally), a task worktree on its own branch, and on demand
  * a bare repository as the remote. No global git config is read or written.
  */
+/** `indexFile` is the index's bytes; `index` its entries (mode, object, stage, path). */
+export interface RepoSnapshot {
+  status: string;
+  index: string;
+  indexFile: string;
+  refs: string;
+  head: string;
+  stash: string;
+  gitState: string;
+}
+
 export interface LandingRepo {
   dir: string;
   ws: TaskWorkspace;
@@ -23,7 +34,7 @@ export interface LandingRepo {
   /** Adds a bare repository as `origin` (or `name`); returns its path. */
   addBareRemote(name?: string): string;
   /** Everything a refused merge must leave as it was: status, index bytes, every ref, HEAD. */
-  snapshot(): { status: string; index: string; refs: string; head: string; stash: string };
+  snapshot(): RepoSnapshot;
   cleanup(): void;
 }
 
@@ -82,10 +93,13 @@ export function createLandingRepo(options: { branch?: string } = {}): LandingRep
       const gitDir = runGit(root, ["rev-parse", "--absolute-git-dir"]);
       return {
         status: runGit(root, ["status", "--porcelain=v1", "--untracked-files=all", "--ignored"]),
-        index: readFileSync(path.join(gitDir, "index")).toString("base64"),
+        index: runGit(root, ["ls-files", "--stage"]),
+        indexFile: readFileSync(path.join(gitDir, "index")).toString("base64"),
         refs: runGit(root, ["for-each-ref", "--format=%(refname) %(objectname)"]),
         head: `${runGit(root, ["symbolic-ref", "HEAD"])} ${runGit(root, ["rev-parse", "HEAD"])}`,
         stash: runGit(root, ["stash", "list"]),
+        // A merge or squash left half-done would leave one of these behind.
+        gitState: ["MERGE_HEAD", "MERGE_MSG", "SQUASH_MSG", "CHERRY_PICK_HEAD", "AUTO_MERGE"].filter((name) => existsSync(path.join(gitDir, name))).join(","),
       };
     },
     cleanup() {
