@@ -1,3 +1,5 @@
+import { symlinkSync } from "node:fs";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLandingRepo, type LandingRepo } from "../../test/helpers/landing-repo";
 import { cutDiff, fileDiff, listChanges, parseNameStatus, parseNumstat } from "./changes";
@@ -62,6 +64,15 @@ describe("listChanges", () => {
     expect(byPath["gone.txt"]).toMatchObject({ kind: "deleted", added: 0, removed: 1 });
     expect(byPath["image.bin"]).toMatchObject({ kind: "added", binary: true, added: null, removed: null });
     expect(byPath["untracked.bin"]).toMatchObject({ kind: "added", binary: true, added: null, removed: null, untracked: true });
+  });
+
+  it("counts an untracked symlink as its target's name, never reading the target", async () => {
+    symlinkSync("/etc/passwd", path.join(repo.ws.worktreePath, "link"));
+    const summary = await listChanges(repo.ws);
+    expect(summary.files).toEqual([expect.objectContaining({ path: "link", added: 1, untracked: true })]);
+    const diff = await fileDiff(repo.ws, "link");
+    expect(diff.diff).toContain("+/etc/passwd");
+    expect(diff.diff).not.toContain("root:");
   });
 
   it("fails clearly when the base branch does not exist", async () => {

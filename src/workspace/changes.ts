@@ -1,4 +1,4 @@
-import { open } from "node:fs/promises";
+import { lstat, open } from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "../lib/errors";
 import { git, gitText } from "./git";
@@ -17,6 +17,8 @@ const DIFF_OPTIONS = ["--no-ext-diff", "--no-textconv", "--no-color", "--src-pre
 const BINARY_SNIFF_BYTES = 8000;
 /** Untracked files bigger than this are counted without reading them whole. */
 const READ_CHUNK_BYTES = 1024 * 1024;
+/** Untracked files read at once while counting their lines. */
+const UNTRACKED_READERS = 8;
 export const DEFAULT_DIFF_MAX_LINES = 2000;
 export const MAX_DIFF_MAX_LINES = 100_000;
 
@@ -47,14 +49,14 @@ async function resolveCommit(cwd: string, rev: string, what: string): Promise<st
 export async function listChanges(ws: TaskWorkspace): Promise<ChangesSummary> {
   const cwd = ws.worktreePath;
   const { mergeBase, baseSha, headSha } = await baseInfo(ws);
-  const [counts, statuses, committedPaths, uncommittedPaths, untracked] = await Promise.all([
+  const [counts, statuses, numstat, committedPaths, uncommittedPaths, untracked] = await Promise.all([
     gitText(["rev-list", "--count", "--left-right", `${baseSha}...${headSha}`], { cwd }),
     git(["diff", ...DIFF_OPTIONS, "--name-status", "-z", mergeBase], { cwd }),
+    git(["diff", ...DIFF_OPTIONS, "--numstat", "-z", mergeBase], { cwd }),
     git(["diff", ...DIFF_OPTIONS, "--name-only", "-z", mergeBase, headSha], { cwd }),
     git(["diff", ...DIFF_OPTIONS, "--name-only", "-z", "HEAD"], { cwd }),
     untrackedFiles(cwd),
   ]);
-  const numstat = await git(["diff", ...DIFF_OPTIONS, "--numstat", "-z", mergeBase], { cwd });
   const [behind, ahead] = counts.split(/\s+/).map(Number);
   const committed = new Set(splitZ(committedPaths.stdout));
   const uncommitted = new Set(splitZ(uncommittedPaths.stdout));
@@ -76,8 +78,9 @@ export async function listChanges(ws: TaskWorkspace): Promise<ChangesSummary> {
       untracked: false,
     });
   }
-  for (const file of untracked) {
-    const stats = await countUntracked(path.join(cwd, file));
+  const untrackedStats = await mapPool(untracked, UNTRACKED_READERS, (file) => countUntracked(path.join(cwd, file)));
+  for (const [index, file] of untracked.entries()) {
+    const stats = untrackedStats[index]!;
     const known = byPath.get(file);
     if (known) {
       // Removed from the index (`git rm --cached`) yet still on disk: the file is there, untracked.
@@ -225,8 +228,32 @@ function splitZ(out: string): string[] {
   return out.split("\0").filter((field) => field.length > 0);
 }
 
-/** Lines of an untracked file (a last line without newline counts), or binary like git decides it. */
+/** `work` over `items`, at most `limit` at a time; results in the items' order. */
+async function mapPool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * Lines of an untracked file (a last line without newline counts), or binary like git decides it.
+ * A symlink is one line, its target's name, as git shows it: the target is never read.
+ */
 async function countUntracked(file: string): Promise<{ lines: number; binary: boolean }> {
+  try {
+    const link = await lstat(file);
+    if (link.isSymbolicLink()) return { lines: 1, binary: false };
+    if (!link.isFile()) return { lines: 0, binary: false };
+  } catch {
+    return { lines: 0, binary: false }; // gone since it was listed
+  }
   let handle;
   try {
     handle = await open(file, "r");
