@@ -55,14 +55,25 @@ export function formatChanges(summary: ChangesSummary): string {
 function formatFileLine(file: ChangedFile): string {
   const counts = file.binary ? "binary" : `+${file.added ?? 0} −${file.removed ?? 0}`;
   const where = [file.committed ? "committed" : "", file.uncommitted ? "uncommitted" : "", file.untracked ? "untracked" : ""].filter(Boolean).join(", ");
-  const name = file.oldPath ? `${file.oldPath} → ${file.path}` : file.path;
+  const name = visible(file.oldPath ? `${file.oldPath} → ${file.path}` : file.path);
   return `${file.kind.padEnd(8)} ${counts.padEnd(12)} ${name}${where ? `  (${where})` : ""}`;
 }
 
 export function formatFileDiff(diff: FileDiff): string {
-  if (diff.binary) return `[${diff.path}: binary file changed; its diff is not shown]`;
-  if (diff.totalLines === 0) return `[${diff.path}: no changes against the merge base]`;
+  if (diff.binary) return `[${visible(diff.path)}: binary file changed; its diff is not shown]`;
+  if (diff.totalLines === 0) return `[${visible(diff.path)}: no changes against the merge base]`;
   const shown = diff.truncated ? diff.diff.split("\n").length - 1 : diff.totalLines;
   const note = diff.truncated ? `lines 1–${shown} of ${diff.totalLines}; ask with a larger maxLines for more` : `${diff.totalLines} lines`;
-  return `[${diff.path}: unified diff, ${note}]\n${diff.diff.replace(/\n$/, "")}`;
+  return `[${visible(diff.path)}: unified diff, ${note}]\n${visible(diff.diff.replace(/\n$/, ""), true)}`;
+}
+
+/**
+ * Plain text for an agent: control characters in file contents or names (escape sequences, NUL,
+ * a stray CR) are written as `\xNN` instead of acting on a terminal; CRLF line ends become LF.
+ * Names get their newlines escaped too, so one file stays one line.
+ */
+export function visible(text: string, keepNewlines = false): string {
+  const controls = keepNewlines ? /[\x00-\x08\x0b-\x1f\x7f]/g : /[\x00-\x08\x0a-\x1f\x7f]/g;
+  const source = keepNewlines ? text.replace(/\r\n/g, "\n") : text;
+  return source.replace(controls, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
