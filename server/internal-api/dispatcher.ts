@@ -2,6 +2,7 @@ import type http from "node:http";
 import type { Logger } from "../../src/server/logger";
 import type { Services } from "../../src/server/services";
 import { applyCallback, verifyCallback } from "./callback";
+import { registerChangeRoutes } from "./changes";
 import type { ApiContext, ApiHandler } from "./context";
 import { guardRequest } from "./guard";
 import { readJsonBody, SMALL_BODY_LIMIT, TASK_BODY_LIMIT } from "./request-body";
@@ -47,6 +48,7 @@ export function createApiDispatcher(options: ApiDispatcherOptions): ApiDispatche
   const router = new Router<ApiHandler>();
   registerTaskRoutes(router);
   registerTerminalRoutes(router);
+  registerChangeRoutes(router);
   const waits = new WaitLimiter();
   const patterns = new PatternMatcher();
   let shuttingDown = false;

@@ -2,12 +2,14 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { InternalApiClient } from "./api-client";
 import { registerTaskTools } from "./tools/task-tools";
 import { registerTerminalTools } from "./tools/terminal-tools";
+import { registerWorkspaceTools } from "./tools/workspace-tools";
 
 export const SERVER_NAME = "ai-manager";
 
 const INSTRUCTIONS =
   "Tools to drive AI Manager's task terminals: read output (get_task_terminal_output, with waitFor instead of polling), " +
-  "see the screen (get_task_terminal_snapshot), type (send_task_terminal_input), check status, and manage tasks. " +
+  "see the screen (get_task_terminal_snapshot), type (send_task_terminal_input), check status, manage tasks, " +
+  "and review what an isolated task changed in its worktree (get_task_changes). " +
   "taskId defaults to the task this agent runs in (AI_MANAGER_TASK_ID). Report your own progress with update_task_status.";
 
 /** The MCP server with every tool registered; the caller connects it to a transport. */
@@ -16,5 +18,6 @@ export function buildMcpServer(options: { client: InternalApiClient; defaultTask
   const deps = { client: options.client, defaultTaskId: options.defaultTaskId };
   registerTerminalTools(server, deps);
   registerTaskTools(server, deps);
+  registerWorkspaceTools(server, deps);
   return server;
 }

@@ -11,6 +11,7 @@ import { startApiHarness, type ApiHarness } from "../helpers/api-harness";
 const BIN = path.resolve(__dirname, "../../bin/ai-manager-mcp.mjs");
 const TOOLS = [
   "create_task",
+  "get_task_changes",
   "get_task_execution_status",
   "get_task_terminal_output",
   "get_task_terminal_snapshot",
@@ -65,7 +66,7 @@ describe("MCP server over stdio, against the running API", () => {
     await h?.close();
   });
 
-  it("lists the nine tools, each with an input schema", async () => {
+  it("lists the ten tools, each with an input schema", async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(TOOLS);
     for (const tool of tools) {
