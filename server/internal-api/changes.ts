@@ -1,8 +1,5 @@
 import { z } from "zod";
-import { AppError } from "../../src/lib/errors";
-import type { Services } from "../../src/server/services";
 import { MAX_DIFF_MAX_LINES } from "../../src/workspace/changes";
-import type { WorkspaceReviewService } from "../../src/workspace/review-service";
 import type { ApiContext, ApiHandler, ApiResult } from "./context";
 import { intParam } from "./query-params";
 import type { Router } from "./router";
@@ -31,13 +28,13 @@ export function registerChangeRoutes(router: Router<ApiHandler>): void {
 async function changes(ctx: ApiContext): Promise<ApiResult> {
   const taskId = knownTask(ctx);
   parseInput(changesQuerySchema, queryObject(ctx.query), "query");
-  return { data: await reviewOf(ctx.services).changes(taskId) };
+  return { data: await ctx.services.review.changes(taskId) };
 }
 
 async function diff(ctx: ApiContext): Promise<ApiResult> {
   const taskId = knownTask(ctx);
   const query = parseInput(changesDiffQuerySchema, queryObject(ctx.query), "query");
-  return { data: await reviewOf(ctx.services).fileDiff(taskId, query.path, query.maxLines ?? AGENT_DIFF_DEFAULT_LINES) };
+  return { data: await ctx.services.review.fileDiff(taskId, query.path, query.maxLines ?? AGENT_DIFF_DEFAULT_LINES) };
 }
 
 /** 400 for a malformed id, 404 `not_found:task` for an unknown one, before git is asked anything. */
@@ -47,12 +44,3 @@ function knownTask(ctx: ApiContext): string {
   return taskId;
 }
 
-/**
- * The review service from the composition root. Typed loosely until `review` is part of
- * `Services` (the wiring in src/server/services.ts belongs to the lead); without it: 503.
- */
-function reviewOf(services: Services): WorkspaceReviewService {
-  const review = (services as Services & { review?: WorkspaceReviewService }).review;
-  if (!review) throw new AppError("unavailable:review", "Reviewing workspaces is not available in this AI Manager build (services.review is not wired).");
-  return review;
-}

@@ -12,6 +12,7 @@ import { SettingsService } from "./settings/settings-service";
 import { TaskService } from "./tasks/task-service";
 import { TerminalService, type TerminalServiceDeps } from "./terminals/terminal-service";
 import { WorkspaceService } from "./workspaces/workspace-service";
+import { WorkspaceReviewService } from "../workspace/review-service";
 import { publishSessionStore, SessionStore } from "../lib/pty/session-store";
 
 /**
@@ -32,6 +33,8 @@ export interface Services {
   terminals: TerminalService;
   /** Isolated tasks' git worktrees: created at first start, checked, repaired, removed on request. */
   workspaces: WorkspaceService;
+  /** What an isolated task changed, and landing it: commit, merge, push, pull request. */
+  review: WorkspaceReviewService;
   history: HistoryService;
   internalToken: string;
   startedAt: Date;
@@ -89,6 +92,7 @@ export function createServices(
     sessions,
     terminals: undefined as unknown as TerminalService,
     workspaces,
+    review: new WorkspaceReviewService({ workspaceOf: (taskId) => workspaces.workspaceOf(taskId) }),
     history: new HistoryService(executions, settings, config.dataDir),
     internalToken,
     startedAt: new Date(),

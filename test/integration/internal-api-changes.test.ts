@@ -1,6 +1,5 @@
 import os from "node:os";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Services } from "../../src/server/services";
 import { WorkspaceReviewService } from "../../src/workspace/review-service";
 import type { TaskWorkspace } from "../../src/workspace/types";
 import { expectFailure } from "../helpers/api-calls";
@@ -20,7 +19,7 @@ describe("internal API: task changes", () => {
     plainTaskId = h.services.tasks.create({ title: "in place", cwd: os.tmpdir() }).id;
     const workspaces = new Map<string, TaskWorkspace>([[taskId, repo.ws]]);
     // Until the lead wires `services.review` in createServices, the test puts it there itself.
-    (h.services as Services & { review?: WorkspaceReviewService }).review = new WorkspaceReviewService({ workspaceOf: (id) => workspaces.get(id) });
+    h.services.review = new WorkspaceReviewService({ workspaceOf: (id) => workspaces.get(id) });
   });
 
   afterEach(async () => {

@@ -3,7 +3,6 @@ import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Services } from "../../src/server/services";
 import { WorkspaceReviewService } from "../../src/workspace/review-service";
 import { startApiHarness, type ApiHarness } from "../helpers/api-harness";
 import { createLandingRepo, type LandingRepo } from "../helpers/landing-repo";
@@ -23,7 +22,7 @@ describe("MCP get_task_changes, against the running API", () => {
     repo = createLandingRepo();
     taskId = h.services.tasks.create({ title: "isolated", cwd: repo.ws.repoRoot }).id;
     plainTaskId = h.services.tasks.create({ title: "in place", cwd: os.tmpdir() }).id;
-    (h.services as Services & { review?: WorkspaceReviewService }).review = new WorkspaceReviewService({
+    h.services.review = new WorkspaceReviewService({
       workspaceOf: (id) => (id === taskId ? repo.ws : undefined),
     });
     repo.write("task", "README.md", "# repo\n\nline 3 edited\n");
