@@ -114,6 +114,8 @@ export async function uncommittedFiles(worktreePath: string): Promise<string[]> 
  * commits that no other local branch has.
  */
 export async function unmergedCommits(repoRoot: string, branch: string, base: string): Promise<Array<{ sha: string; subject: string }>> {
+  // A squash merge (or cherry-picks) lands the work without the commits: nothing would be lost.
+  if ((await branchExists(repoRoot, base)) && (await contentLanded(repoRoot, branch, base))) return [];
   const exclusion = (await branchExists(repoRoot, base))
     ? [`^refs/heads/${base}`]
     : ["--not", `--exclude=refs/heads/${branch}`, "--branches"];
@@ -127,10 +129,23 @@ export async function unmergedCommits(repoRoot: string, branch: string, base: st
     });
 }
 
-/** True when every commit of `branch` is in `base` (a fast-forward or merge landed it). */
+/**
+ * True when `branch` is landed in `base`: every commit is in it (a fast-forward or merge), or its
+ * content is (a squash merge, cherry-picks) — merging it again would change nothing.
+ */
 export async function isMerged(repoRoot: string, branch: string, base: string): Promise<boolean> {
   if (!(await branchExists(repoRoot, base)) || !(await branchExists(repoRoot, branch))) return false;
-  return gitTest(["merge-base", "--is-ancestor", `refs/heads/${branch}`, `refs/heads/${base}`], { cwd: repoRoot });
+  if (await gitTest(["merge-base", "--is-ancestor", `refs/heads/${branch}`, `refs/heads/${base}`], { cwd: repoRoot })) return true;
+  return contentLanded(repoRoot, branch, base);
+}
+
+/** Merging `branch` into `base` would give `base`'s own tree (computed in memory: nothing is touched). */
+async function contentLanded(repoRoot: string, branch: string, base: string): Promise<boolean> {
+  const merged = await git(["merge-tree", "--write-tree", `refs/heads/${base}`, `refs/heads/${branch}`], { cwd: repoRoot, okExitCodes: [0, 1] });
+  if (merged.exitCode !== 0) return false; // conflicts: certainly not landed
+  const tree = merged.stdout.split("\n")[0]?.trim();
+  const baseTree = await gitText(["rev-parse", `refs/heads/${base}^{tree}`], { cwd: repoRoot });
+  return tree === baseTree;
 }
 
 /** What removing this worktree and branch would throw away. Parts that are already gone count as nothing. */
