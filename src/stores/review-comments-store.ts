@@ -41,6 +41,8 @@ export const useReviewComments = create<ReviewCommentsState>()(
       name: "ai-manager.review-comments",
       storage: createJSONStorage(() => sessionStorage),
       partialize: (state) => ({ byTask: state.byTask }),
+      // Rehydrated from an effect (ReviewCommentsHydrator): the server render has no sessionStorage.
+      skipHydration: true,
     },
   ),
 );

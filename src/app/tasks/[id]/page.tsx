@@ -7,6 +7,7 @@ import { ExecutionList } from "@/components/task/execution-list";
 import { MarkDoneButton } from "@/components/task/mark-done-button";
 import { TaskBrief } from "@/components/task/task-brief";
 import { TaskProperties } from "@/components/task/task-properties";
+import { TaskTabs } from "@/components/task/task-tabs";
 import { TaskTerminal } from "@/components/task/task-terminal";
 import { LiveRefresh } from "@/components/live/live-refresh";
 import styles from "@/components/task/task-page.module.css";
@@ -14,6 +15,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { taskIdSchema } from "@/lib/schemas/task-schemas";
 import type { ProfileOption } from "@/lib/view-models";
 import { getServices } from "@/server/registry";
+import { findWorkspace } from "@/server/workspaces/review-access";
 
 export const dynamic = "force-dynamic";
 
@@ -45,6 +47,16 @@ export default async function TaskPage({ params }: TaskPageProps) {
   const profileOptions: ProfileOption[] = profiles.map(({ id, name, isActive }) => ({ id, name, isActive }));
   const executions = services.tasks.executionsOf(task.id);
   const now = Date.now();
+  const workspace = findWorkspace(task.id);
+  const terminal = (
+    <TaskTerminal
+      taskId={task.id}
+      prompt={task.prompt}
+      profileName={runProfile?.name ?? "the agent"}
+      canResume={runProfile?.kind === "claude" && Boolean(services.executions.latestAgentSessionId(task.id))}
+      initialSession={services.sessions.get(task.id)?.state ?? null}
+    />
+  );
 
   return (
     <main className="page">
@@ -84,13 +96,7 @@ export default async function TaskPage({ params }: TaskPageProps) {
       </header>
 
       <section aria-label="Terminal" className={styles.terminalSlot}>
-        <TaskTerminal
-          taskId={task.id}
-          prompt={task.prompt}
-          profileName={runProfile?.name ?? "the agent"}
-          canResume={runProfile?.kind === "claude" && Boolean(services.executions.latestAgentSessionId(task.id))}
-          initialSession={services.sessions.get(task.id)?.state ?? null}
-        />
+        {workspace ? <TaskTabs taskId={task.id} taskTitle={task.title} taskDone={task.status === "done"} terminal={terminal} /> : terminal}
       </section>
       <LiveRefresh taskId={task.id} />
 
