@@ -25,6 +25,8 @@ export interface DiffViewerProps {
   comments?: readonly ReviewComment[];
   /** Called with a new comment written in the diff; absent: the diff is read-only. */
   onAddComment?: (comment: ReviewComment) => void;
+  /** Lines per rendered page; the app uses DIFF_PAGE_LINES (the bench also renders unpaged). */
+  pageLines?: number;
 }
 
 type LineNotes = Record<string, { data: string[] }>;
@@ -47,8 +49,8 @@ function notesBySide(comments: readonly ReviewComment[] | undefined): { oldFile:
  * to select a range (or hover one line), press "+", write, Add. The bench page renders this same
  * component.
  */
-export const DiffViewer = memo(function DiffViewer({ diff, mode, theme, comments, onAddComment }: DiffViewerProps) {
-  const paged = useMemo(() => paginateDiff(diff.diff, DIFF_PAGE_LINES), [diff.diff]);
+export const DiffViewer = memo(function DiffViewer({ diff, mode, theme, comments, onAddComment, pageLines = DIFF_PAGE_LINES }: DiffViewerProps) {
+  const paged = useMemo(() => paginateDiff(diff.diff, pageLines), [diff.diff, pageLines]);
   const [shownPages, setShownPages] = useState(1);
   const notes = useMemo(() => notesBySide(comments), [comments]);
   const lang = languageOf(diff.path);
