@@ -22,32 +22,34 @@ interface Sample {
 async function measure(page: Page, url: string, button: "bench-open" | "bench-open-unpaged"): Promise<Sample> {
   await page.goto(url);
   await page.getByTestId(button).waitFor();
-  return page.evaluate(async (testId) => {
-    const longTasks: number[] = [];
-    const observer = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) longTasks.push(entry.duration);
-    });
-    try {
-      observer.observe({ type: "longtask", buffered: false });
-    } catch {
-      // no long-task timing in this browser: longest stays 0
-    }
-    const t0 = performance.now();
-    (document.querySelector(`[data-testid="${testId}"]`) as HTMLButtonElement).click();
-    await new Promise<void>((resolve) => {
-      const check = () => {
-        if (document.querySelector('[data-testid="bench-diff"] tr[data-line]')) requestAnimationFrame(() => setTimeout(resolve, 0));
-        else requestAnimationFrame(check);
-      };
-      requestAnimationFrame(check);
-    });
-    const firstPaintMs = performance.now() - t0;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    observer.disconnect();
-    const rows = document.querySelectorAll('[data-testid="bench-diff"] tr[data-line]').length;
-    return { firstPaintMs, longestTaskMs: longTasks.length ? Math.max(...longTasks) : 0, rows };
-  }, button);
+  // A string, not a function: tsx would wrap a function's inner helpers in `__name(...)`, which
+  // does not exist in the page.
+  return page.evaluate(`(${MEASURE_IN_PAGE})(${JSON.stringify(button)})`) as Promise<Sample>;
 }
+
+const MEASURE_IN_PAGE = `async (testId) => {
+  const longTasks = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longTasks.push(entry.duration);
+  });
+  try {
+    observer.observe({ type: "longtask", buffered: false });
+  } catch {}
+  const t0 = performance.now();
+  document.querySelector('[data-testid="' + testId + '"]').click();
+  await new Promise((resolve) => {
+    const check = () => {
+      if (document.querySelector('[data-testid="bench-diff"] tr[data-line]')) requestAnimationFrame(() => setTimeout(resolve, 0));
+      else requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  });
+  const firstPaintMs = performance.now() - t0;
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  observer.disconnect();
+  const rows = document.querySelectorAll('[data-testid="bench-diff"] tr[data-line]').length;
+  return { firstPaintMs, longestTaskMs: longTasks.length ? Math.max(...longTasks) : 0, rows };
+}`;
 
 /**
  * review: time to first paint of a 5 000-line diff in the Changes tab's own DiffViewer, served by

@@ -15,7 +15,7 @@ export type DiffViewMode = "unified" | "split";
  * 5 000-line change paints its first screenful quickly instead of building every row (and
  * highlighting every line) before the first paint. Measured by `npm run bench -- --only=review`.
  */
-export const DIFF_PAGE_LINES = 1000;
+export const DIFF_PAGE_LINES = 300;
 
 export interface DiffViewerProps {
   diff: FileDiff;
