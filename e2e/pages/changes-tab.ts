@@ -48,6 +48,11 @@ export class ChangesTab {
     return this.files.locator(`li[data-path="${path}"]`);
   }
 
+  /** A file's marker: committed, uncommitted or untracked. */
+  marker(path: string, name: "committed" | "uncommitted" | "untracked"): Locator {
+    return this.fileRow(path).locator(`[data-marker="${name}"]`);
+  }
+
   /** A file's diff card; its diff is open when small (or after `openDiff`). */
   diff(path: string): Locator {
     return this.panel.locator(`section[data-testid="file-diff"][data-path="${path}"]`);

@@ -184,7 +184,7 @@ export function ChangesPanel({ taskId, taskTitle, taskDone, active }: ChangesPan
       {summary ? (
         <>
           {summary.files.length === 0 ? (
-            <p className={styles.notice}>No changes against {summary.baseBranch} yet.</p>
+            <p className={styles.notice}>No changes against {summary.baseBranch}.</p>
           ) : (
             <ul className={styles.fileList} aria-label="Changed files" data-testid="changed-files">
               {summary.files.map((file) => (
