@@ -9,6 +9,8 @@ type Tab = "terminal" | "changes";
 
 export interface TaskTabsProps {
   taskId: string;
+  /** The task has a workspace (a worktree): the Changes tab is offered. */
+  hasWorkspace: boolean;
   taskTitle: string;
   taskDone: boolean;
   /** The terminal: stays mounted while the Changes tab is shown (its session and screen live on). */
@@ -18,10 +20,12 @@ export interface TaskTabsProps {
 /**
  * Terminal | Changes, for tasks with a workspace. Both panels stay mounted once shown; the hidden
  * one is `hidden` (the terminal refits on its ResizeObserver when shown again; the Changes panel
- * stops polling).
+ * stops polling). Without a workspace only the terminal shows, at the same place in the tree: a
+ * task whose worktree appears with its first run keeps its terminal (and connection) as it is.
  */
-export function TaskTabs({ taskId, taskTitle, taskDone, terminal }: TaskTabsProps) {
-  const [tab, setTab] = useState<Tab>("terminal");
+export function TaskTabs({ taskId, hasWorkspace, taskTitle, taskDone, terminal }: TaskTabsProps) {
+  const [chosen, setTab] = useState<Tab>("terminal");
+  const tab: Tab = hasWorkspace ? chosen : "terminal";
   const [changesMounted, setChangesMounted] = useState(false);
   const pending = usePendingComments(taskId).length;
 
@@ -34,41 +38,50 @@ export function TaskTabs({ taskId, taskTitle, taskDone, terminal }: TaskTabsProp
 
   return (
     <div className={styles.root}>
-      <div role="tablist" aria-label="Task views" className={styles.tablist}>
-        <button
-          type="button"
-          role="tab"
-          id={`tab-terminal-${taskId}`}
-          aria-controls={`panel-terminal-${taskId}`}
-          aria-selected={tab === "terminal"}
-          className={styles.tab}
-          onClick={() => setTab("terminal")}
-        >
-          Terminal
-        </button>
-        <button
-          type="button"
-          role="tab"
-          id={`tab-changes-${taskId}`}
-          aria-controls={`panel-changes-${taskId}`}
-          aria-selected={tab === "changes"}
-          className={styles.tab}
-          onClick={() => setTab("changes")}
-        >
-          Changes
-          {pending > 0 ? (
-            <span className={styles.count} aria-label={`${pending} pending comments`}>
-              {pending}
-            </span>
-          ) : null}
-        </button>
-      </div>
-      <div role="tabpanel" id={`panel-terminal-${taskId}`} aria-labelledby={`tab-terminal-${taskId}`} hidden={tab !== "terminal"}>
+      {hasWorkspace ? (
+        <div role="tablist" aria-label="Task views" className={styles.tablist}>
+          <button
+            type="button"
+            role="tab"
+            id={`tab-terminal-${taskId}`}
+            aria-controls={`panel-terminal-${taskId}`}
+            aria-selected={tab === "terminal"}
+            className={styles.tab}
+            onClick={() => setTab("terminal")}
+          >
+            Terminal
+          </button>
+          <button
+            type="button"
+            role="tab"
+            id={`tab-changes-${taskId}`}
+            aria-controls={`panel-changes-${taskId}`}
+            aria-selected={tab === "changes"}
+            className={styles.tab}
+            onClick={() => setTab("changes")}
+          >
+            Changes
+            {pending > 0 ? (
+              <span className={styles.count} aria-label={`${pending} pending comments`}>
+                {pending}
+              </span>
+            ) : null}
+          </button>
+        </div>
+      ) : null}
+      <div
+        role={hasWorkspace ? "tabpanel" : undefined}
+        id={`panel-terminal-${taskId}`}
+        aria-labelledby={hasWorkspace ? `tab-terminal-${taskId}` : undefined}
+        hidden={tab !== "terminal"}
+      >
         {terminal}
       </div>
-      <div role="tabpanel" id={`panel-changes-${taskId}`} aria-labelledby={`tab-changes-${taskId}`} hidden={tab !== "changes"}>
-        {changesMounted || tab === "changes" ? <ChangesPanel taskId={taskId} taskTitle={taskTitle} taskDone={taskDone} active={tab === "changes"} /> : null}
-      </div>
+      {hasWorkspace ? (
+        <div role="tabpanel" id={`panel-changes-${taskId}`} aria-labelledby={`tab-changes-${taskId}`} hidden={tab !== "changes"}>
+          {changesMounted || tab === "changes" ? <ChangesPanel taskId={taskId} taskTitle={taskTitle} taskDone={taskDone} active={tab === "changes"} /> : null}
+        </div>
+      ) : null}
     </div>
   );
 }

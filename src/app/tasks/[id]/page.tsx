@@ -96,7 +96,7 @@ export default async function TaskPage({ params }: TaskPageProps) {
       </header>
 
       <section aria-label="Terminal" className={styles.terminalSlot}>
-        {workspace ? <TaskTabs taskId={task.id} taskTitle={task.title} taskDone={task.status === "done"} terminal={terminal} /> : terminal}
+        <TaskTabs taskId={task.id} hasWorkspace={workspace !== undefined} taskTitle={task.title} taskDone={task.status === "done"} terminal={terminal} />
       </section>
       <LiveRefresh taskId={task.id} />
 
