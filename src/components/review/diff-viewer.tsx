@@ -134,15 +134,18 @@ const DiffPageView = memo(function DiffPageView({ text, path, lang, mode, theme,
       diffViewAddWidget={Boolean(onAddComment)}
       enableMultiSelect={Boolean(onAddComment)}
       extendData={notes}
-      renderExtendLine={({ data: lines }) => (
-        <div className={styles.lineNotes}>
-          {lines.map((line, i) => (
-            <p key={i} className={styles.lineNote}>
-              {line}
-            </p>
-          ))}
-        </div>
-      )}
+      renderExtendLine={({ data: lines }) =>
+        // In split view the library asks both sides; the side without notes gets no data.
+        lines && lines.length > 0 ? (
+          <div className={styles.lineNotes}>
+            {lines.map((line, i) => (
+              <p key={i} className={styles.lineNote}>
+                {line}
+              </p>
+            ))}
+          </div>
+        ) : null
+      }
       renderWidgetLine={
         onAddComment
           ? ({ lineNumber, fromLineNumber, side, onClose }) => (

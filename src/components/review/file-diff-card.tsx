@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { getFileDiff } from "@/actions/workspace-actions";
 import type { ChangedFile, FileDiff, ReviewComment } from "@/workspace/types";
+import { DiffErrorBoundary } from "./diff-error-boundary";
 import { DiffViewer, type DiffViewMode } from "./diff-viewer";
 import { FileMarkers, KIND_LETTER } from "./file-markers";
 import styles from "./review.module.css";
@@ -92,7 +93,9 @@ export function FileDiffCard({ taskId, file, revision, mode, theme, startOpen, c
             </button>
           </p>
         ) : diff ? (
-          <DiffViewer diff={diff} mode={mode} theme={theme} comments={comments} onAddComment={onAddComment} />
+          <DiffErrorBoundary key={mode} className={styles.diffNote}>
+            <DiffViewer diff={diff} mode={mode} theme={theme} comments={comments} onAddComment={onAddComment} />
+          </DiffErrorBoundary>
         ) : (
           <p className={styles.diffNote}>{loading ? "Loading the diff…" : ""}</p>
         )
