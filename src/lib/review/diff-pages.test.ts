@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countDiffLines, paginateDiff } from "./diff-pages";
+import { paginateDiff } from "./diff-pages";
 import { sampleFileDiff } from "./sample-diff";
 
 const HEADER = ["diff --git a/a.txt b/a.txt", "index 1111111..2222222 100644", "--- a/a.txt", "+++ b/a.txt"];
@@ -68,11 +68,5 @@ describe("paginateDiff", () => {
   it("has no pages for a diff without hunks (binary, mode change)", () => {
     expect(paginateDiff("diff --git a/x b/x\nBinary files a/x and b/x differ\n", 100).pages).toEqual([]);
     expect(paginateDiff("", 100).pages).toEqual([]);
-  });
-});
-
-describe("countDiffLines", () => {
-  it("counts added and removed lines, not the --- and +++ headers", () => {
-    expect(countDiffLines([...HEADER, "@@ -1,2 +1,3 @@", " a", "-b", "+c", "+d"].join("\n"))).toEqual({ added: 2, removed: 1 });
   });
 });

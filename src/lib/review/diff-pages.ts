@@ -128,17 +128,3 @@ export function paginateDiff(diff: string, maxLines: number): PagedDiff {
   flush();
   return { header: headerText, pages, totalLines: pieces.reduce((sum, piece) => sum + piece.body.length, 0) };
 }
-
-/** Added and removed lines in a diff's text (for a file whose counts the summary lacks). */
-export function countDiffLines(diff: string): { added: number; removed: number } {
-  let added = 0;
-  let removed = 0;
-  let inHunk = false;
-  for (const line of diff.split("\n")) {
-    if (line.startsWith("@@")) inHunk = true;
-    else if (!inHunk) continue;
-    else if (line.startsWith("+")) added += 1;
-    else if (line.startsWith("-")) removed += 1;
-  }
-  return { added, removed };
-}
