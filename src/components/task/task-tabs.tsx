@@ -1,11 +1,17 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import { useEffect, useState, type ReactNode } from "react";
-import { ChangesPanel } from "@/components/review/changes-panel";
 import { useReviewComments, usePendingComments } from "@/stores/review-comments-store";
 import styles from "./task-tabs.module.css";
 
 type Tab = "terminal" | "changes";
+
+/** The diff library (and its highlighter) is loaded when the Changes tab is first opened, not with every task page. */
+const ChangesPanel = dynamic(() => import("@/components/review/changes-panel").then((module) => module.ChangesPanel), {
+  ssr: false,
+  loading: () => <p className="faint">Loading the changes view…</p>,
+});
 
 export interface TaskTabsProps {
   taskId: string;
