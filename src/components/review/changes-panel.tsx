@@ -125,6 +125,8 @@ export function ChangesPanel({ taskId, taskTitle, taskDone, active }: ChangesPan
     return map;
   }, [comments]);
 
+  // Read by a file card only when it mounts: a file that shows up later is decided then, and a
+  // refresh never opens or closes what the person chose.
   const autoOpen = useMemo(() => {
     const open = new Set<string>();
     for (const file of summary?.files ?? []) {
@@ -132,8 +134,7 @@ export function ChangesPanel({ taskId, taskTitle, taskDone, active }: ChangesPan
       if (!file.binary && (file.added ?? 0) + (file.removed ?? 0) <= COLLAPSE_OVER_LINES) open.add(file.path);
     }
     return open;
-    // Decided on the first summary only: later refreshes must not open or close what the person chose.
-  }, [summary !== null]);
+  }, [summary]);
 
   return (
     <div className={styles.root} data-testid="changes-panel">
