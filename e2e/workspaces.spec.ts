@@ -70,7 +70,8 @@ test("an isolated shell task: edit in its worktree, review the diff, comment to 
 
   // `cat -v` shows the bytes it receives: a bracketed paste arrives wrapped in ESC[200~ … ESC[201~.
   await changes.showTerminal();
-  await terminal.type("cat -v\n");
+  await page.keyboard.type("cat -v");
+  await page.keyboard.press("Enter");
   await changes.open();
   await changes.sendButton.click();
   await expect(changes.comments.getByRole("status")).toContainText("pasted");
@@ -79,7 +80,6 @@ test("an isolated shell task: edit in its worktree, review the diff, comment to 
   // (The tty echoes the input too, so the text shows twice; either copy proves the markers.)
   await terminal.expectText("^[[200~Review comments");
   await terminal.expectText("README.md:2: please shout this line^[[201~");
-  await terminal.screen.click();
   await page.keyboard.press("Control+c");
 
   // Land: commit what the shell left uncommitted, then fast-forward main.

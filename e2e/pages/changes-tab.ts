@@ -39,9 +39,18 @@ export class ChangesTab {
     await expect(this.panel).toBeVisible();
   }
 
+  /**
+   * Back to the Terminal tab, with the terminal focused: a click that lands while the panel is
+   * being shown again can miss xterm, and keys typed then would reach the page's shortcuts.
+   */
   async showTerminal(): Promise<void> {
     await this.terminalTab.click();
     await expect(this.panel).toBeHidden();
+    const screen = this.page.getByRole("region", { name: "Terminal" }).getByTestId("terminal-screen");
+    await expect(async () => {
+      await screen.click();
+      await expect(screen.locator(".xterm-helper-textarea")).toBeFocused({ timeout: 1000 });
+    }).toPass();
   }
 
   fileRow(path: string): Locator {
