@@ -1,7 +1,7 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useState, type MouseEvent as ReactMouseEvent, type ReactNode } from "react";
 import { useReviewComments, usePendingComments } from "@/stores/review-comments-store";
 import styles from "./task-tabs.module.css";
 
@@ -21,6 +21,17 @@ export interface TaskTabsProps {
   taskDone: boolean;
   /** The terminal: stays mounted while the Changes tab is shown (its session and screen live on). */
   terminal: ReactNode;
+}
+
+/**
+ * Right after the Terminal tab is shown again, xterm has not re-measured yet and its element does
+ * not cover the screen box: a click there lands on the box and the terminal stays unfocused (the
+ * keys typed next would go to the page's shortcuts). Such a click focuses the terminal here.
+ */
+function focusTerminalOnMissedClick(event: ReactMouseEvent<HTMLDivElement>): void {
+  const target = event.target as HTMLElement;
+  if (target.closest(".xterm") || !target.closest('[data-testid="terminal-screen"]')) return;
+  event.currentTarget.querySelector<HTMLTextAreaElement>(".xterm-helper-textarea")?.focus();
 }
 
 /**
@@ -80,6 +91,7 @@ export function TaskTabs({ taskId, hasWorkspace, taskTitle, taskDone, terminal }
         id={`panel-terminal-${taskId}`}
         aria-labelledby={hasWorkspace ? `tab-terminal-${taskId}` : undefined}
         hidden={tab !== "terminal"}
+        onMouseUp={hasWorkspace ? focusTerminalOnMissedClick : undefined}
       >
         {terminal}
       </div>
