@@ -56,13 +56,26 @@ export function TaskTabs({ taskId, hasWorkspace, taskTitle, taskDone, terminal }
   return (
     <div className={styles.root}>
       {hasWorkspace ? (
-        <div role="tablist" aria-label="Task views" className={styles.tablist}>
+        <div
+          role="tablist"
+          aria-label="Task views"
+          className={styles.tablist}
+          onKeyDown={(event) => {
+            // The ARIA tabs pattern: arrows move between the two tabs (and select them).
+            if (event.key !== "ArrowLeft" && event.key !== "ArrowRight" && event.key !== "Home" && event.key !== "End") return;
+            event.preventDefault();
+            const next: Tab = event.key === "Home" ? "terminal" : event.key === "End" ? "changes" : tab === "terminal" ? "changes" : "terminal";
+            setTab(next);
+            document.getElementById(`tab-${next}-${taskId}`)?.focus();
+          }}
+        >
           <button
             type="button"
             role="tab"
             id={`tab-terminal-${taskId}`}
             aria-controls={`panel-terminal-${taskId}`}
             aria-selected={tab === "terminal"}
+            tabIndex={tab === "terminal" ? 0 : -1}
             className={styles.tab}
             onClick={() => setTab("terminal")}
           >
@@ -74,6 +87,7 @@ export function TaskTabs({ taskId, hasWorkspace, taskTitle, taskDone, terminal }
             id={`tab-changes-${taskId}`}
             aria-controls={`panel-changes-${taskId}`}
             aria-selected={tab === "changes"}
+            tabIndex={tab === "changes" ? 0 : -1}
             className={styles.tab}
             onClick={() => setTab("changes")}
           >
