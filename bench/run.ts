@@ -7,7 +7,7 @@
  * target; it fails only when a scenario cannot run.
  *
  * Options (after `npm run bench --`):
- *   --only=throughput,echo,fanout,memory,load,reconnect,tokens   run a subset
+ *   --only=throughput,echo,fanout,memory,load,reconnect,tokens,review   run a subset
  *   --quick            smaller sizes (a smoke run, not comparable)
  *   --cpu-prof         profile the server of each scenario (node --cpu-prof) and print its top frames
  *   --skip-build       use the existing .next build even if stale (the server's own code runs from source)
@@ -27,11 +27,12 @@ import { fanoutScenario } from "./scenarios/fanout";
 import { loadScenario } from "./scenarios/load";
 import { memoryScenario } from "./scenarios/memory";
 import { reconnectScenario } from "./scenarios/reconnect";
+import { reviewScenario } from "./scenarios/review";
 import { throughputScenario } from "./scenarios/throughput";
 import { tokensScenario } from "./scenarios/tokens";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const SCENARIOS = ["throughput", "echo", "fanout", "memory", "load", "reconnect", "tokens"] as const;
+const SCENARIOS = ["throughput", "echo", "fanout", "memory", "load", "reconnect", "tokens", "review"] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 function option(name: string): string | undefined {
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
     loadSessions: 20,
     loadSeconds: numberOption("load-seconds", quick ? 3 : 8),
     reconnectRuns: quick ? 5 : 30,
+    reviewRuns: quick ? 3 : 7,
     floodMiB: 200,
   };
 
@@ -157,6 +159,7 @@ async function main(): Promise<void> {
       load: () => loadScenario(ctx, config.loadSessions, config.loadSeconds * 1000),
       reconnect: () => reconnectScenario(ctx, config.reconnectRuns),
       tokens: () => tokensScenario(ctx),
+      review: () => reviewScenario(ctx, config.reviewRuns),
     };
     for (const name of SCENARIOS) {
       if (only && !only.includes(name)) continue;

@@ -7,6 +7,7 @@ import { ExecutionList } from "@/components/task/execution-list";
 import { MarkDoneButton } from "@/components/task/mark-done-button";
 import { TaskBrief } from "@/components/task/task-brief";
 import { TaskProperties } from "@/components/task/task-properties";
+import { TaskTabs } from "@/components/task/task-tabs";
 import { TaskTerminal } from "@/components/task/task-terminal";
 import { WorkspacePanel } from "@/components/task/workspace-panel";
 import { LiveRefresh } from "@/components/live/live-refresh";
@@ -54,6 +55,15 @@ export default async function TaskPage({ params }: TaskPageProps) {
         message: `The workspace could not be checked: ${error instanceof Error ? error.message : String(error)}`,
       }))
     : null;
+  const terminal = (
+    <TaskTerminal
+      taskId={task.id}
+      prompt={task.prompt}
+      profileName={runProfile?.name ?? "the agent"}
+      canResume={runProfile?.kind === "claude" && Boolean(services.executions.latestAgentSessionId(task.id))}
+      initialSession={services.sessions.get(task.id)?.state ?? null}
+    />
+  );
 
   return (
     <main className="page">
@@ -95,13 +105,7 @@ export default async function TaskPage({ params }: TaskPageProps) {
       </header>
 
       <section aria-label="Terminal" className={styles.terminalSlot}>
-        <TaskTerminal
-          taskId={task.id}
-          prompt={task.prompt}
-          profileName={runProfile?.name ?? "the agent"}
-          canResume={runProfile?.kind === "claude" && Boolean(services.executions.latestAgentSessionId(task.id))}
-          initialSession={services.sessions.get(task.id)?.state ?? null}
-        />
+        <TaskTabs taskId={task.id} hasWorkspace={workspace !== undefined} taskTitle={task.title} taskDone={task.status === "done"} terminal={terminal} />
       </section>
       <LiveRefresh taskId={task.id} />
 

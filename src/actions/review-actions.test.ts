@@ -1,0 +1,125 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+vi.mock("server-only", () => ({}));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+
+import { clearServices, publishServices } from "@/server/registry";
+import type { Services } from "@/server/services";
+import { PASTE_END, PASTE_START, REVIEW_HEADER } from "@/lib/review/comment-paste";
+import { getTaskChanges, mergeTaskBranch, sendReviewComments } from "./review-actions";
+
+const TASK = "task-1";
+const COMMENTS = [{ path: "src/a.ts", startLine: 3, endLine: 4, side: "new" as const, text: "tidy this" }];
+
+class FakeSession {
+  running = true;
+  writes: string[] = [];
+  private listeners = new Set<() => void>();
+  write(data: string) {
+    this.writes.push(data);
+  }
+  onOutput(listener: () => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  emitOutput() {
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+function fakeServices(options: { session?: FakeSession; kind?: "claude" | "custom"; agentSessionId?: string; withWorkspaces?: boolean } = {}) {
+  const task = { id: TASK, prompt: "the original brief", profileId: null as string | null };
+  let session = options.session;
+  const calls: string[] = [];
+  const services = {
+    logger: { error: () => undefined },
+    tasks: {
+      get: () => task,
+      find: () => task,
+      update: (_id: string, input: { prompt: string }) => {
+        task.prompt = input.prompt;
+        calls.push(`update:${input.prompt}`);
+        return task;
+      },
+    },
+    profiles: { find: () => undefined, getActive: () => ({ kind: options.kind ?? "custom", name: "Agent" }) },
+    executions: { latestAgentSessionId: () => options.agentSessionId },
+    terminals: {
+      session: () => session,
+      resume: () => {
+        calls.push("resume");
+        session = new FakeSession();
+        const resumed = session;
+        setTimeout(() => resumed.emitOutput(), 10);
+      },
+      start: (_id: string, opts: { prompt?: string }) => {
+        calls.push(`start:${opts.prompt?.split("\n")[0]}`);
+        // As the real service does: a changed prompt is stored on the task.
+        if (opts.prompt !== undefined) task.prompt = opts.prompt;
+      },
+    },
+    ...(options.withWorkspaces === false
+      ? {}
+      : {
+          workspaces: { workspaceOf: () => ({ repoRoot: "/r", worktreePath: "/w", branch: "ai/x", baseBranch: "main", subdir: "" }) },
+          review: {
+            changes: async () => ({ files: [] }),
+            merge: async () => ({ ok: false, reason: "conflict", message: "CONFLICT (content)", files: ["src/a.ts"] }),
+          },
+        }),
+  };
+  publishServices(services as unknown as Services);
+  return { task, calls, getSession: () => session };
+}
+
+afterEach(() => clearServices());
+
+describe("sendReviewComments", () => {
+  it("pastes all comments into a running session, then Enter as its own write", async () => {
+    const session = new FakeSession();
+    fakeServices({ session });
+    const result = await sendReviewComments({ taskId: TASK, comments: COMMENTS });
+    expect(result).toEqual({ ok: true, data: { delivery: "pasted" } });
+    expect(session.writes).toEqual([`${PASTE_START}${REVIEW_HEADER}\nsrc/a.ts:3-4: tidy this${PASTE_END}`, "\r"]);
+  });
+
+  it("resumes an exited Claude session and pastes once its output settles", async () => {
+    const { calls, getSession } = fakeServices({ kind: "claude", agentSessionId: "abc" });
+    const result = await sendReviewComments({ taskId: TASK, comments: COMMENTS });
+    expect(result).toEqual({ ok: true, data: { delivery: "resumed" } });
+    expect(calls).toEqual(["resume"]);
+    const writes = (getSession() as FakeSession).writes;
+    expect(writes[0]).toContain("src/a.ts:3-4: tidy this");
+    expect(writes[1]).toBe("\r");
+  });
+
+  it("starts other profiles with the comments as the prompt and keeps the task's own prompt", async () => {
+    const { task, calls } = fakeServices({ kind: "custom" });
+    const result = await sendReviewComments({ taskId: TASK, comments: COMMENTS });
+    expect(result).toEqual({ ok: true, data: { delivery: "started" } });
+    expect(calls[0]).toBe(`start:${REVIEW_HEADER}`);
+    expect(task.prompt).toBe("the original brief");
+  });
+
+  it("refuses an empty list and bad input", async () => {
+    fakeServices({ session: new FakeSession() });
+    const empty = await sendReviewComments({ taskId: TASK, comments: [] });
+    expect(empty).toMatchObject({ ok: false, code: "bad_request:comments" });
+    const blank = await sendReviewComments({ taskId: TASK, comments: [{ ...COMMENTS[0]!, text: "   " }] });
+    expect(blank).toMatchObject({ ok: false, code: "bad_request:comments" });
+  });
+});
+
+describe("landing and changes", () => {
+  it("returns a refused merge as an outcome with its reason and files", async () => {
+    fakeServices();
+    const result = await mergeTaskBranch({ taskId: TASK, strategy: "fast-forward" });
+    expect(result).toEqual({ ok: true, data: { outcome: { ok: false, reason: "conflict", message: "CONFLICT (content)", files: ["src/a.ts"] } } });
+  });
+
+  it("says workspaces are unavailable when this build has no backend", async () => {
+    fakeServices({ withWorkspaces: false });
+    const result = await getTaskChanges(TASK);
+    expect(result).toMatchObject({ ok: false, code: "unavailable:workspaces" });
+  });
+});
