@@ -58,15 +58,13 @@ function fakeServices(options: { session?: FakeSession; kind?: "claude" | "custo
         if (opts.prompt !== undefined) task.prompt = opts.prompt;
       },
     },
-    ...(options.withWorkspaces === false
-      ? {}
-      : {
-          workspaces: { workspaceOf: () => ({ repoRoot: "/r", worktreePath: "/w", branch: "ai/x", baseBranch: "main", subdir: "" }) },
-          review: {
-            changes: async () => ({ files: [] }),
-            merge: async () => ({ ok: false, reason: "conflict", message: "CONFLICT (content)", files: ["src/a.ts"] }),
-          },
-        }),
+    workspaces: {
+      workspaceOf: () => (options.withWorkspaces === false ? undefined : { repoRoot: "/r", worktreePath: "/w", branch: "ai/x", baseBranch: "main", subdir: "" }),
+    },
+    review: {
+      changes: async () => ({ files: [] }),
+      merge: async () => ({ ok: false, reason: "conflict", message: "CONFLICT (content)", files: ["src/a.ts"] }),
+    },
   };
   publishServices(services as unknown as Services);
   return { task, calls, getSession: () => session };
@@ -117,9 +115,9 @@ describe("landing and changes", () => {
     expect(result).toEqual({ ok: true, data: { outcome: { ok: false, reason: "conflict", message: "CONFLICT (content)", files: ["src/a.ts"] } } });
   });
 
-  it("says workspaces are unavailable when this build has no backend", async () => {
+  it("says so when the task runs in place (no worktree to review)", async () => {
     fakeServices({ withWorkspaces: false });
     const result = await getTaskChanges(TASK);
-    expect(result).toMatchObject({ ok: false, code: "unavailable:workspaces" });
+    expect(result).toMatchObject({ ok: false, code: "not_found:workspace" });
   });
 });

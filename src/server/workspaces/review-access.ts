@@ -10,17 +10,13 @@ export type MergeRefusalReason = Extract<MergeResult, { ok: false }>["reason"];
 export type MergeOutcome = MergeResult;
 export type PullRequestOutcome = Awaited<ReturnType<ReturnType<typeof getServices>["review"]["pullRequest"]>>;
 
-/** The review service; `unavailable:workspaces` when the running services have none (never in the app). */
 export function reviewService() {
-  const { review } = getServices() as Partial<ReturnType<typeof getServices>>;
-  if (!review) throw new AppError("unavailable:workspaces", "Workspaces are not available in this build of AI Manager.");
-  return review;
+  return getServices().review;
 }
 
 /** The task's workspace, or undefined when it runs in place. */
 export function findWorkspace(taskId: string): TaskWorkspace | undefined {
-  const { workspaces } = getServices() as Partial<ReturnType<typeof getServices>>;
-  return workspaces?.workspaceOf(taskId);
+  return getServices().workspaces.workspaceOf(taskId);
 }
 
 /** The task's workspace; throws `not_found:workspace` when it runs in place. */
