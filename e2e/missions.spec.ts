@@ -14,6 +14,9 @@ const AGENTS = [
 ] as const;
 
 test("Missions shows every live session, takes typing, and stops them all", async ({ page, app, context }) => {
+  // The longest walk of the suite (three tasks made through the UI, two pages, stop all): its hang
+  // guard is sized to that work, as the Missions load test's is. No step has a time limit of its own.
+  test.setTimeout(240_000);
   const missions = new MissionsPage(page, app);
   await missions.goto();
   await expect(page).toHaveTitle("Missions · AI Manager");
