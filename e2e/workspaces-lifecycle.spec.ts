@@ -232,6 +232,11 @@ test("a worktree removed by hand is reported on the task page and Repair brings 
   await page.reload();
   await expect(workspace.health).toHaveText("Worktree missing");
   await expect(workspace.problem).toContainText(`The worktree ${tree} is missing`);
+  // The Changes tab says what is wrong instead of failing.
+  const changes = new ChangesTab(page);
+  await changes.open();
+  await expect(changes.panel.getByRole("alert")).toContainText(`The worktree ${tree} is missing`);
+  await changes.terminalTab.click();
   await workspace.repairButton.click();
   await expect(workspace.health).toHaveText("Healthy");
   await expect(workspace.problem).toBeHidden();
@@ -241,9 +246,27 @@ test("a worktree removed by hand is reported on the task page and Repair brings 
 
   // And the task starts again in it.
   const terminal = new TerminalPanel(page);
-  await terminal.start("");
+  await terminal.startAgain("");
   await terminal.type('echo "in-$(basename "$PWD")-$((1+1))"\n');
   await terminal.expectText(`in-${path.basename(tree)}-2`);
+
+  // With the default isolation set to none in Settings, a task that does not choose runs in place.
+  const settings = new SettingsPage(page, app);
+  await settings.goto();
+  await settings.setting("Default isolation").selectOption({ label: "None: run in the task's directory" });
+  await settings.saveButton.click();
+  await expect(settings.savedMessage).toBeVisible();
+  const board = new BoardPage(page, app);
+  await board.goto();
+  await board.createTask({ title: "In place", cwd: repo, profile: "Shell", isolation: "Default (from Settings)" });
+  await board.openTask("In place");
+  await terminal.start("");
+  await terminal.type('echo "at-$(basename "$PWD")-$((2+2))"\n');
+  await terminal.expectText(`at-${path.basename(repo)}-4`);
+  await expect(taskPage.properties).toContainText("Default (from Settings)");
+  await expect(workspace.region).toBeHidden();
+  await expect(new ChangesTab(page).tab).toBeHidden();
+  expect(worktrees(repo)).toEqual([repo, tree]);
 });
 
 test("Settings: a repository's setup command and copied files make a worktree ready, a failing setup stops the start; disk use and clean up", async ({
