@@ -36,5 +36,7 @@ export async function workspaceProblem(taskId: string): Promise<AppError | undef
     .workspaces.health(taskId)
     .catch(() => undefined);
   if (!health || health.state === "ok") return undefined;
-  return new AppError("conflict:workspace", `${health.message} Use Repair in the Workspace panel below.`);
+  // A moved repository cannot be repaired from here (its message says to move it back).
+  const hint = health.state === "missing_repository" ? "" : " Use Repair in the Workspace panel below.";
+  return new AppError("conflict:workspace", `${health.message}${hint}`);
 }
