@@ -18,6 +18,8 @@ export class SettingsPage {
   readonly newProfileButton: Locator;
   readonly newProfileDialog: Locator;
   readonly checkedActiveRadios: Locator;
+  readonly repositories: Locator;
+  readonly worktrees: Locator;
 
   constructor(
     readonly page: Page,
@@ -30,6 +32,8 @@ export class SettingsPage {
     this.newProfileButton = this.profiles.getByRole("button", { name: "New profile" });
     this.newProfileDialog = page.getByRole("dialog", { name: "New CLI profile" });
     this.checkedActiveRadios = this.profiles.getByRole("radio", { checked: true });
+    this.repositories = page.getByRole("region", { name: "Repositories" });
+    this.worktrees = page.getByRole("region", { name: "Worktrees" });
   }
 
   async goto(): Promise<void> {
@@ -90,5 +94,34 @@ export class SettingsPage {
     await expect(dialog).toBeVisible();
     await dialog.getByRole("button", { name: "Delete profile" }).click();
     return dialog;
+  }
+
+  /** A known repository's form (by its root), in Settings → Repositories. */
+  repository(repoRoot: string): Locator {
+    return this.repositories.getByRole("form", { name: repoRoot, exact: true });
+  }
+
+  /** Adds a repository's copy list and setup command through "Set up another repository". */
+  async addRepository(repoRoot: string, copyFiles: string, setupCommand: string): Promise<void> {
+    await this.repositories.getByText("Set up another repository").click();
+    const form = this.repositories.getByRole("form", { name: "Another repository" });
+    await form.getByLabel("Repository").fill(repoRoot);
+    await form.getByLabel("Files to copy into a new worktree").fill(copyFiles);
+    await form.getByLabel("Setup command").fill(setupCommand);
+    await form.getByRole("button", { name: "Add repository" }).click();
+    await expect(this.repository(repoRoot)).toBeVisible();
+  }
+
+  /** Saves a known repository's setup command. */
+  async saveSetupCommand(repoRoot: string, setupCommand: string): Promise<void> {
+    const form = this.repository(repoRoot);
+    await form.getByLabel("Setup command").fill(setupCommand);
+    await form.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(form.getByRole("status")).toHaveText("Saved.");
+  }
+
+  /** The row of a task's worktree in Settings → Worktrees. */
+  worktreeRow(title: string): Locator {
+    return this.worktrees.getByRole("row").filter({ has: this.page.getByRole("link", { name: title, exact: true }) });
   }
 }

@@ -33,6 +33,17 @@ export class TerminalPanel {
     await this.waitLive();
   }
 
+  /**
+   * Starts a new run on a terminal that shows an ended one: its connection already says "Live"
+   * (to the old run), so wait until the new run is the one shown (Stop appears) before typing.
+   */
+  async startAgain(prompt?: string): Promise<void> {
+    if (prompt !== undefined) await this.promptInput.fill(prompt);
+    await this.startButton.click();
+    await expect(this.stopButton).toBeVisible();
+    await this.waitLive();
+  }
+
   async waitLive(): Promise<void> {
     await expect(this.connection).toHaveText("Live");
   }

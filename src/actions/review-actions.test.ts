@@ -27,7 +27,9 @@ class FakeSession {
   }
 }
 
-function fakeServices(options: { session?: FakeSession; kind?: "claude" | "custom"; agentSessionId?: string; withWorkspaces?: boolean } = {}) {
+function fakeServices(
+  options: { session?: FakeSession; kind?: "claude" | "custom"; agentSessionId?: string; withWorkspaces?: boolean; worktreeGone?: boolean } = {},
+) {
   const task = { id: TASK, prompt: "the original brief", profileId: null as string | null };
   let session = options.session;
   const calls: string[] = [];
@@ -60,9 +62,14 @@ function fakeServices(options: { session?: FakeSession; kind?: "claude" | "custo
     },
     workspaces: {
       workspaceOf: () => (options.withWorkspaces === false ? undefined : { repoRoot: "/r", worktreePath: "/w", branch: "ai/x", baseBranch: "main", subdir: "" }),
+      health: async () =>
+        options.worktreeGone ? { state: "missing_worktree", message: "The worktree /w is missing or no longer a git worktree." } : { state: "ok" },
     },
     review: {
-      changes: async () => ({ files: [] }),
+      changes: async () => {
+        if (options.worktreeGone) throw new Error("git rev-parse could not run in /w: git is not installed, or the directory does not exist");
+        return { files: [] };
+      },
       merge: async () => ({ ok: false, reason: "conflict", message: "CONFLICT (content)", files: ["src/a.ts"] }),
     },
   };
@@ -119,5 +126,12 @@ describe("landing and changes", () => {
     fakeServices({ withWorkspaces: false });
     const result = await getTaskChanges(TASK);
     expect(result).toMatchObject({ ok: false, code: "not_found:workspace" });
+  });
+
+  it("names the workspace's problem when its worktree was removed by hand (not git's failure)", async () => {
+    fakeServices({ worktreeGone: true });
+    const result = await getTaskChanges(TASK);
+    expect(result).toMatchObject({ ok: false, code: "conflict:workspace" });
+    expect(!result.ok && result.message).toBe("The worktree /w is missing or no longer a git worktree. Use Repair in the Workspace panel below.");
   });
 });

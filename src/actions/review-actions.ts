@@ -7,7 +7,7 @@ import { bracketedPaste, formatReviewComments, PASTE_ENTER_DELAY_MS } from "@/li
 import { taskIdSchema } from "@/lib/schemas/task-schemas";
 import { actionFailure, invalidInput } from "@/server/actions/action-support";
 import { getServices } from "@/server/registry";
-import { requireWorkspace, reviewService, type MergeOutcome, type PullRequestOutcome } from "@/server/workspaces/review-access";
+import { requireWorkspace, reviewService, workspaceProblem, type MergeOutcome, type PullRequestOutcome } from "@/server/workspaces/review-access";
 import { MERGE_STRATEGIES, type ChangesSummary, type FileDiff, type ReviewComment } from "@/workspace/types";
 
 /**
@@ -33,7 +33,8 @@ export async function getTaskChanges(taskId: unknown): Promise<ActionResult<Chan
     requireWorkspace(parsed.data);
     return { ok: true, data: await reviewService().changes(parsed.data) };
   } catch (error) {
-    return actionFailure(error, "getTaskChanges");
+    // A worktree removed by hand (or a branch deleted outside) fails git: say that, as the panel does.
+    return actionFailure((await workspaceProblem(parsed.data)) ?? error, "getTaskChanges");
   }
 }
 

@@ -193,6 +193,17 @@ describe("TerminalConnection (browser side) against the terminal socket", () => 
     await waitFor(() => view.connection.currentStatus === "live", 10_000, "live again");
   });
 
+  it("reports the exit of a run that ended before the view attached (its exit was broadcast to nobody)", async () => {
+    const task = makeTask(services, commandProfile(services, "quick", "/bin/bash", ["-c", "echo QUICK-END; exit 3"]));
+    await services.terminals.start(task.id);
+    const session = services.sessions.get(task.id)!;
+    await waitFor(() => !session.running, 10_000, "the run to end");
+    const view = open(task.id);
+    await waitFor(() => view.exits.length === 1, 10_000, "the exit");
+    expect(view.exits[0]).toEqual({ exitCode: 3, signal: null });
+    await waitFor(() => view.renderer.text().includes("QUICK-END"), 10_000, "the screen");
+  });
+
   it("is idle for a task without a session, and closed (no more reconnects) once disposed", async () => {
     const task = makeTask(services, shellProfile(services), "never started");
     const view = open(task.id);

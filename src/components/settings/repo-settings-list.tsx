@@ -48,7 +48,14 @@ function RepoForm({ repo, isNew = false }: { repo: RepoSettingsView; isNew?: boo
   };
 
   return (
-    <form className={`form ${styles.repoForm}`} onSubmit={submit} noValidate aria-busy={pending} data-testid="repo-settings">
+    <form
+      className={`form ${styles.repoForm}`}
+      onSubmit={submit}
+      noValidate
+      aria-busy={pending}
+      aria-label={isNew ? "Another repository" : repo.repoRoot}
+      data-testid="repo-settings"
+    >
       {isNew ? (
         <Field label="Repository" error={errors.repoRoot} hint="Any directory inside a git repository, as an absolute path.">
           {(control) => <input {...control} className="input mono" name="repoRoot" autoComplete="off" spellCheck={false} />}

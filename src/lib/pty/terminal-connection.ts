@@ -128,6 +128,9 @@ export class TerminalConnection {
         this.attempt = 0;
         this.pendingAck = 0;
         this.events.onState?.(message.state);
+        // A session that ended before this viewer attached (a setup that failed at once, a missing
+        // command) had its "exit" broadcast to nobody: the hello's state is the only report of it.
+        if (!message.state.running) this.events.onExit?.({ exitCode: message.state.exitCode, signal: message.state.signal });
         if (this.lastSize) this.send({ type: "resize", ...this.lastSize });
         break;
       case "snapshot":

@@ -25,3 +25,18 @@ export function requireWorkspace(taskId: string): TaskWorkspace {
   if (!workspace) throw new AppError("not_found:workspace", "This task runs in place: it has no worktree to review.");
   return workspace;
 }
+
+/**
+ * Why the task's workspace cannot be read (worktree removed by hand, branch deleted, repository
+ * moved), as the task page's Workspace panel says it; undefined when it is healthy or has none.
+ */
+export async function workspaceProblem(taskId: string): Promise<AppError | undefined> {
+  if (!findWorkspace(taskId)) return undefined;
+  const health = await getServices()
+    .workspaces.health(taskId)
+    .catch(() => undefined);
+  if (!health || health.state === "ok") return undefined;
+  // A moved repository cannot be repaired from here (its message says to move it back).
+  const hint = health.state === "missing_repository" ? "" : " Use Repair in the Workspace panel below.";
+  return new AppError("conflict:workspace", `${health.message}${hint}`);
+}

@@ -302,7 +302,7 @@ export class WorkspaceService {
             `The repository at ${repoRoot} has no commit on ${base} yet: commit something first, or run this task with isolation "none".`,
           );
         }
-        throw new AppError("bad_request:base_branch", `baseBranch: there is no branch "${base}" in ${repoRoot}`, {
+        throw new AppError("bad_request:base_branch", `There is no branch "${base}" in ${repoRoot} to start from: edit the task's base branch, or leave it empty for the repository's current branch.`, {
           baseBranch: `no branch "${base}" in this repository`,
         });
       }
