@@ -1,12 +1,12 @@
 import WebSocket from "ws";
-import type { ServerMessage } from "../../src/lib/pty/protocol";
+import type { ServerMessage } from "../../src/terminal/contract/protocol";
 import { nowMs } from "./stats";
 
 /**
  * A terminal viewer without a browser, speaking docs/protocol.md.
  *
  * `ack: "browser"` acknowledges output the way the app's browser client does
- * (src/lib/pty/terminal-connection.ts): in groups of at least 16 KiB, or 20 ms after the first
+ * (src/terminal/client/terminal-connection.ts): in groups of at least 16 KiB, or 20 ms after the first
  * unacknowledged byte — here on receipt, since there is no renderer to wait for.
  * `ack: "never"` never acknowledges (a stalled tab); `stopReadingAfter` stops reading the socket
  * altogether after that many output bytes (a frozen or suspended client: the kernel buffers fill

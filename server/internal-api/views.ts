@@ -1,4 +1,4 @@
-import type { PtySession } from "../../src/lib/pty/pty-session";
+import type { PtySession } from "../../src/terminal/server/pty-session";
 import type { Execution, Task } from "../../src/server/db/schema";
 
 /** What the API shows of rows and sessions: JSON-friendly, and never a secret's hash. */

@@ -5,15 +5,15 @@ import { ExecutionService } from "./executions/execution-service";
 import type { Logger } from "./logger";
 import { ProfileService } from "./profiles/profile-service";
 import { INTERNAL_TOKEN_FILE, loadOrCreateTokenFile } from "./security/secrets";
-import { recordingPath } from "./recordings/asciicast-writer";
+import { recordingPath } from "../terminal/recording/asciicast-writer";
 import { HistoryService } from "./recordings/history-service";
-import { lastRecordedEventAt } from "./recordings/recording-tail";
+import { lastRecordedEventAt } from "../terminal/recording/recording-tail";
 import { SettingsService } from "./settings/settings-service";
 import { TaskService } from "./tasks/task-service";
 import { TerminalService, type TerminalServiceDeps } from "./terminals/terminal-service";
 import { WorkspaceService } from "./workspaces/workspace-service";
 import { WorkspaceReviewService } from "../workspace/review-service";
-import { publishSessionStore, SessionStore } from "../lib/pty/session-store";
+import { publishSessionStore, SessionStore } from "../terminal/server/session-store";
 
 /**
  * The composition root: every long-lived service of one app process. Built once by the custom

@@ -7,9 +7,9 @@ import { watchBackgroundShare } from "@/lib/client/background-share";
 import { useAppEvents } from "@/lib/client/app-events-client";
 import { onThemeChange } from "@/lib/client/theme-client";
 import { throttleLatest } from "@/lib/client/throttle";
-import type { SessionState } from "@/lib/pty/protocol";
-import { swallowTerminalQueries } from "@/lib/pty/swallow-terminal-queries";
-import { TerminalConnection, type ConnectionStatus } from "@/lib/pty/terminal-connection";
+import type { SessionState } from "@/terminal/contract/protocol";
+import { swallowTerminalQueries } from "@/terminal/client/swallow-terminal-queries";
+import { TerminalConnection, type ConnectionStatus } from "@/terminal/client/terminal-connection";
 import { readTerminalTheme, TERMINAL_FONT_FAMILY } from "./terminal-theme";
 import styles from "./terminal-view.module.css";
 

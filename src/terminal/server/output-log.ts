@@ -46,7 +46,7 @@
  * - `stats.totalBytes`: UTF-8 bytes appended ever (not just the range); `stats.estimatedTokens`:
  *   estimateTokens(output) of the returned output.
  */
-import { cleanTerminalText, estimateTokens } from "../terminal-text/ansi-clean";
+import { cleanTerminalText, estimateTokens } from "../../lib/terminal-text/ansi-clean";
 
 /** A line's characters beyond this are dropped from its start (see the file comment). */
 export const DEFAULT_MAX_LINE_CHARS = 64 * 1024;

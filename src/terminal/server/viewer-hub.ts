@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { ServerMessage } from "./protocol";
+import type { ServerMessage } from "../contract/protocol";
 
 /**
  * Fan-out of one session's output to its viewers, with per-viewer flow control.

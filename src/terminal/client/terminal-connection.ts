@@ -5,7 +5,7 @@ import {
   type ClientMessage,
   type ServerMessage,
   type SessionState,
-} from "./protocol";
+} from "../contract/protocol";
 
 /**
  * The browser side of one terminal viewer: connects to the session's socket, hands snapshots and

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ServerMessage } from "./protocol";
+import type { ServerMessage } from "../contract/protocol";
 import { ViewerHub, type ViewerTransport } from "./viewer-hub";
 
 function recordingTransport() {

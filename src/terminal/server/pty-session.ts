@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import { OutputLog } from "./output-log";
 import { killSessionTree, sessionProcesses, signalProcesses } from "./process-tree";
-import { CLOSE_CODES, PROTOCOL_VERSION, type ClientMessage, type SessionState } from "./protocol";
+import { CLOSE_CODES, PROTOCOL_VERSION, type ClientMessage, type SessionState } from "../contract/protocol";
 import { MIRROR_SERIALIZE_SCROLLBACK_LINES, ScreenMirror } from "./screen-mirror";
 import { signalName } from "./signals";
 import { ViewerHub, type Viewer, type ViewerTransport } from "./viewer-hub";
 import { resolveCommand } from "./command-resolver";
-import { ptyHost, type HostedPty } from "./pty-host";
+import { ptyHost, type HostedPty } from "../host/pty-host";
 
 /** Output is gathered this long before it is sent, so a flood goes out in few large frames. */
 export const BATCH_MS = 5;
