@@ -1,3 +1,4 @@
+import { ACK_DELAY_MS, ACK_EVERY_BYTES, RECONNECT_MAX_MS, RECONNECT_MIN_MS } from "../contract/flow-control";
 import {
   CLOSE_CODES,
   parseServerMessage,
@@ -35,12 +36,6 @@ export interface TerminalConnectionEvents {
   onExit?(exit: { exitCode: number | null; signal: string | null }): void;
   onError?(message: string): void;
 }
-
-/** Acks are grouped so a flood does not produce one message per frame. */
-const ACK_EVERY_BYTES = 16 * 1024;
-const ACK_DELAY_MS = 20;
-const RECONNECT_MIN_MS = 250;
-const RECONNECT_MAX_MS = 5_000;
 
 export class TerminalConnection {
   private ws: WebSocket | undefined;

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { OutputLog } from "./output-log";
 import { killSessionTree, sessionProcesses, signalProcesses } from "./process-tree";
+import { BATCH_MS, ECHO_WINDOW_MS, MAX_BATCH_BYTES } from "../contract/flow-control";
 import { CLOSE_CODES, PROTOCOL_VERSION, type ClientMessage, type SessionState } from "../contract/protocol";
 import { MIRROR_SERIALIZE_SCROLLBACK_LINES, ScreenMirror } from "./screen-mirror";
 import { signalName } from "./signals";
@@ -8,17 +9,6 @@ import { ViewerHub, type Viewer, type ViewerTransport } from "./viewer-hub";
 import { resolveCommand } from "./command-resolver";
 import { ptyHost, type HostedPty } from "../host/pty-host";
 
-/** Output is gathered this long before it is sent, so a flood goes out in few large frames. */
-export const BATCH_MS = 5;
-/**
- * A batch is sent at once when it reaches this many bytes, whatever the timer says. Its decoded
- * string is then over 128 KB, which V8 allocates in its large-object space: the log, the mirror
- * and the recording keep such strings for a while, and small ones were copied by every
- * young-generation GC they lived through (bench/, `npm run bench`; docs/flow-control.md).
- */
-export const MAX_BATCH_BYTES = 256 * 1024;
-/** Output arriving this soon after a keystroke is sent immediately: it is most likely the echo. */
-export const ECHO_WINDOW_MS = 30;
 /** Grace between SIGTERM/SIGHUP and SIGKILL when a session is stopped. */
 export const STOP_GRACE_MS = 2_000;
 /** After the stop's kill: how long the host may stay silent before the exit is taken as given. */
