@@ -75,10 +75,13 @@ export class TerminalConnection {
       if (this.ws !== ws) return;
       this.ws = undefined;
       if (this.disposed) return;
+      // A replaced session's viewers move to the new run at once; otherwise wait to be told.
+      if (event.code === CLOSE_CODES.sessionReplaced) {
+        this.scheduleReconnect(0);
+        return;
+      }
       if (event.code === CLOSE_CODES.noSession || event.code === CLOSE_CODES.sessionEnded) {
-        // A replaced session's viewers move to the new run at once; otherwise wait to be told.
-        if (event.reason.startsWith("Replaced")) this.scheduleReconnect(0);
-        else this.setStatus("idle");
+        this.setStatus("idle");
         return;
       }
       this.scheduleReconnect();

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { OutputLog } from "./output-log";
 import { killSessionTree, sessionProcesses, signalProcesses } from "./process-tree";
 import { BATCH_MS, ECHO_WINDOW_MS, MAX_BATCH_BYTES } from "../contract/flow-control";
-import { CLOSE_CODES, PROTOCOL_VERSION, type ClientMessage, type SessionState } from "../contract/protocol";
+import { CLOSE_CODES, PROTOCOL_VERSION, type ClientMessage, type SessionState, type TerminalCloseCode } from "../contract/protocol";
 import { MIRROR_SERIALIZE_SCROLLBACK_LINES, ScreenMirror } from "./screen-mirror";
 import { signalName } from "./signals";
 import { ViewerHub, type Viewer, type ViewerTransport } from "./viewer-hub";
@@ -351,13 +351,16 @@ export class PtySession {
     signalProcesses(sessionProcesses(this.pty.pid), "SIGKILL");
   }
 
-  /** Closes viewers, frees the mirror and the pty. The process must have been stopped first. */
-  dispose(reason = "Session ended"): void {
+  /**
+   * Closes viewers (with `closeCode`: ended, or replaced by a new run), frees the mirror and the
+   * pty. The process must have been stopped first.
+   */
+  dispose(reason = "Session ended", closeCode: TerminalCloseCode = CLOSE_CODES.sessionEnded): void {
     if (this.disposed) return;
     this.disposed = true;
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.flush();
-    this.hub.closeAll(CLOSE_CODES.sessionEnded, reason.slice(0, 120));
+    this.hub.closeAll(closeCode, reason.slice(0, 120));
     // Disposing the pty also kills its process (SIGKILL) if it still runs.
     for (const dispose of this.disposables) dispose();
     this.exitListeners.clear();
