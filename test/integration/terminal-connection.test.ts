@@ -8,7 +8,7 @@ import { TerminalSocketServer } from "../../server/terminal-socket";
 import type { SessionState } from "../../src/terminal/contract/protocol";
 import { TerminalConnection, type ConnectionStatus, type TerminalRenderer } from "../../src/terminal/client/terminal-connection";
 import { RING_BYTES } from "../../src/terminal/contract/flow-control";
-import { stripAnsi } from "../../src/lib/terminal-text/ansi-clean";
+import { stripAnsi } from "../helpers/strip-ansi";
 import { commandProfile, createTestServices, makeTask, shellProfile, waitFor } from "../helpers/test-services";
 
 /**

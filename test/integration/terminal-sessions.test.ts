@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isAlive, sessionProcesses } from "../../src/terminal/server/process-tree";
 import { RING_BYTES } from "../../src/terminal/contract/flow-control";
-import { stripAnsi } from "../../src/lib/terminal-text/ansi-clean";
+import { stripAnsi } from "../helpers/strip-ansi";
 import { isAppError } from "../../src/lib/errors";
 import { commandProfile, createTestServices, makeTask, shellProfile, waitFor } from "../helpers/test-services";
 import { FakeViewer } from "../helpers/fake-viewer";

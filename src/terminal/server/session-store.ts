@@ -149,19 +149,3 @@ export class SessionStore {
     for (const listener of this.listeners) listener(event);
   }
 }
-
-const STORE_KEY = Symbol.for("ai-manager.session-store");
-type GlobalWithStore = typeof globalThis & { [STORE_KEY]?: SessionStore };
-
-/** Makes `store` the process-wide one (the composition root does this once at start-up). */
-export function publishSessionStore(store: SessionStore): SessionStore {
-  (globalThis as GlobalWithStore)[STORE_KEY] = store;
-  return store;
-}
-
-/** The process-wide store, whichever module copy asks. */
-export function getSessionStore(): SessionStore {
-  const store = (globalThis as GlobalWithStore)[STORE_KEY];
-  if (!store) throw new Error("The session store is not initialised: start the app through its server.");
-  return store;
-}
