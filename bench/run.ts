@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   const info = machine();
   log(`AI Manager bench — ${info.cpuModel}, ${info.cores} cores, ${info.ramGB} GB, Node ${info.node}, load ${info.loadAverageAtStart.join(" ")}`);
   if (option("skip-build") !== undefined && fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
-    // The custom server and everything it runs (src/lib/pty, server/) load through tsx from the
+    // The custom server and everything it runs (src/terminal, server/) load through tsx from the
     // sources; only the pages come from the build. Handy while another change breaks `next build`.
     log("--skip-build: using the existing .next build as it is");
   } else {

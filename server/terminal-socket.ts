@@ -1,9 +1,10 @@
 import type http from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { CLOSE_CODES, parseClientMessage, type ServerMessage } from "../src/lib/pty/protocol";
-import type { PtySession } from "../src/lib/pty/pty-session";
-import { SOCKET_HIGH_WATERMARK, type Viewer, type ViewerTransport } from "../src/lib/pty/viewer-hub";
+import { CLOSE_CODES, parseClientMessage, type ServerMessage } from "../src/terminal/contract/protocol";
+import type { PtySession } from "../src/terminal/server/pty-session";
+import { SOCKET_HIGH_WATERMARK } from "../src/terminal/contract/flow-control";
+import type { Viewer, ViewerTransport } from "../src/terminal/server/viewer-hub";
 import type { Services } from "../src/server/services";
 
 /** Dead connections are found by ping; a viewer that never answers would block keepalive reaping. */

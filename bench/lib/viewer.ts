@@ -1,13 +1,14 @@
 import WebSocket from "ws";
-import type { ServerMessage } from "../../src/lib/pty/protocol";
+import { ACK_DELAY_MS, ACK_EVERY_BYTES } from "../../src/terminal/contract/flow-control";
+import type { ServerMessage } from "../../src/terminal/contract/protocol";
 import { nowMs } from "./stats";
 
 /**
  * A terminal viewer without a browser, speaking docs/protocol.md.
  *
  * `ack: "browser"` acknowledges output the way the app's browser client does
- * (src/lib/pty/terminal-connection.ts): in groups of at least 16 KiB, or 20 ms after the first
- * unacknowledged byte — here on receipt, since there is no renderer to wait for.
+ * (src/terminal/client/terminal-connection.ts, constants in src/terminal/contract/flow-control.ts):
+ * in groups of at least 16 KiB, or 20 ms after the first unacknowledged byte — here on receipt, since there is no renderer to wait for.
  * `ack: "never"` never acknowledges (a stalled tab); `stopReadingAfter` stops reading the socket
  * altogether after that many output bytes (a frozen or suspended client: the kernel buffers fill
  * and the server's send buffer is all that can grow).
@@ -18,9 +19,6 @@ export interface ViewerOptions {
   /** Called for each binary frame (after counting). */
   onOutput?: (data: Buffer) => void;
 }
-
-const ACK_EVERY_BYTES = 16 * 1024;
-const ACK_DELAY_MS = 20;
 
 export class BenchViewer {
   readonly ws: WebSocket;

@@ -1,8 +1,8 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { AppError } from "../../src/lib/errors";
-import type { OutputReadQuery, OutputReadResult } from "../../src/lib/pty/output-log";
-import type { PtySession } from "../../src/lib/pty/pty-session";
-import type { ScreenMirror } from "../../src/lib/pty/screen-mirror";
+import type { OutputReadQuery, OutputReadResult } from "../../src/terminal/server/output-log";
+import type { PtySession } from "../../src/terminal/server/pty-session";
+import type { ScreenMirror } from "../../src/terminal/server/screen-mirror";
 import type { Task } from "../../src/server/db/schema";
 import type { Services } from "../../src/server/services";
 import { waitForTerminal, type WaitOutcome } from "./buffer-wait";
@@ -21,7 +21,7 @@ import {
   stopBodySchema,
 } from "./terminal-schemas";
 import { parseInput, parseTaskId, queryObject } from "./validate";
-import { executionView, terminalStatusView } from "./views";
+import { executionView, terminalStatusView, type TerminalBufferView, type TerminalInputView, type TerminalSnapshotView } from "./views";
 
 /** A snapshot waits this long at most for the mirror to parse what is queued, then shows what it has. */
 const MIRROR_SETTLE_MS = 500;
@@ -83,7 +83,8 @@ async function input(ctx: ApiContext): Promise<ApiResult> {
       written += Buffer.byteLength(plan.then, "utf8");
     }
   }
-  return { data: { mode: body.mode, bytesWritten: written, running: session.running } };
+  const data: TerminalInputView = { mode: body.mode, bytesWritten: written, running: session.running };
+  return { data };
 }
 
 async function buffer(ctx: ApiContext): Promise<ApiResult | undefined> {
@@ -96,17 +97,16 @@ async function buffer(ctx: ApiContext): Promise<ApiResult | undefined> {
     const wait: WaitOutcome | undefined = query.wait
       ? { condition: query.wait.condition, satisfied: query.wait.condition !== "pattern", reason: "exit", waitedMs: 0 }
       : undefined;
-    return {
-      data: {
-        ...bufferView(result, query.read),
-        running: false,
-        exitCode: execution.exitCode,
-        signal: execution.signal,
-        source: "recording",
-        executionId: execution.id,
-        ...(wait ? { wait } : {}),
-      },
+    const data: TerminalBufferView = {
+      ...bufferView(result, query.read),
+      running: false,
+      exitCode: execution.exitCode,
+      signal: execution.signal,
+      source: "recording",
+      executionId: execution.id,
+      ...(wait ? { wait } : {}),
     };
+    return { data };
   }
   let wait: WaitOutcome | undefined;
   if (query.wait) {
@@ -118,7 +118,8 @@ async function buffer(ctx: ApiContext): Promise<ApiResult | undefined> {
     }
     if (!wait) return undefined; // the client went away
   }
-  return { data: { ...readBuffer(session, query.read), source: "live", executionId: session.executionId, ...(wait ? { wait } : {}) } };
+  const data: TerminalBufferView = { ...readBuffer(session, query.read), source: "live", executionId: session.executionId, ...(wait ? { wait } : {}) };
+  return { data };
 }
 
 async function snapshot(ctx: ApiContext): Promise<ApiResult> {
@@ -128,11 +129,13 @@ async function snapshot(ctx: ApiContext): Promise<ApiResult> {
   const session = sessionFor(ctx.services, task, query.executionId);
   if (!session) {
     const { execution, snapshot: shot } = await ctx.services.history.snapshot(task.id, query.view_mode, options, query.executionId);
-    return { data: { ...shot, running: false, source: "recording", executionId: execution.id } };
+    const data: TerminalSnapshotView = { ...shot, running: false, source: "recording", executionId: execution.id };
+    return { data };
   }
   await settled(session.mirror);
   const shot = session.mirror.snapshot(query.view_mode, options);
-  return { data: { ...shot, running: session.running, source: "live", executionId: session.executionId } };
+  const data: TerminalSnapshotView = { ...shot, running: session.running, source: "live", executionId: session.executionId };
+  return { data };
 }
 
 async function status(ctx: ApiContext): Promise<ApiResult> {

@@ -1,5 +1,9 @@
-import type { PtySession } from "../../src/lib/pty/pty-session";
+import type { OutputReadResult } from "../../src/terminal/server/output-log";
+import type { PtySession } from "../../src/terminal/server/pty-session";
+import type { ScreenSnapshot } from "../../src/terminal/server/screen-mirror";
 import type { Execution, Task } from "../../src/server/db/schema";
+import type { WaitOutcome } from "./buffer-wait";
+import type { InputMode } from "./terminal-schemas";
 
 /** What the API shows of rows and sessions: JSON-friendly, and never a secret's hash. */
 
@@ -91,7 +95,43 @@ export function terminalStatusView(task: Task, session: PtySession | undefined, 
   };
 }
 
+/**
+ * The `data` of the terminal routes (docs/internal-api.md). Defined here, beside the views they
+ * build on, so the MCP server reads them with `import type` (src/mcp/api-types.ts) instead of
+ * keeping copies.
+ */
+
+/** `GET …/buffer`: a read of the output log, where its lines sit, and the run's state. */
+export interface TerminalBufferView extends OutputReadResult {
+  /** Absolute line numbers of the lines shown, half-open. */
+  fromLine: number;
+  toLine: number;
+  running: boolean;
+  exitCode: number | null;
+  signal: string | null;
+  /** `live`: the session in memory; `recording`: the run's recording on disk. */
+  source: "live" | "recording";
+  executionId: string;
+  wait?: WaitOutcome;
+}
+
+/** `GET …/snapshot`: the screen as the mirror sees it. */
+export interface TerminalSnapshotView extends ScreenSnapshot {
+  running: boolean;
+  source: "live" | "recording";
+  executionId: string;
+}
+
+/** `POST …/input`. */
+export interface TerminalInputView {
+  mode: InputMode;
+  bytesWritten: number;
+  running: boolean;
+}
+
+export type TaskView = Omit<Task, "createdAt" | "updatedAt"> & { createdAt: string; updatedAt: string };
+
 /** Task rows with ISO dates (what JSON.stringify would do anyway, stated once). */
-export function taskView(task: Task): Omit<Task, "createdAt" | "updatedAt"> & { createdAt: string; updatedAt: string } {
+export function taskView(task: Task): TaskView {
   return { ...task, createdAt: task.createdAt.toISOString(), updatedAt: task.updatedAt.toISOString() };
 }

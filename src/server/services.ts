@@ -5,15 +5,15 @@ import { ExecutionService } from "./executions/execution-service";
 import type { Logger } from "./logger";
 import { ProfileService } from "./profiles/profile-service";
 import { INTERNAL_TOKEN_FILE, loadOrCreateTokenFile } from "./security/secrets";
-import { recordingPath } from "./recordings/asciicast-writer";
+import { recordingPath } from "../terminal/recording/asciicast-writer";
 import { HistoryService } from "./recordings/history-service";
-import { lastRecordedEventAt } from "./recordings/recording-tail";
+import { lastRecordedEventAt } from "../terminal/recording/recording-tail";
 import { SettingsService } from "./settings/settings-service";
 import { TaskService } from "./tasks/task-service";
 import { TerminalService, type TerminalServiceDeps } from "./terminals/terminal-service";
 import { WorkspaceService } from "./workspaces/workspace-service";
 import { WorkspaceReviewService } from "../workspace/review-service";
-import { publishSessionStore, SessionStore } from "../lib/pty/session-store";
+import { SessionStore } from "../terminal/server/session-store";
 
 /**
  * The composition root: every long-lived service of one app process. Built once by the custom
@@ -66,12 +66,10 @@ export function createServices(
   const interrupted = executions.markStaleInterrupted((execution) => lastRecordedEventAt(recordingPath(config.dataDir, execution.id), execution.startedAt));
   if (interrupted.length > 0) logger.warn({ count: interrupted.length }, "marked runs left live by a previous server as interrupted");
   const internalToken = loadOrCreateTokenFile(config.dataDir, INTERNAL_TOKEN_FILE, config.internalToken);
-  const sessions = publishSessionStore(
-    new SessionStore({
-      runningMs: () => settings.get("terminal.keepaliveRunningMs"),
-      exitedMs: () => settings.get("terminal.keepaliveExitedMs"),
-    }),
-  );
+  const sessions = new SessionStore({
+    runningMs: () => settings.get("terminal.keepaliveRunningMs"),
+    exitedMs: () => settings.get("terminal.keepaliveExitedMs"),
+  });
   const workspaces = new WorkspaceService({
     db: database.db,
     tasks,

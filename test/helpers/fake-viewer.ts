@@ -1,7 +1,7 @@
 import { StringDecoder } from "node:string_decoder";
-import type { ServerMessage } from "../../src/lib/pty/protocol";
-import type { PtySession } from "../../src/lib/pty/pty-session";
-import type { Viewer, ViewerTransport } from "../../src/lib/pty/viewer-hub";
+import type { ServerMessage } from "../../src/terminal/contract/protocol";
+import type { PtySession } from "../../src/terminal/server/pty-session";
+import type { Viewer, ViewerTransport } from "../../src/terminal/server/viewer-hub";
 
 /**
  * A viewer without a browser: records what the server sends, acknowledges output like a real

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { recordingPath } from "../../src/server/recordings/asciicast-writer";
-import { readCast } from "../../src/server/recordings/recording-reader";
+import { recordingPath } from "../../src/terminal/recording/asciicast-writer";
+import { readCast } from "../../src/terminal/recording/recording-reader";
 import { commandProfile, createTestServices, makeTask, waitFor } from "../helpers/test-services";
 import { FakeViewer } from "../helpers/fake-viewer";
 

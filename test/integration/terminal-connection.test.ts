@@ -5,10 +5,10 @@ import { StringDecoder } from "node:string_decoder";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { TerminalSocketServer } from "../../server/terminal-socket";
-import type { SessionState } from "../../src/lib/pty/protocol";
-import { TerminalConnection, type ConnectionStatus, type TerminalRenderer } from "../../src/lib/pty/terminal-connection";
-import { RING_BYTES } from "../../src/lib/pty/viewer-hub";
-import { stripAnsi } from "../../src/lib/terminal-text/ansi-clean";
+import type { SessionState } from "../../src/terminal/contract/protocol";
+import { TerminalConnection, type ConnectionStatus, type TerminalRenderer } from "../../src/terminal/client/terminal-connection";
+import { RING_BYTES } from "../../src/terminal/contract/flow-control";
+import { stripAnsi } from "../helpers/strip-ansi";
 import { commandProfile, createTestServices, makeTask, shellProfile, waitFor } from "../helpers/test-services";
 
 /**

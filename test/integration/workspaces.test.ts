@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isAppError } from "../../src/lib/errors";
-import { stripAnsi } from "../../src/lib/terminal-text/ansi-clean";
+import { stripAnsi } from "../helpers/strip-ansi";
 import type { CliProfile, Task } from "../../src/server/db/schema";
 import { deleteTaskWithWorkspace } from "../../src/server/workspaces/delete-task";
 import { createTempRepo, gitSync, type TempRepo } from "../helpers/git-repo";

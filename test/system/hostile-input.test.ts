@@ -9,7 +9,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TASK_STATUSES } from "../../src/lib/domain";
-import { clientMessageSchema } from "../../src/lib/pty/protocol";
+import { clientMessageSchema } from "../../src/terminal/contract/protocol";
 import { killAllAppProcesses, startApp, until, type AppProcess } from "../helpers/app-process";
 import { EDGE_STRINGS, fieldsOf, pct, hostileNumber, hostileString, hostileValue, idSegment, leakIn, queryString, wireBody, type WireBody } from "../helpers/hostile";
 import { rawRequest } from "../helpers/raw-http";

@@ -3,8 +3,8 @@
 import Link from "next/link";
 import { memo, useCallback, useRef, useState, useTransition, type MouseEvent } from "react";
 import { stopPtyExecution } from "@/actions/agent-actions";
-import type { SessionState } from "@/lib/pty/protocol";
-import type { ConnectionStatus } from "@/lib/pty/terminal-connection";
+import type { SessionState } from "@/terminal/contract/protocol";
+import type { ConnectionStatus } from "@/terminal/client/terminal-connection";
 import type { MissionSession } from "@/lib/view-models";
 import { CONNECTION_TEXT, exitText } from "../terminal/terminal-labels";
 import { TerminalView, type TerminalExit, type TerminalViewHandle } from "../terminal/terminal-view";

@@ -4,7 +4,7 @@ import "@xterm/xterm/css/xterm.css";
 import { useEffect, useRef, useState } from "react";
 import { onThemeChange } from "@/lib/client/theme-client";
 import { formatBytes } from "@/lib/format/quantities";
-import { CastFormatError, CastParser, type CastItem, type CastParserStats } from "@/lib/recording/cast-parser";
+import { CastFormatError, CastParser, type CastItem, type CastParserStats } from "@/terminal/recording/cast-parser";
 import { readTerminalTheme, TERMINAL_FONT_FAMILY } from "../terminal/terminal-theme";
 import styles from "./recording.module.css";
 

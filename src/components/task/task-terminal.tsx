@@ -3,8 +3,8 @@
 import { useCallback, useEffect, useRef, useState, useTransition } from "react";
 import { resumePtyExecution, startPtyExecution, stopPtyExecution } from "@/actions/agent-actions";
 import { useAppEvents } from "@/lib/client/app-events-client";
-import type { SessionState } from "@/lib/pty/protocol";
-import type { ConnectionStatus } from "@/lib/pty/terminal-connection";
+import type { SessionState } from "@/terminal/contract/protocol";
+import type { ConnectionStatus } from "@/terminal/client/terminal-connection";
 import { CONNECTION_TEXT, exitText } from "../terminal/terminal-labels";
 import { TerminalView, type TerminalExit, type TerminalViewHandle } from "../terminal/terminal-view";
 import styles from "./task-terminal.module.css";

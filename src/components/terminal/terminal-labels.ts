@@ -1,4 +1,4 @@
-import type { ConnectionStatus } from "@/lib/pty/terminal-connection";
+import type { ConnectionStatus } from "@/terminal/client/terminal-connection";
 
 /** Words for a terminal's state, shared by the task page's toolbar and the Missions tiles. */
 

@@ -2,21 +2,16 @@
 
 import "@xterm/xterm/css/xterm.css";
 import { memo, useEffect, useImperativeHandle, useRef, useState, type Ref } from "react";
-import { AckGate, type AckPolicy } from "@/lib/client/ack-gate";
+import type { AckGate, AckPolicy } from "@/lib/client/ack-gate";
 import { watchBackgroundShare } from "@/lib/client/background-share";
 import { useAppEvents } from "@/lib/client/app-events-client";
-import { onThemeChange } from "@/lib/client/theme-client";
-import { throttleLatest } from "@/lib/client/throttle";
-import type { SessionState } from "@/lib/pty/protocol";
-import { swallowTerminalQueries } from "@/lib/pty/swallow-terminal-queries";
-import { TerminalConnection, type ConnectionStatus } from "@/lib/pty/terminal-connection";
+import type { SessionState } from "@/terminal/contract/protocol";
+import type { ConnectionStatus } from "@/terminal/client/terminal-connection";
+import { TerminalController } from "@/terminal/client/terminal-controller";
 import { readTerminalTheme, TERMINAL_FONT_FAMILY } from "./terminal-theme";
 import styles from "./terminal-view.module.css";
 
-/** "Last activity" needs second precision at most; output can arrive hundreds of times a second. */
-export const ACTIVITY_THROTTLE_MS = 1_000;
-/** Resizes settle before the size is proposed: dragging a window fires many observer callbacks. */
-const RESIZE_DEBOUNCE_MS = 50;
+export { ACTIVITY_THROTTLE_MS } from "@/terminal/client/terminal-controller";
 /**
  * What a visible tile that nobody is working in may consume while the page keeps up. A log
  * scrolling at a normal pace is far below it; a flood above it is shown by jumps to the current
@@ -25,16 +20,6 @@ const RESIZE_DEBOUNCE_MS = 50;
 export const BACKGROUND_BYTES_PER_SECOND = 128 * 1024;
 /** Start consuming a little before a tile scrolls into view, so it is current when seen. */
 const VISIBILITY_MARGIN = "200px";
-/**
- * A visible background view behind for this long jumps to the current screen (a fresh attach).
- * On an overloaded page it waits longer (divided by the share): every jump costs the page too.
- */
-const STALE_RESYNC_MS = 2_000;
-const MAX_STALE_RESYNC_MS = 30_000;
-/** Keys typed while (re)connecting are sent once live, up to this much (a paste, not a novel). */
-const MAX_PENDING_INPUT_CHARS = 64 * 1024;
-
-type Xterm = import("@xterm/xterm").Terminal;
 
 export interface TerminalViewHandle {
   /** Reconnect now (after a Start, or when told a session started). */
@@ -93,13 +78,11 @@ export const TerminalView = memo(function TerminalView({
 }: TerminalViewProps) {
   const screenRef = useRef<HTMLDivElement>(null);
   const containerRef = useRef<HTMLDivElement>(null);
-  const termRef = useRef<Xterm | undefined>(undefined);
-  const connectionRef = useRef<TerminalConnection | undefined>(undefined);
-  const proposeSizeRef = useRef<() => void>(() => undefined);
+  const controllerRef = useRef<TerminalController | undefined>(undefined);
   // The latest callbacks, so the terminal is never recreated because a parent re-rendered.
   const callbacksRef = useRef(callbacks);
   callbacksRef.current = callbacks;
-  // The font size at creation; later changes go through term.options (effect below).
+  // The font size at creation; later changes go through the controller (effect below).
   const initialFontSize = useRef(fontSize);
   const [status, setStatus] = useState<ConnectionStatus>("connecting");
   // Ack policy inputs, read by updatePolicy (refs: they change without re-creating anything).
@@ -124,149 +107,49 @@ export const TerminalView = memo(function TerminalView({
   }).current;
 
   useImperativeHandle(ref, () => ({
-    reconnect: () => connectionRef.current?.reconnect(),
-    focus: () => termRef.current?.focus(),
+    reconnect: () => controllerRef.current?.reconnect(),
+    focus: () => controllerRef.current?.focus(),
   }), []);
 
+  // The terminal and its connection: one controller per task (src/terminal/client).
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
-    let disposed = false;
-    let term: Xterm | undefined;
-    let observer: ResizeObserver | undefined;
-    let conn: TerminalConnection | undefined;
-    let resizeTimer: ReturnType<typeof setTimeout> | undefined;
-    const offTheme = onThemeChange(() => {
-      if (term) term.options.theme = readTerminalTheme();
+    const controller = new TerminalController(container, {
+      taskId,
+      fontSize: initialFontSize.current,
+      scrollback,
+      fontFamily: TERMINAL_FONT_FAMILY,
+      readTheme: readTerminalTheme,
+      initialPolicy: policyRef.current,
+      events: {
+        onActivity: (at) => callbacksRef.current.onActivity?.(at),
+        onStatus: (next) => {
+          setStatus(next);
+          callbacksRef.current.onStatus?.(next);
+        },
+        onState: (state) => callbacksRef.current.onState?.(state),
+        onExit: (exit) => callbacksRef.current.onExit?.(exit),
+        onError: (message) => callbacksRef.current.onError?.(message),
+      },
+      wantsActivity: () => Boolean(callbacksRef.current.onActivity),
+      visibility: () => flags.current,
     });
-    const reportActivity = throttleLatest((at: number) => callbacksRef.current.onActivity?.(at), ACTIVITY_THROTTLE_MS);
-    const gate = new AckGate(policyRef.current);
-    gateRef.current = gate;
+    controllerRef.current = controller;
+    gateRef.current = controller.gate;
     updatePolicy();
-    // A deliberate re-attach (to catch up) keeps showing "Live": it is not a connection problem.
-    let resyncing = false;
-    let pendingInput: string[] = [];
-    let pendingChars = 0;
-    const sendInput = (data: string) => {
-      if (conn?.currentStatus === "live") conn.sendInput(data);
-      else if (pendingChars + data.length <= MAX_PENDING_INPUT_CHARS) {
-        pendingInput.push(data);
-        pendingChars += data.length;
-      }
-    };
-    const resync = () => {
-      if (!conn || resyncing) return;
-      gate.clear();
-      resyncing = true;
-      conn.reconnect();
-    };
-    resyncRef.current = resync;
-    const staleCheck = setInterval(() => {
-      const { background: bg, visible, share } = flags.current;
-      if (bg && visible && gate.behindForMs() >= Math.min(MAX_STALE_RESYNC_MS, STALE_RESYNC_MS / share)) resync();
-    }, 1_000);
-
-    void (async () => {
-      const [{ Terminal }, { FitAddon }] = await Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit")]);
-      if (disposed) return;
-      term = new Terminal({
-        fontSize: initialFontSize.current,
-        fontFamily: TERMINAL_FONT_FAMILY,
-        cursorBlink: true,
-        scrollback,
-        allowProposedApi: true,
-        theme: readTerminalTheme(),
-      });
-      termRef.current = term;
-      const fit = new FitAddon();
-      term.loadAddon(fit);
-      swallowTerminalQueries(term);
-      term.open(container);
-      const activeTerm = term;
-      conn = new TerminalConnection(
-        taskId,
-        {
-          restore(data, cols, rows) {
-            activeTerm.reset();
-            if (activeTerm.cols !== cols || activeTerm.rows !== rows) activeTerm.resize(cols, rows);
-            activeTerm.write(data);
-          },
-          write(data, done) {
-            const bytes = data.byteLength;
-            activeTerm.write(data, () => gate.pass(bytes, done));
-            if (callbacksRef.current.onActivity) reportActivity(Date.now());
-          },
-          resize(cols, rows) {
-            // In order with the output: what came before was laid out at the old size.
-            activeTerm.write("", () => {
-              if (activeTerm.cols !== cols || activeTerm.rows !== rows) activeTerm.resize(cols, rows);
-            });
-          },
-        },
-        {
-          onStatus: (next) => {
-            if (resyncing && (next === "connecting" || next === "reconnecting")) return;
-            resyncing = false;
-            if (next === "live") {
-              const queued = pendingInput;
-              pendingInput = [];
-              pendingChars = 0;
-              for (const data of queued) conn?.sendInput(data);
-            } else if (next === "idle" || next === "closed") {
-              pendingInput = [];
-              pendingChars = 0;
-            }
-            setStatus(next);
-            callbacksRef.current.onStatus?.(next);
-          },
-          onState: (state) => callbacksRef.current.onState?.(state),
-          onExit: (exit) => callbacksRef.current.onExit?.(exit),
-          onError: (message) => callbacksRef.current.onError?.(message),
-        },
-      );
-      connectionRef.current = conn;
-      term.onData(sendInput);
-      term.onBinary(sendInput);
-      const proposeSize = () => {
-        const dims = fit.proposeDimensions();
-        if (dims && Number.isFinite(dims.cols) && Number.isFinite(dims.rows) && dims.cols > 1 && dims.rows > 1) {
-          conn?.sendSize(Math.floor(dims.cols), Math.floor(dims.rows));
-        }
-      };
-      proposeSizeRef.current = proposeSize;
-      observer = new ResizeObserver(() => {
-        clearTimeout(resizeTimer);
-        resizeTimer = setTimeout(proposeSize, RESIZE_DEBOUNCE_MS);
-      });
-      observer.observe(container);
-      proposeSize();
-      conn.connect();
-    })();
-
+    resyncRef.current = () => controller.resync();
     return () => {
-      disposed = true;
-      offTheme();
-      clearInterval(staleCheck);
       resyncRef.current = () => undefined;
-      gate.dispose();
       gateRef.current = undefined;
-      reportActivity.cancel();
-      clearTimeout(resizeTimer);
-      observer?.disconnect();
-      conn?.dispose();
-      connectionRef.current = undefined;
-      termRef.current = undefined;
-      proposeSizeRef.current = () => undefined;
-      term?.dispose();
+      controllerRef.current = undefined;
+      controller.dispose();
     };
   }, [taskId, scrollback]);
 
   // A new font size changes how many cells fit: propose the new size (the server applies it).
   useEffect(() => {
-    const term = termRef.current;
-    if (!term || term.options.fontSize === fontSize) return;
-    term.options.fontSize = fontSize;
-    proposeSizeRef.current();
+    controllerRef.current?.setFontSize(fontSize);
   }, [fontSize]);
 
   useEffect(updatePolicy, [background, active, updatePolicy]);
@@ -323,7 +206,7 @@ export const TerminalView = memo(function TerminalView({
   // Sessions started elsewhere (another tab, an agent, the API) show up here live.
   useAppEvents((event) => {
     if ((event.type === "session.changed" && event.taskId === taskId && event.live) || event.type === "resync") {
-      connectionRef.current?.reconnect();
+      controllerRef.current?.reconnect();
     }
   });
 

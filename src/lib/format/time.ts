@@ -35,7 +35,7 @@ function joinUnits(major: number, majorUnit: string, minor: number, minorUnit: s
 }
 
 /** "Nov 22, 2026". Fixed locale: the server's locale must not leak into the page. */
-export function formatDate(at: number): string {
+function formatDate(at: number): string {
   return new Date(at).toLocaleDateString("en-US", { year: "numeric", month: "short", day: "numeric" });
 }
 

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compareCost, describeScaling, repeated } from "../../../test/helpers/scaling";
-import { CURSOR_REACH_ROWS, cleanTerminalText, estimateTokens, stripAnsi } from "./ansi-clean";
+import { stripAnsi } from "../../../test/helpers/strip-ansi";
+import { CURSOR_REACH_ROWS, cleanTerminalText, estimateTokens } from "./ansi-clean";
 
 const ESC = "\x1b";
 const CSI = `${ESC}[`;

@@ -1,10 +1,10 @@
 /**
  * Turning raw terminal output into text a reader (a person or an agent paying per token) needs.
  *
- * - `stripAnsi(raw)` removes escape sequences only: CSI (with private markers and intermediate
- *   bytes), OSC (ended by BEL or ST), DCS/SOS/PM/APC strings, two-byte ESC sequences and charset
- *   designations, C1 controls, and every C0 control except `\n`, `\r`, `\t` and `\b` (those are
- *   the line editing that `cleanTerminalText` acts on, so they are left for it).
+ * - `scanTerminal(raw, sink)` walks the output once and tells a sink about text, controls, CSI
+ *   and two-byte escapes; it skips OSC (ended by BEL or ST), DCS/SOS/PM/APC strings and charset
+ *   designations. (The tests' `stripAnsi`, in test/helpers/strip-ansi.ts, is a sink that keeps
+ *   text and `\n`, `\r`, `\t`, `\b` only.)
  * - `cleanTerminalText(raw)` also acts as a small line editor and returns the final state of the
  *   text: `\r` returns to column 0 and later text overwrites, `\b` and `ESC[nD` move back,
  *   `ESC[nC`/`ESC[nG` move right/absolute, `ESC[K` (0, 1, 2) erase in the line, `ESC[nA`/`ESC[nF`
@@ -65,7 +65,7 @@ export function estimateTokens(text: string): number {
 }
 
 /** Receives the pieces of terminal output in order, as found by `scanTerminal`. */
-interface TerminalSink {
+export interface TerminalSink {
   /** Printable text `raw[start, end)`. */
   text(raw: string, start: number, end: number): void;
   /** A C0 control other than ESC (including `\n`, `\r`, `\b`, `\t`, BEL). */
@@ -77,7 +77,7 @@ interface TerminalSink {
 }
 
 /** Walks `raw` once, separating text from controls and escape sequences. Never throws. */
-function scanTerminal(raw: string, sink: TerminalSink): void {
+export function scanTerminal(raw: string, sink: TerminalSink): void {
   const n = raw.length;
   let i = 0;
   let runStart = 0;
@@ -193,58 +193,6 @@ function skipControlString(raw: string, j: number): number {
 
 function isIntermediate(c: number): boolean {
   return c >= 0x20 && c <= 0x2f;
-}
-
-/** Accumulates many small strings without building one huge array. */
-class TextBuilder {
-  #parts: string[] = [];
-  #blocks: string[] = [];
-
-  push(text: string): void {
-    this.#parts.push(text);
-    if (this.#parts.length >= 4096) {
-      this.#blocks.push(this.#parts.join(""));
-      this.#parts.length = 0;
-    }
-  }
-
-  toString(): string {
-    return this.#blocks.join("") + this.#parts.join("");
-  }
-}
-
-const KEPT_CONTROLS: ReadonlyMap<number, string> = new Map([
-  [LF, "\n"],
-  [CR, "\r"],
-  [TAB, "\t"],
-  [BS, "\b"],
-]);
-
-class StripSink implements TerminalSink {
-  readonly out = new TextBuilder();
-
-  text(raw: string, start: number, end: number): void {
-    this.out.push(raw.slice(start, end));
-  }
-
-  control(code: number): void {
-    const kept = KEPT_CONTROLS.get(code);
-    if (kept !== undefined) this.out.push(kept);
-  }
-
-  csi(): void {}
-
-  escape(): void {}
-}
-
-/**
- * Removes escape sequences, C1 controls and C0 controls other than `\n`, `\r`, `\t`, `\b`.
- * No line editing: `\r` rewrites stay as they are.
- */
-export function stripAnsi(raw: string): string {
-  const sink = new StripSink();
-  scanTerminal(raw, sink);
-  return sink.out.toString();
 }
 
 /**

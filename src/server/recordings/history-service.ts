@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import { AppError } from "../../lib/errors";
-import type { OutputReadQuery, OutputReadResult } from "../../lib/pty/output-log";
-import type { ScreenSnapshot, SnapshotOptions, SnapshotViewMode } from "../../lib/pty/screen-mirror";
+import type { OutputReadQuery, OutputReadResult } from "../../terminal/server/output-log";
+import type { ScreenSnapshot, SnapshotOptions, SnapshotViewMode } from "../../terminal/server/screen-mirror";
 import type { Execution } from "../db/schema";
 import type { ExecutionService } from "../executions/execution-service";
 import type { SettingsService } from "../settings/settings-service";
-import { recordingPath } from "./asciicast-writer";
-import { replayLog, replayScreen, type ReplayedLog } from "./recording-reader";
+import { recordingPath } from "../../terminal/recording/asciicast-writer";
+import { replayLog, replayScreen, type ReplayedLog } from "../../terminal/recording/recording-reader";
 
 /** Replayed logs kept for repeated reads (an agent paging through `since`); each is bounded. */
 const LOG_CACHE_ENTRIES = 2;

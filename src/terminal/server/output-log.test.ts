@@ -52,7 +52,6 @@ describe("OutputLog: lines and numbering", () => {
 
   it("starts empty", () => {
     const log = new OutputLog({ maxLines: 10 });
-    expect(log.lastOutputAt).toBeNull();
     expect(log.read({ mode: "tail" })).toEqual({
       output: "",
       totalLines: 0,
@@ -63,18 +62,6 @@ describe("OutputLog: lines and numbering", () => {
       endsWithPartialLine: false,
       stats: { totalBytes: 0, estimatedTokens: 0, linesShown: 0, linesOmitted: 0 },
     });
-  });
-
-  it("records when output last arrived", () => {
-    let now = 1_000;
-    const log = new OutputLog({ maxLines: 10, now: () => now });
-    log.append("a");
-    expect(log.lastOutputAt).toBe(1_000);
-    now = 2_000;
-    log.append("");
-    expect(log.lastOutputAt).toBe(1_000); // an empty chunk is no output
-    log.append("b\n");
-    expect(log.lastOutputAt).toBe(2_000);
   });
 
   it("rejects a ring or a line cap that is not a positive integer", () => {

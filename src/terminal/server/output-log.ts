@@ -46,7 +46,7 @@
  * - `stats.totalBytes`: UTF-8 bytes appended ever (not just the range); `stats.estimatedTokens`:
  *   estimateTokens(output) of the returned output.
  */
-import { cleanTerminalText, estimateTokens } from "../terminal-text/ansi-clean";
+import { cleanTerminalText, estimateTokens } from "../../lib/terminal-text/ansi-clean";
 
 /** A line's characters beyond this are dropped from its start (see the file comment). */
 export const DEFAULT_MAX_LINE_CHARS = 64 * 1024;
@@ -66,8 +66,6 @@ export interface OutputLogOptions {
   maxLineChars?: number;
   /** Characters kept in all completed lines together; the oldest lines go first. */
   maxChars?: number;
-  /** Clock for `lastOutputAt` (tests). */
-  now?: () => number;
 }
 
 export interface OutputReadQuery {
@@ -122,7 +120,6 @@ export class OutputLog {
   readonly #maxLines: number;
   readonly #maxLineChars: number;
   readonly #maxChars: number;
-  readonly #now: () => number;
 
   /** Lengths of the completed lines kept; the oldest is at `#ringStart`. */
   readonly #ring: Uint32Array;
@@ -143,7 +140,6 @@ export class OutputLog {
   readonly #capped = new Map<number, number>();
 
   #totalBytes = 0;
-  #lastOutputAt: number | null = null;
   /** The previous chunk ended in a high surrogate (its pair may be completed by this one). */
   #pendingHighSurrogate = false;
 
@@ -165,7 +161,6 @@ export class OutputLog {
     this.#maxLines = maxLines;
     this.#maxLineChars = maxLineChars;
     this.#maxChars = maxChars;
-    this.#now = options.now ?? Date.now;
     this.#ring = new Uint32Array(options.maxLines);
   }
 
@@ -184,11 +179,6 @@ export class OutputLog {
     return this.#totalBytes;
   }
 
-  /** When output last arrived (ms since the epoch), or null before any. */
-  get lastOutputAt(): number | null {
-    return this.#lastOutputAt;
-  }
-
   /**
    * Takes raw PTY output, split anywhere (mid `\r\n`, mid escape sequence, mid line).
    * `bytes`: its UTF-8 size when the caller knows it (it decoded it), saving a count.
@@ -200,7 +190,6 @@ export class OutputLog {
       this.#totalBytes += bytes;
       this.#pendingHighSurrogate = isHighSurrogate(chunk.charCodeAt(chunk.length - 1));
     }
-    this.#lastOutputAt = this.#now();
     let start = 0;
     let newline = chunk.indexOf("\n");
     while (newline !== -1) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ServerMessage } from "./protocol";
+import { CLOSE_CODES, type ServerMessage } from "../contract/protocol";
 import { ViewerHub, type ViewerTransport } from "./viewer-hub";
 
 function recordingTransport() {
@@ -311,10 +311,10 @@ describe("ViewerHub: control messages keep their place after output", () => {
     const h = hubWithViewers();
     const a = h.attach();
     const b = h.attach();
-    h.hub.closeAll(4410, "Replaced by a new run");
+    h.hub.closeAll(CLOSE_CODES.sessionReplaced, "Replaced by a new run");
     h.push("late");
     for (const v of [a, b]) {
-      expect(v.closed).toEqual([{ code: 4410, reason: "Replaced by a new run" }]);
+      expect(v.closed).toEqual([{ code: CLOSE_CODES.sessionReplaced, reason: "Replaced by a new run" }]);
       expect(v.text()).toBe("");
     }
     expect(h.hub.count).toBe(0);

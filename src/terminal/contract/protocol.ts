@@ -73,13 +73,16 @@ export type ServerMessage = z.infer<typeof serverMessageSchema>;
 export const CLOSE_CODES = {
   /** No session for this task (never started, or reaped). */
   noSession: 4404,
-  /** The session was reaped or replaced by a new execution. */
+  /** The session was replaced by a new execution of the task: reconnect at once to follow it. */
+  sessionReplaced: 4409,
+  /** The session was reaped or removed; nothing to follow until a new run starts. */
   sessionEnded: 4410,
   /** The server is shutting down. */
   shutdown: 1001,
   /** The viewer broke the protocol too often. */
   policy: 1008,
 } as const;
+export type TerminalCloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];
 
 export function terminalSocketPath(taskId: string): string {
   return `/ws/terminals/${encodeURIComponent(taskId)}`;

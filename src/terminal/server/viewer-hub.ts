@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { ServerMessage } from "./protocol";
+import {
+  RING_BYTES,
+  SOCKET_HIGH_WATERMARK,
+  TYPING_CATCH_UP_MS,
+  VIEWER_HIGH_WATERMARK,
+  VIEWER_LOW_WATERMARK,
+} from "../contract/flow-control";
+import type { ServerMessage } from "../contract/protocol";
 
 /**
  * Fan-out of one session's output to its viewers, with per-viewer flow control.
@@ -11,20 +18,6 @@ import type { ServerMessage } from "./protocol";
  * (it fell too far behind) is resynchronised: it gets a fresh snapshot of the screen from the
  * mirror and continues from the stream position that snapshot corresponds to.
  */
-
-/** Unacknowledged bytes at which sending to a viewer pauses (VS Code pauses at 100k chars). */
-export const VIEWER_HIGH_WATERMARK = 100_000;
-/** Unacknowledged bytes below which a paused viewer resumes (VS Code resumes at 5k). */
-export const VIEWER_LOW_WATERMARK = 5_000;
-/** Recent output shared by all viewers; a viewer further behind than this is resynced. */
-export const RING_BYTES = 4 * 1024 * 1024;
-/** The socket's own send buffer also caps sending: a peer that stops reading is caught even if it acked. */
-export const SOCKET_HIGH_WATERMARK = 1024 * 1024;
-/**
- * A viewer that types while the oldest output it has not been sent is older than this jumps to
- * the present (a resync): whoever types wants to see what the keys do, not replay a flood first.
- */
-export const TYPING_CATCH_UP_MS = 500;
 
 export interface ViewerTransport {
   sendBinary(data: Buffer): void;

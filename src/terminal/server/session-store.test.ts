@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { CLOSE_CODES } from "../contract/protocol";
 import type { PtySession } from "./pty-session";
 import { SessionStore, type StoreEvent } from "./session-store";
 
@@ -13,6 +14,7 @@ class StandInSession {
   viewerCount = 0;
   exit: { endedAt: Date } | undefined;
   disposedWith: string | undefined;
+  disposedCode: number | undefined;
   stopCalls = 0;
   leftoverKills = 0;
   /** When false, stop() waits for finishStop(): a process that takes its grace to die. */
@@ -53,8 +55,9 @@ class StandInSession {
     this.leftoverKills++;
   }
 
-  dispose(reason: string): void {
+  dispose(reason: string, closeCode?: number): void {
     this.disposedWith ??= reason;
+    this.disposedCode ??= closeCode;
   }
 
   exitNow(): void {
@@ -120,6 +123,7 @@ describe("SessionStore", () => {
       const second = added();
       expect(store.get("t1")).toBe(second.asSession());
       expect(first.disposedWith).toBe("Replaced by a new run");
+      expect(first.disposedCode).toBe(CLOSE_CODES.sessionReplaced);
       expect(events).toEqual(["added t1", "removed t1", "added t1"]);
       expect(first.listenerCount).toBe(0);
       // The old session's exited-keepalive would have fired here: it must not reap the new one.

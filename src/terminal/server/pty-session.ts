@@ -1,24 +1,14 @@
 import fs from "node:fs";
 import { OutputLog } from "./output-log";
 import { killSessionTree, sessionProcesses, signalProcesses } from "./process-tree";
-import { CLOSE_CODES, PROTOCOL_VERSION, type ClientMessage, type SessionState } from "./protocol";
+import { BATCH_MS, ECHO_WINDOW_MS, MAX_BATCH_BYTES } from "../contract/flow-control";
+import { CLOSE_CODES, PROTOCOL_VERSION, type ClientMessage, type SessionState, type TerminalCloseCode } from "../contract/protocol";
 import { MIRROR_SERIALIZE_SCROLLBACK_LINES, ScreenMirror } from "./screen-mirror";
 import { signalName } from "./signals";
 import { ViewerHub, type Viewer, type ViewerTransport } from "./viewer-hub";
 import { resolveCommand } from "./command-resolver";
-import { ptyHost, type HostedPty } from "./pty-host";
+import { ptyHost, type HostedPty } from "../host/pty-host";
 
-/** Output is gathered this long before it is sent, so a flood goes out in few large frames. */
-export const BATCH_MS = 5;
-/**
- * A batch is sent at once when it reaches this many bytes, whatever the timer says. Its decoded
- * string is then over 128 KB, which V8 allocates in its large-object space: the log, the mirror
- * and the recording keep such strings for a while, and small ones were copied by every
- * young-generation GC they lived through (bench/, `npm run bench`; docs/flow-control.md).
- */
-export const MAX_BATCH_BYTES = 256 * 1024;
-/** Output arriving this soon after a keystroke is sent immediately: it is most likely the echo. */
-export const ECHO_WINDOW_MS = 30;
 /** Grace between SIGTERM/SIGHUP and SIGKILL when a session is stopped. */
 export const STOP_GRACE_MS = 2_000;
 /** After the stop's kill: how long the host may stay silent before the exit is taken as given. */
@@ -361,13 +351,16 @@ export class PtySession {
     signalProcesses(sessionProcesses(this.pty.pid), "SIGKILL");
   }
 
-  /** Closes viewers, frees the mirror and the pty. The process must have been stopped first. */
-  dispose(reason = "Session ended"): void {
+  /**
+   * Closes viewers (with `closeCode`: ended, or replaced by a new run), frees the mirror and the
+   * pty. The process must have been stopped first.
+   */
+  dispose(reason = "Session ended", closeCode: TerminalCloseCode = CLOSE_CODES.sessionEnded): void {
     if (this.disposed) return;
     this.disposed = true;
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.flush();
-    this.hub.closeAll(CLOSE_CODES.sessionEnded, reason.slice(0, 120));
+    this.hub.closeAll(closeCode, reason.slice(0, 120));
     // Disposing the pty also kills its process (SIGKILL) if it still runs.
     for (const dispose of this.disposables) dispose();
     this.exitListeners.clear();

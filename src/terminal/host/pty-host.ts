@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { Worker } from "node:worker_threads";
+import type { HostCommand, HostedPtyOptions, HostEvent } from "../contract/host-protocol";
 import { createWriteGate, epochNow, GATE_BACKLOG, GATE_CLOSED, GATE_FD, GATE_OPEN, GATE_STATE, GATE_WRITING, writeGateViews } from "./write-gate.mjs";
 
 /**
@@ -14,13 +15,7 @@ import { createWriteGate, epochNow, GATE_BACKLOG, GATE_CLOSED, GATE_FD, GATE_OPE
  * never stuck behind a flood. See docs/flow-control.md.
  */
 
-export interface HostedPtyOptions {
-  name: string;
-  cols: number;
-  rows: number;
-  cwd: string;
-  env: Record<string, string>;
-}
+export type { HostedPtyOptions };
 
 export interface HostedPtyExit {
   exitCode: number | undefined;
@@ -55,10 +50,8 @@ const SPAWN_REPLY_BYTES = 4096;
  * Larger input (a paste) goes through the reader thread, which queues what the kernel refuses. */
 const DIRECT_WRITE_MAX_BYTES = 1024;
 
-type WorkerMessage =
-  | { op: "data"; id: number; data: ArrayBuffer }
-  | { op: "task"; id: 0; run: () => void }
-  | { op: "exit"; id: number; exitCode: number | undefined; signal: number | undefined };
+/** What the drain queue holds: the host's events, and session work queued by `runSoon`. */
+type WorkerMessage = HostEvent | { op: "task"; id: 0; run: () => void };
 
 /** One terminal in the worker, seen from the main thread. */
 export class HostedPty {
@@ -167,10 +160,10 @@ export class PtyHost {
     const reply = new SharedArrayBuffer(8 + SPAWN_REPLY_BYTES);
     const status = new Int32Array(reply, 0, 2);
     const gate = createWriteGate();
-    worker.postMessage({ op: "spawn", id, file, args, options, reply, gate });
+    this.post(worker, { op: "spawn", id, file, args, options, reply, gate });
     // Synchronous like node-pty's own spawn (a fork): callers get the pid or the error at once.
     if (Atomics.wait(status, 0, 0, SPAWN_TIMEOUT_MS) === "timed-out") {
-      worker.postMessage({ op: "dispose", id });
+      this.post(worker, { op: "dispose", id });
       throw new Error(`the terminal host did not answer within ${SPAWN_TIMEOUT_MS / 1000} s`);
     }
     if (Atomics.load(status, 0) !== SPAWN_OK) {
@@ -192,8 +185,12 @@ export class PtyHost {
     this.scheduleDrain();
   }
 
-  send(message: Record<string, unknown> & { op: string; id: number }): void {
-    this.worker?.postMessage(message);
+  send(message: HostCommand): void {
+    if (this.worker) this.post(this.worker, message);
+  }
+
+  private post(worker: Worker, message: HostCommand): void {
+    worker.postMessage(message);
   }
 
   release(terminal: HostedPty): void {
@@ -215,7 +212,7 @@ export class PtyHost {
     if (this.worker) return this.worker;
     // Plain Node, no TypeScript loader: the worker is JavaScript and must start fast.
     const worker = new Worker(new URL("./pty-host-worker.mjs", import.meta.url), { execArgv: [] });
-    worker.on("message", (messages: WorkerMessage[]) => {
+    worker.on("message", (messages: HostEvent[]) => {
       const wasIdle = !this.draining && this.queueHead === this.queue.length;
       for (const message of messages) this.queue.push(message);
       // A little output and nothing waiting (a keystroke's echo, a prompt): hand it over now, not

@@ -1,3 +1,4 @@
+import { CLOSE_CODES, type TerminalCloseCode } from "../contract/protocol";
 import type { PtySession } from "./pty-session";
 
 /**
@@ -58,7 +59,7 @@ export class SessionStore {
   add(session: PtySession): void {
     const previous = this.entries.get(session.taskId);
     if (previous?.session.running) throw new Error(`Task ${session.taskId} already has a running session`);
-    if (previous) this.drop(previous, "Replaced by a new run");
+    if (previous) this.drop(previous, "Replaced by a new run", CLOSE_CODES.sessionReplaced);
     const entry: Entry = { session, timer: undefined, idleSince: Date.now(), watched: false, unsubscribe: [] };
     entry.unsubscribe.push(
       session.onStateChange(() => {
@@ -136,31 +137,15 @@ export class SessionStore {
     this.drop(entry, reason);
   }
 
-  private drop(entry: Entry, reason: string): void {
+  private drop(entry: Entry, reason: string, closeCode: TerminalCloseCode = CLOSE_CODES.sessionEnded): void {
     if (entry.timer) clearTimeout(entry.timer);
     for (const off of entry.unsubscribe) off();
     if (this.entries.get(entry.session.taskId) === entry) this.entries.delete(entry.session.taskId);
-    entry.session.dispose(reason);
+    entry.session.dispose(reason, closeCode);
     this.emit({ type: "removed", taskId: entry.session.taskId, session: entry.session });
   }
 
   private emit(event: StoreEvent): void {
     for (const listener of this.listeners) listener(event);
   }
-}
-
-const STORE_KEY = Symbol.for("ai-manager.session-store");
-type GlobalWithStore = typeof globalThis & { [STORE_KEY]?: SessionStore };
-
-/** Makes `store` the process-wide one (the composition root does this once at start-up). */
-export function publishSessionStore(store: SessionStore): SessionStore {
-  (globalThis as GlobalWithStore)[STORE_KEY] = store;
-  return store;
-}
-
-/** The process-wide store, whichever module copy asks. */
-export function getSessionStore(): SessionStore {
-  const store = (globalThis as GlobalWithStore)[STORE_KEY];
-  if (!store) throw new Error("The session store is not initialised: start the app through its server.");
-  return store;
 }

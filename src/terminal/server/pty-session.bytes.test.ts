@@ -1,6 +1,6 @@
 import os from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ServerMessage } from "./protocol";
+import type { ServerMessage } from "../contract/protocol";
 import { completeUtf8Length, PtySession } from "./pty-session";
 import type { Viewer, ViewerTransport } from "./viewer-hub";
 

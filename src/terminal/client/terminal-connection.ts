@@ -1,3 +1,4 @@
+import { ACK_DELAY_MS, ACK_EVERY_BYTES, RECONNECT_MAX_MS, RECONNECT_MIN_MS } from "../contract/flow-control";
 import {
   CLOSE_CODES,
   parseServerMessage,
@@ -5,7 +6,7 @@ import {
   type ClientMessage,
   type ServerMessage,
   type SessionState,
-} from "./protocol";
+} from "../contract/protocol";
 
 /**
  * The browser side of one terminal viewer: connects to the session's socket, hands snapshots and
@@ -35,12 +36,6 @@ export interface TerminalConnectionEvents {
   onExit?(exit: { exitCode: number | null; signal: string | null }): void;
   onError?(message: string): void;
 }
-
-/** Acks are grouped so a flood does not produce one message per frame. */
-const ACK_EVERY_BYTES = 16 * 1024;
-const ACK_DELAY_MS = 20;
-const RECONNECT_MIN_MS = 250;
-const RECONNECT_MAX_MS = 5_000;
 
 export class TerminalConnection {
   private ws: WebSocket | undefined;
@@ -80,10 +75,13 @@ export class TerminalConnection {
       if (this.ws !== ws) return;
       this.ws = undefined;
       if (this.disposed) return;
+      // A replaced session's viewers move to the new run at once; otherwise wait to be told.
+      if (event.code === CLOSE_CODES.sessionReplaced) {
+        this.scheduleReconnect(0);
+        return;
+      }
       if (event.code === CLOSE_CODES.noSession || event.code === CLOSE_CODES.sessionEnded) {
-        // A replaced session's viewers move to the new run at once; otherwise wait to be told.
-        if (event.reason.startsWith("Replaced")) this.scheduleReconnect(0);
-        else this.setStatus("idle");
+        this.setStatus("idle");
         return;
       }
       this.scheduleReconnect();

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import readline from "node:readline";
-import { OutputLog } from "../../lib/pty/output-log";
-import { ScreenMirror } from "../../lib/pty/screen-mirror";
+import { OutputLog } from "../server/output-log";
+import { ScreenMirror } from "../server/screen-mirror";
 
 /**
  * Reads an asciicast v2 recording back, streaming: what is on disk is never held whole in memory.

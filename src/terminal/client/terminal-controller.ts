@@ -1,0 +1,217 @@
+import type { ITheme, Terminal as Xterm } from "@xterm/xterm";
+import { AckGate, type AckPolicy } from "@/lib/client/ack-gate";
+import { onThemeChange } from "@/lib/client/theme-client";
+import { throttleLatest, type Throttled } from "@/lib/client/throttle";
+import type { SessionState } from "../contract/protocol";
+import { swallowTerminalQueries } from "./swallow-terminal-queries";
+import { TerminalConnection, type ConnectionStatus } from "./terminal-connection";
+
+/**
+ * One xterm in the page attached to a task's session: creates the terminal once its container is
+ * in the page, connects it (TerminalConnection), holds keys typed while (re)connecting, proposes
+ * the fitted size, passes rendered output through the ack gate, and resyncs a background view
+ * that fell behind. Framework-free: TerminalView (src/components/terminal) is the React shell
+ * that creates one per task and disposes it on unmount.
+ */
+
+/** "Last activity" needs second precision at most; output can arrive hundreds of times a second. */
+export const ACTIVITY_THROTTLE_MS = 1_000;
+/** Resizes settle before the size is proposed: dragging a window fires many observer callbacks. */
+const RESIZE_DEBOUNCE_MS = 50;
+/**
+ * A visible background view behind for this long jumps to the current screen (a fresh attach).
+ * On an overloaded page it waits longer (divided by the share): every jump costs the page too.
+ */
+const STALE_RESYNC_MS = 2_000;
+const MAX_STALE_RESYNC_MS = 30_000;
+/** Keys typed while (re)connecting are sent once live, up to this much (a paste, not a novel). */
+const MAX_PENDING_INPUT_CHARS = 64 * 1024;
+
+export interface TerminalControllerEvents {
+  /** When output last arrived; called at most once per ACTIVITY_THROTTLE_MS. */
+  onActivity?(at: number): void;
+  onStatus?(status: ConnectionStatus): void;
+  onState?(state: SessionState): void;
+  onExit?(exit: { exitCode: number | null; signal: string | null }): void;
+  onError?(message: string): void;
+}
+
+/** What a background view's stale check reads, once a second. */
+export interface ViewVisibility {
+  background: boolean;
+  visible: boolean;
+  /** This view's share of the page's capacity (BackgroundShare), 1 when the page keeps up. */
+  share: number;
+}
+
+export interface TerminalControllerOptions {
+  taskId: string;
+  fontSize: number;
+  scrollback: number;
+  fontFamily: string;
+  readTheme(): ITheme;
+  /** The ack policy to start with; later changes go through `gate.setPolicy`. */
+  initialPolicy: AckPolicy;
+  /** Handlers; the view passes ones that call its latest props (a re-render never recreates the terminal). */
+  events: TerminalControllerEvents;
+  /** Whether anyone listens for activity now: without a listener, output starts no throttle timer. */
+  wantsActivity(): boolean;
+  visibility(): ViewVisibility;
+}
+
+export class TerminalController {
+  /** Holds rendered output's acks back per the view's policy (background tiles). */
+  readonly gate: AckGate;
+  private term: Xterm | undefined;
+  private conn: TerminalConnection | undefined;
+  private observer: ResizeObserver | undefined;
+  private resizeTimer: ReturnType<typeof setTimeout> | undefined;
+  private proposeSize: () => void = () => undefined;
+  private disposed = false;
+  /** A deliberate re-attach (to catch up) keeps showing "Live": it is not a connection problem. */
+  private resyncing = false;
+  private pendingInput: string[] = [];
+  private pendingChars = 0;
+  private readonly offTheme: () => void;
+  private readonly reportActivity: Throttled<number>;
+  private readonly staleCheck: ReturnType<typeof setInterval>;
+
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly options: TerminalControllerOptions,
+  ) {
+    this.offTheme = onThemeChange(() => {
+      if (this.term) this.term.options.theme = options.readTheme();
+    });
+    this.reportActivity = throttleLatest((at: number) => options.events.onActivity?.(at), ACTIVITY_THROTTLE_MS);
+    this.gate = new AckGate(options.initialPolicy);
+    this.staleCheck = setInterval(() => {
+      const { background, visible, share } = options.visibility();
+      if (background && visible && this.gate.behindForMs() >= Math.min(MAX_STALE_RESYNC_MS, STALE_RESYNC_MS / share)) this.resync();
+    }, 1_000);
+    void this.open();
+  }
+
+  /** Reconnect now (after a Start, or when told a session started). */
+  reconnect(): void {
+    this.conn?.reconnect();
+  }
+
+  focus(): void {
+    this.term?.focus();
+  }
+
+  /** A new font size changes how many cells fit: propose the new size (the server applies it). */
+  setFontSize(fontSize: number): void {
+    const term = this.term;
+    if (!term || term.options.fontSize === fontSize) return;
+    term.options.fontSize = fontSize;
+    this.proposeSize();
+  }
+
+  /** Drop what the gate holds and re-attach: the screen as it is now instead of the backlog. */
+  resync(): void {
+    if (!this.conn || this.resyncing) return;
+    this.gate.clear();
+    this.resyncing = true;
+    this.conn.reconnect();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.offTheme();
+    clearInterval(this.staleCheck);
+    this.gate.dispose();
+    this.reportActivity.cancel();
+    clearTimeout(this.resizeTimer);
+    this.observer?.disconnect();
+    this.conn?.dispose();
+    this.conn = undefined;
+    this.proposeSize = () => undefined;
+    this.term?.dispose();
+    this.term = undefined;
+  }
+
+  private readonly sendInput = (data: string): void => {
+    if (this.conn?.currentStatus === "live") this.conn.sendInput(data);
+    else if (this.pendingChars + data.length <= MAX_PENDING_INPUT_CHARS) {
+      this.pendingInput.push(data);
+      this.pendingChars += data.length;
+    }
+  };
+
+  private async open(): Promise<void> {
+    const [{ Terminal }, { FitAddon }] = await Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit")]);
+    if (this.disposed) return;
+    const { options, container, gate } = this;
+    const term = new Terminal({
+      fontSize: options.fontSize,
+      fontFamily: options.fontFamily,
+      cursorBlink: true,
+      scrollback: options.scrollback,
+      allowProposedApi: true,
+      theme: options.readTheme(),
+    });
+    this.term = term;
+    const fit = new FitAddon();
+    term.loadAddon(fit);
+    swallowTerminalQueries(term);
+    term.open(container);
+    const conn = new TerminalConnection(
+      options.taskId,
+      {
+        restore(data, cols, rows) {
+          term.reset();
+          if (term.cols !== cols || term.rows !== rows) term.resize(cols, rows);
+          term.write(data);
+        },
+        write: (data, done) => {
+          const bytes = data.byteLength;
+          term.write(data, () => gate.pass(bytes, done));
+          if (options.wantsActivity()) this.reportActivity(Date.now());
+        },
+        resize(cols, rows) {
+          // In order with the output: what came before was laid out at the old size.
+          term.write("", () => {
+            if (term.cols !== cols || term.rows !== rows) term.resize(cols, rows);
+          });
+        },
+      },
+      {
+        onStatus: (next) => {
+          if (this.resyncing && (next === "connecting" || next === "reconnecting")) return;
+          this.resyncing = false;
+          if (next === "live") {
+            const queued = this.pendingInput;
+            this.pendingInput = [];
+            this.pendingChars = 0;
+            for (const data of queued) this.conn?.sendInput(data);
+          } else if (next === "idle" || next === "closed") {
+            this.pendingInput = [];
+            this.pendingChars = 0;
+          }
+          options.events.onStatus?.(next);
+        },
+        onState: (state) => options.events.onState?.(state),
+        onExit: (exit) => options.events.onExit?.(exit),
+        onError: (message) => options.events.onError?.(message),
+      },
+    );
+    this.conn = conn;
+    term.onData(this.sendInput);
+    term.onBinary(this.sendInput);
+    this.proposeSize = () => {
+      const dims = fit.proposeDimensions();
+      if (dims && Number.isFinite(dims.cols) && Number.isFinite(dims.rows) && dims.cols > 1 && dims.rows > 1) {
+        this.conn?.sendSize(Math.floor(dims.cols), Math.floor(dims.rows));
+      }
+    };
+    this.observer = new ResizeObserver(() => {
+      clearTimeout(this.resizeTimer);
+      this.resizeTimer = setTimeout(() => this.proposeSize(), RESIZE_DEBOUNCE_MS);
+    });
+    this.observer.observe(container);
+    this.proposeSize();
+    conn.connect();
+  }
+}

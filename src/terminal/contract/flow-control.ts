@@ -1,0 +1,52 @@
+/**
+ * Every flow-control constant of the terminal WebSocket, both ends in one place: what the server
+ * batches and holds back per viewer (server/pty-session.ts, server/viewer-hub.ts,
+ * server/terminal-socket.ts), and how the browser acknowledges and reconnects
+ * (client/terminal-connection.ts). The protocol itself is in ./protocol.ts; the whole path from
+ * the program to the viewers is described in docs/flow-control.md.
+ *
+ * Flow control inside the server process (the host thread's credit in host/pty-host-worker.mjs,
+ * the screen mirror's watermarks in server/screen-mirror.ts) does not cross the socket and stays
+ * beside the code it tunes.
+ */
+
+// ── Server end: batching ──────────────────────────────────────────────────────────────────────
+
+/** Output is gathered this long before it is sent, so a flood goes out in few large frames. */
+export const BATCH_MS = 5;
+/**
+ * A batch is sent at once when it reaches this many bytes, whatever the timer says. Its decoded
+ * string is then over 128 KB, which V8 allocates in its large-object space: the log, the mirror
+ * and the recording keep such strings for a while, and small ones were copied by every
+ * young-generation GC they lived through (bench/, `npm run bench`; docs/flow-control.md).
+ */
+export const MAX_BATCH_BYTES = 256 * 1024;
+/** Output arriving this soon after a keystroke is sent immediately: it is most likely the echo. */
+export const ECHO_WINDOW_MS = 30;
+
+// ── Server end: per-viewer flow control ────────────────────────────────────────────────────────
+
+/** Unacknowledged bytes at which sending to a viewer pauses (VS Code pauses at 100k chars). */
+export const VIEWER_HIGH_WATERMARK = 100_000;
+/** Unacknowledged bytes below which a paused viewer resumes (VS Code resumes at 5k). */
+export const VIEWER_LOW_WATERMARK = 5_000;
+/** Recent output shared by all viewers; a viewer further behind than this is resynced. */
+export const RING_BYTES = 4 * 1024 * 1024;
+/** The socket's own send buffer also caps sending: a peer that stops reading is caught even if it acked. */
+export const SOCKET_HIGH_WATERMARK = 1024 * 1024;
+/**
+ * A viewer that types while the oldest output it has not been sent is older than this jumps to
+ * the present (a resync): whoever types wants to see what the keys do, not replay a flood first.
+ */
+export const TYPING_CATCH_UP_MS = 500;
+
+// ── Browser end ────────────────────────────────────────────────────────────────────────────────
+
+/** Acks are grouped so a flood does not produce one message per frame: this many bytes… */
+export const ACK_EVERY_BYTES = 16 * 1024;
+/** …or this long after the first unacknowledged frame was rendered, whichever comes first. */
+export const ACK_DELAY_MS = 20;
+/** First reconnect delay after a dropped socket; doubled per failed attempt… */
+export const RECONNECT_MIN_MS = 250;
+/** …up to this. */
+export const RECONNECT_MAX_MS = 5_000;
