@@ -1,9 +1,8 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
 import { startTaskViaApi } from "./fixtures/internal-api";
-import { projectDir } from "./fixtures/project-dirs";
+import { createRepo, git } from "./fixtures/git-repo";
 import { expect, test, type App } from "./fixtures/test";
 import { BoardPage } from "./pages/board-page";
 import { ChangesTab } from "./pages/changes-tab";
@@ -18,24 +17,6 @@ import { WorkspacePanel } from "./pages/workspace-panel";
  * editing the same line (review, merge, conflict), deleting with and without unmerged work, a
  * worktree removed by hand and repaired, and Settings (setup command, copied files, disk use, clean up).
  */
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", args, { cwd, encoding: "utf8", timeout: 30_000 }).trim();
-}
-
-/** A real repository with one commit on `main`: README.md, and a .gitignore for `ignored` (its own identity). */
-function createRepo(app: App, name: string, ignored: string[] = []): string {
-  const repo = projectDir(app, name);
-  git(repo, "init", "-q", "-b", "main");
-  git(repo, "config", "user.name", "E2E Reviewer");
-  git(repo, "config", "user.email", "e2e@example.invalid");
-  git(repo, "config", "commit.gpgsign", "false");
-  fs.writeFileSync(path.join(repo, "README.md"), "first line\n");
-  fs.writeFileSync(path.join(repo, ".gitignore"), ignored.map((line) => `${line}\n`).join(""));
-  git(repo, "add", "README.md", ".gitignore");
-  git(repo, "commit", "-q", "-m", "Initial commit");
-  return repo;
-}
 
 /** What a refused merge must leave exactly as it was. */
 function baseState(repo: string) {
@@ -86,7 +67,7 @@ test("two isolated tasks edit the same line: both diffs reviewed, the first fast
   page,
   app,
 }) => {
-  const repo = createRepo(app, "same-line");
+  const repo = createRepo(app, "same-line", []);
   const board = new BoardPage(page, app);
   const taskPage = new TaskPage(page, app);
   const terminal = new TerminalPanel(page);
@@ -146,7 +127,7 @@ test("delete with unmerged work: the dialog names it, nothing goes unconfirmed, 
   app,
   request,
 }) => {
-  const repo = createRepo(app, "deletions");
+  const repo = createRepo(app, "deletions", []);
   const taskPage = new TaskPage(page, app);
   const workspace = new WorkspacePanel(page);
   const dialog = new DeleteWorkspaceDialog(page);
@@ -216,7 +197,7 @@ test("delete with unmerged work: the dialog names it, nothing goes unconfirmed, 
 });
 
 test("a worktree removed by hand is reported on the task page and Repair brings it back", async ({ page, app, request }) => {
-  const repo = createRepo(app, "health");
+  const repo = createRepo(app, "health", []);
   const taskPage = new TaskPage(page, app);
   const workspace = new WorkspacePanel(page);
   const taskId = await createIsolatedTask(request, app, "Fragile", repo);

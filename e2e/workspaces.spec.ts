@@ -1,28 +1,10 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { projectDir } from "./fixtures/project-dirs";
+import { createRepo, git } from "./fixtures/git-repo";
 import { expect, test, type App } from "./fixtures/test";
 import { ChangesTab } from "./pages/changes-tab";
 import { TaskPage } from "./pages/task-page";
 import { TerminalPanel } from "./pages/terminal-panel";
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", args, { cwd, encoding: "utf8", timeout: 30_000 }).trim();
-}
-
-/** A real repository with one commit on `main` (its own identity: the app commits and merges in it). */
-function createRepo(app: App, name: string): string {
-  const repo = projectDir(app, name);
-  git(repo, "init", "-q", "-b", "main");
-  git(repo, "config", "user.name", "E2E Reviewer");
-  git(repo, "config", "user.email", "e2e@example.invalid");
-  git(repo, "config", "commit.gpgsign", "false");
-  fs.writeFileSync(path.join(repo, "README.md"), "first line\n");
-  git(repo, "add", "README.md");
-  git(repo, "commit", "-q", "-m", "Initial commit");
-  return repo;
-}
 
 /** An isolated Shell task on `cwd`, through the internal API (as an agent or MCP create_task would). */
 async function createIsolatedShellTask(request: import("@playwright/test").APIRequestContext, app: App, title: string, cwd: string): Promise<string> {

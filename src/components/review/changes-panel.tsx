@@ -9,7 +9,7 @@ import type { ChangesSummary, ReviewComment } from "@/workspace/types";
 import { Ago } from "../time/live-time";
 import type { DiffViewMode } from "./diff-viewer";
 import { COLLAPSE_OVER_LINES, fileAnchor, FileDiffCard } from "./file-diff-card";
-import { FileMarkers, KIND_LETTER } from "./file-markers";
+import { ChangeCounts, FileMarkers, KIND_LETTER } from "./file-markers";
 import { LandingPanel } from "./landing-panel";
 import { PendingComments } from "./pending-comments";
 import styles from "./review.module.css";
@@ -198,13 +198,7 @@ export function ChangesPanel({ taskId, taskTitle, taskDone, active }: ChangesPan
                   </a>
                   <FileMarkers file={file} />
                   <span className={styles.spacer} />
-                  {file.binary ? (
-                    <span className="faint">binary</span>
-                  ) : (
-                    <span>
-                      <span className={styles.added}>+{file.added ?? 0}</span> <span className={styles.removed}>−{file.removed ?? 0}</span>
-                    </span>
-                  )}
+                  <ChangeCounts file={file} />
                 </li>
               ))}
             </ul>

@@ -5,7 +5,7 @@ import { getFileDiff } from "@/actions/review-actions";
 import type { ChangedFile, FileDiff, ReviewComment } from "@/workspace/types";
 import { DiffErrorBoundary } from "./diff-error-boundary";
 import { DiffViewer, type DiffViewMode } from "./diff-viewer";
-import { FileMarkers, KIND_LETTER } from "./file-markers";
+import { ChangeCounts, FileMarkers, KIND_LETTER } from "./file-markers";
 import styles from "./review.module.css";
 
 /** Files with more changed lines than this start collapsed (their diff is fetched when opened). */
@@ -67,13 +67,7 @@ export function FileDiffCard({ taskId, file, revision, mode, theme, startOpen, c
         </span>
         <FileMarkers file={file} />
         <span className={styles.spacer} />
-        {file.binary ? (
-          <span className="faint">binary</span>
-        ) : (
-          <span>
-            <span className={styles.added}>+{file.added ?? 0}</span> <span className={styles.removed}>−{file.removed ?? 0}</span>
-          </span>
-        )}
+        <ChangeCounts file={file} />
         {!file.binary ? (
           <button type="button" className="button button-small" aria-expanded={open} onClick={() => setOpen((value) => !value)}>
             {open ? "Collapse" : big ? `Open diff (${changed.toLocaleString("en-US")} lines)` : "Open diff"}

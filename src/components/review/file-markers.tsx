@@ -32,3 +32,13 @@ export function FileMarkers({ file }: { file: ChangedFile }) {
     </>
   );
 }
+
+/** A file's added/removed line counts, or "binary". */
+export function ChangeCounts({ file }: { file: ChangedFile }) {
+  if (file.binary) return <span className="faint">binary</span>;
+  return (
+    <span>
+      <span className={styles.added}>+{file.added ?? 0}</span> <span className={styles.removed}>−{file.removed ?? 0}</span>
+    </span>
+  );
+}
