@@ -22,18 +22,22 @@ async function waitForChange(terminal: TerminalPanel, before: string): Promise<s
 }
 
 /**
- * What a user sees while twenty shells flood their tiles, asserted by order and cause, never by
+ * What a user sees while twenty shells keep their tiles busy, asserted by order and cause, never by
  * the clock: every wait here is bounded only by the test's timeout (how fast it goes is
  * `npm run bench`'s business).
  */
-test("twenty flooding tiles stay usable: Ctrl+C stops one tile's loop, typing reaches it, the page scrolls", async ({ page, app, request }) => {
+test("twenty busy tiles stay usable: Ctrl+C stops one tile's loop, typing reaches it, the page scrolls", async ({ page, app, request }) => {
   // Twenty floods on a shared 2-core machine: one generous bound for the whole test.
   test.setTimeout(240_000);
   await page.setViewportSize({ width: 1440, height: 900 });
   const titles = Array.from({ length: 20 }, (_, i) => `Flood ${String(i + 1).padStart(2, "0")}`);
-  // The loops run at the lowest CPU priority: the subject is twenty floods of output through the
-  // server and the page, not twenty busy shells starving the server and the browser of CPU.
-  const flood = (i: number) => `renice -n 19 -p $$ >/dev/null; while :; do echo "tile-${i + 1} $RANDOM $RANDOM $RANDOM"; done`;
+  // Busy, not unbounded: each shell prints ten lines every 50 ms (200 lines a second, twenty tiles
+  // repainting at once), paced by a builtin `read -t` on a pipe that never speaks, so no process is
+  // forked per pause. An unbounded flood would saturate any machine, and then whether the test
+  // passes would depend on how the scheduler shares it; the saturated case is measured by
+  // `npm run bench` (missions scenario), not asserted here.
+  const flood = (i: number) =>
+    `exec 3<> <(:); while :; do for n in 0 1 2 3 4 5 6 7 8 9; do echo "tile-${i + 1} $n $RANDOM $RANDOM"; done; read -t 0.05 -u 3; done`;
   const ids = await Promise.all(titles.map((title, i) => createTaskViaApi(request, app, { title, prompt: flood(i) })));
   for (const id of ids) await startTaskViaApi(request, app, id);
 
