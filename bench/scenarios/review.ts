@@ -1,5 +1,5 @@
-import { chromium, type Browser, type Page } from "@playwright/test";
-import { findChromium } from "../../scripts/find-browser.mjs";
+import type { Browser, Page } from "@playwright/test";
+import { launchChromium } from "../lib/browser";
 import type { BenchContext, Row, ScenarioResult } from "../lib/context";
 import { percentile, round } from "../lib/stats";
 
@@ -7,8 +7,6 @@ import { percentile, round } from "../lib/stats";
 const CHANGED_LINES = 5000;
 /** Page loads before the measured ones (JIT, fonts, the route's chunks in the cache). */
 const WARMUP_RUNS = 2;
-/** The flags e2e runs Chromium with (playwright.config.ts). */
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu", "--no-first-run", "--disable-sync"];
 
 interface Sample {
   /** Click on Open → the first diff rows painted (the frame after they are in the DOM). */
@@ -65,7 +63,7 @@ export async function reviewScenario(ctx: BenchContext, runs: number): Promise<S
     const result = await ctx.withServer("review", {}, async (server) => {
       let browser: Browser | undefined;
       try {
-        browser = await chromium.launch({ executablePath: findChromium().path, args: CHROMIUM_ARGS });
+        browser = await launchChromium();
         const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
         const url = `${server.origin}/bench/review?lines=${CHANGED_LINES}`;
         const app: Sample[] = [];
