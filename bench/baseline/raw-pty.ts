@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import * as pty from "node-pty";
 import headless from "@xterm/headless";
 import serializePackage from "@xterm/addon-serialize";
+import { readCpuMs } from "../lib/rss";
 
 const { Terminal } = headless;
 const { SerializeAddon } = serializePackage;
@@ -77,12 +78,15 @@ async function throughput(opts: { script: string }): Promise<void> {
   const exited = new Promise<number>((resolve) => term.onExit(() => resolve(nowMs())));
   await sleep(300);
   const before = chars;
+  // This whole process's CPU (all threads), read from /proc as the bench reads the app server's.
+  const cpuBefore = readCpuMs(process.pid);
   const t0 = nowMs();
   term.write("\r");
   const exitAt = await exited;
   await sleep(100); // node-pty may deliver output after onExit
+  const cpuMs = readCpuMs(process.pid) - cpuBefore;
   const end = Math.max(exitAt, lastDataAt);
-  send({ result: { bytes: chars - before, seconds: (end - t0) / 1000 } });
+  send({ result: { bytes: chars - before, seconds: (end - t0) / 1000, cpuMs } });
 }
 
 /** Round trips of single keys to `bash --norc --noprofile`: write, then wait for the whole echo. */

@@ -1,7 +1,7 @@
 import { runBaseline } from "../lib/baseline";
 import type { BenchContext, ScenarioResult } from "../lib/context";
 import type { BenchServer } from "../lib/server";
-import { median, MB, nowMs, round } from "../lib/stats";
+import { median, MB, MiB, nowMs, round } from "../lib/stats";
 import { readCpuMs } from "../lib/rss";
 import { BenchViewer } from "../lib/viewer";
 
@@ -11,27 +11,37 @@ import { BenchViewer } from "../lib/viewer";
  * Both run `/bin/sh -c 'read _; exec cat <file>'` and the clock runs from the Enter that releases
  * `read` to the end of the output (the `exit` message for the viewer, node-pty's exit or its last
  * data, whichever is later, for raw). Runs alternate raw/app `reps` times; medians are reported.
+ * Also CPU seconds per GiB of output: the app server process's utime + stime (/proc/<pid>/stat: all
+ * its threads, the PTY host worker included) over each run, next to the raw baseline process's own,
+ * read the same way over the same span; neither counts `cat`, the kernel's PTY work on `cat`'s
+ * side or the viewer.
  */
 export async function throughputScenario(ctx: BenchContext, reps: number): Promise<ScenarioResult> {
   const script = `exec cat ${ctx.floodFile}`;
   const raw: number[] = [];
   const app: number[] = [];
   const appRuns: unknown[] = [];
+  const rawCpuPerGiB: number[] = [];
+  const appCpuPerGiB: number[] = [];
   await ctx.withServer("throughput", {}, async (server) => {
     for (let i = 0; i < reps; i++) {
-      const r = (await runBaseline(ctx.root, "throughput", { script })) as { bytes: number; seconds: number };
+      const r = (await runBaseline(ctx.root, "throughput", { script })) as { bytes: number; seconds: number; cpuMs: number };
       raw.push(r.bytes / MB / r.seconds);
+      rawCpuPerGiB.push(r.cpuMs / 1000 / (r.bytes / GiB));
       const a = await viewerFlood(server, ctx, `throughput ${i + 1}`, script);
       app.push(a.bytes / MB / a.seconds);
+      appCpuPerGiB.push(a.serverCpuMs / 1000 / (a.bytes / GiB));
       appRuns.push(a);
       // A resync means the viewer fell out of the ring and skipped output: fewer bytes, lower MB/s.
       const skipped = a.resyncs > 0 ? `, viewer resynced ${a.resyncs}×` : "";
-      ctx.log(`  throughput run ${i + 1}: raw ${raw.at(-1)!.toFixed(1)} MB/s, app ${app.at(-1)!.toFixed(1)} MB/s (server CPU ${a.serverCpuMs} ms, viewer CPU ${a.viewerCpuMs} ms${skipped})`);
+      ctx.log(`  throughput run ${i + 1}: raw ${raw.at(-1)!.toFixed(1)} MB/s, app ${app.at(-1)!.toFixed(1)} MB/s (server CPU ${a.serverCpuMs} ms, viewer CPU ${a.viewerCpuMs} ms, raw process CPU ${Math.round(r.cpuMs)} ms${skipped})`);
     }
   });
   const appMb = median(app);
   const rawMb = median(raw);
   const ratio = appMb / rawMb;
+  const appCpu = median(appCpuPerGiB);
+  const rawCpu = median(rawCpuPerGiB);
   return {
     rows: [
       {
@@ -43,10 +53,27 @@ export async function throughputScenario(ctx: BenchContext, reps: number): Promi
         ratio: round(ratio, 2),
         target: { text: "≥ 0.9× raw", pass: ratio >= 0.9 },
       },
+      {
+        scenario: "throughput",
+        metric: "CPU per GiB of output (median)",
+        unit: "s/GiB",
+        app: round(appCpu, 2),
+        raw: round(rawCpu, 2),
+        ratio: round(appCpu / rawCpu, 2),
+        note: "user+system CPU from /proc/<pid>/stat (10 ms ticks) over each run: app = the whole server process (main thread, PTY host worker, GC threads), raw = the whole baseline process; neither includes cat, the viewer or the bench",
+      },
     ],
-    details: { rawMBps: raw.map((v) => round(v, 2)), appMBps: app.map((v) => round(v, 2)), appRuns },
+    details: {
+      rawMBps: raw.map((v) => round(v, 2)),
+      appMBps: app.map((v) => round(v, 2)),
+      rawCpuSecondsPerGiB: rawCpuPerGiB.map((v) => round(v, 3)),
+      appCpuSecondsPerGiB: appCpuPerGiB.map((v) => round(v, 3)),
+      appRuns,
+    },
   };
 }
+
+const GiB = 1024 * MiB;
 
 export interface FloodRun {
   bytes: number;
