@@ -7,11 +7,11 @@
  * target; it fails only when a scenario cannot run.
  *
  * Options (after `npm run bench --`):
- *   --only=throughput,echo,fanout,memory,load,reconnect,tokens,review   run a subset
+ *   --only=throughput,echo,fanout,memory,load,reconnect,tokens,review,missions   run a subset
  *   --quick            smaller sizes (a smoke run, not comparable)
  *   --cpu-prof         profile the server of each scenario (node --cpu-prof) and print its top frames
  *   --skip-build       use the existing .next build even if stale (the server's own code runs from source)
- *   --throughput-reps=N  --fanout-copies=N  --echo-keys=N  --load-seconds=N
+ *   --throughput-reps=N  --fanout-copies=N  --echo-keys=N  --load-seconds=N  --missions-reps=N
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -26,13 +26,14 @@ import { echoScenario } from "./scenarios/echo";
 import { fanoutScenario } from "./scenarios/fanout";
 import { loadScenario } from "./scenarios/load";
 import { memoryScenario } from "./scenarios/memory";
+import { missionsScenario } from "./scenarios/missions";
 import { reconnectScenario } from "./scenarios/reconnect";
 import { reviewScenario } from "./scenarios/review";
 import { throughputScenario } from "./scenarios/throughput";
 import { tokensScenario } from "./scenarios/tokens";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const SCENARIOS = ["throughput", "echo", "fanout", "memory", "load", "reconnect", "tokens", "review"] as const;
+const SCENARIOS = ["throughput", "echo", "fanout", "memory", "load", "reconnect", "tokens", "review", "missions"] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 function option(name: string): string | undefined {
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
     loadSeconds: numberOption("load-seconds", quick ? 3 : 8),
     reconnectRuns: quick ? 5 : 30,
     reviewRuns: quick ? 3 : 7,
+    missionsReps: numberOption("missions-reps", quick ? 3 : 5),
     floodMiB: 200,
   };
 
@@ -160,6 +162,7 @@ async function main(): Promise<void> {
       reconnect: () => reconnectScenario(ctx, config.reconnectRuns),
       tokens: () => tokensScenario(ctx),
       review: () => reviewScenario(ctx, config.reviewRuns),
+      missions: () => missionsScenario(ctx, config.missionsReps),
     };
     for (const name of SCENARIOS) {
       if (only && !only.includes(name)) continue;

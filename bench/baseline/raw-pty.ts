@@ -225,7 +225,61 @@ function readLines(file: string, lines: number): string {
   return text.slice(0, at + 1);
 }
 
-const modes: Record<string, (opts: any) => Promise<void>> = { throughput, echo, memory, load, reconnect };
+/**
+ * The missions scenario without a browser: `floods.length` interactive `bash --norc --noprofile`
+ * sessions, each typed its flood as its first command. Then, for each of `targets` (session
+ * indexes), one after the other: write Ctrl+C → `^C` read back on that PTY, then write `command`
+ * (its `{n}` replaced by the repetition) and Enter → `answers[rep]` read back.
+ */
+async function missions(opts: { floods: string[]; targets: number[]; command: string; answers: string[]; rampMs: number; pauseMs: number; timeoutMs: number }): Promise<void> {
+  let chars = 0;
+  const watchers = new Map<number, { needle: string; tail: string; resolve: () => void }>();
+  const terms = opts.floods.map((_, i) => {
+    const term = spawn("/bin/bash", ["--norc", "--noprofile"]);
+    term.onData((data) => {
+      chars += data.length;
+      const watcher = watchers.get(i);
+      if (!watcher) return;
+      watcher.tail = (watcher.tail + data).slice(-(watcher.needle.length + 4096));
+      if (watcher.tail.includes(watcher.needle)) {
+        watchers.delete(i);
+        watcher.resolve();
+      }
+    });
+    return term;
+  });
+  await Promise.all(terms.map((term) => settled(term, 300)));
+  terms.forEach((term, i) => term.write(`${opts.floods[i]}\r`));
+  await sleep(opts.rampMs);
+  const seen = (i: number, needle: string) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`session ${i}: no ${JSON.stringify(needle)} within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+      watchers.set(i, { needle, tail: "", resolve: () => (clearTimeout(timer), resolve()) });
+    });
+  const startChars = chars;
+  const startAt = nowMs();
+  const samples: Array<{ session: number; ctrlCMs: number; commandMs: number }> = [];
+  for (const [rep, i] of opts.targets.entries()) {
+    const term = terms[i]!;
+    await sleep(opts.pauseMs);
+    const interrupted = seen(i, "^C");
+    const t0 = nowMs();
+    term.write("\x03");
+    await interrupted;
+    const ctrlCMs = nowMs() - t0;
+    term.write(opts.command.replace("{n}", String(rep)));
+    const answered = seen(i, opts.answers[rep]!);
+    const t1 = nowMs();
+    term.write("\r");
+    await answered;
+    samples.push({ session: i, ctrlCMs, commandMs: nowMs() - t1 });
+  }
+  const floodMBps = (chars - startChars) / 1e6 / ((nowMs() - startAt) / 1000);
+  for (const term of terms) term.kill("SIGKILL");
+  send({ result: { samples, floodMBps } });
+}
+
+const modes: Record<string, (opts: any) => Promise<void>> = { throughput, echo, memory, load, reconnect, missions };
 const [mode, json] = process.argv.slice(2);
 const run = mode ? modes[mode] : undefined;
 if (!run) {

@@ -10,13 +10,19 @@ import { sleep } from "./stats";
 
 /** The profile every bench task runs: `/bin/sh -c <prompt>`, so a task's prompt is its command line. */
 export const BENCH_PROFILE = "Bench sh";
+/**
+ * An interactive `bash --norc --noprofile` that gets the task's prompt typed as its first command
+ * (as the Shell profile types it into `$SHELL`, without the machine's start-up files): Ctrl+C
+ * stops what the prompt started and the shell takes the next command.
+ */
+export const BENCH_BASH_PROFILE = "Bench bash";
 const START_TIMEOUT_MS = 90_000;
 const READY_LINE = /AI Manager is running at (http:\/\/\S+)/;
 const INSPECTOR_LINE = /Debugger listening on (ws:\/\/\S+)/;
 
 /**
  * A throwaway data directory prepared before the server starts: migrations applied, the default
- * profiles plus the bench profile, and the concurrency limit raised (the internal API has no
+ * profiles plus the bench profiles, and the concurrency limit raised (the internal API has no
  * settings route; the Settings page writes the same table through the same service).
  */
 export function prepareDataDir(root: string, dataDir: string, settings: Record<string, number>): void {
@@ -26,6 +32,9 @@ export function prepareDataDir(root: string, dataDir: string, settings: Record<s
     profiles.seedDefaults();
     if (!profiles.list().some((p) => p.name === BENCH_PROFILE)) {
       profiles.create({ name: BENCH_PROFILE, kind: "custom", command: "/bin/sh", args: ["-c", "{prompt}"], promptDelivery: "args" });
+    }
+    if (!profiles.list().some((p) => p.name === BENCH_BASH_PROFILE)) {
+      profiles.create({ name: BENCH_BASH_PROFILE, kind: "custom", command: "/bin/bash", args: ["--norc", "--noprofile"], promptDelivery: "type" });
     }
     new SettingsService(database.db).update(settings);
   } finally {
@@ -160,9 +169,12 @@ export class BenchServer {
     return answer.body.data;
   }
 
-  /** Creates a task on the bench profile whose command line is `script` and starts it. */
-  async startTask(title: string, cwd: string, script: string, size?: { cols: number; rows: number }): Promise<string> {
-    const task = await this.ok<{ id: string }>("POST", "/api/internal/tasks", { title, cwd, prompt: script, profile: BENCH_PROFILE });
+  /**
+   * Creates a task on the bench profile whose command line is `script` and starts it (with
+   * BENCH_BASH_PROFILE, `script` is typed into an interactive bash instead).
+   */
+  async startTask(title: string, cwd: string, script: string, size?: { cols: number; rows: number }, profile = BENCH_PROFILE): Promise<string> {
+    const task = await this.ok<{ id: string }>("POST", "/api/internal/tasks", { title, cwd, prompt: script, profile });
     await this.ok("POST", `/api/internal/terminal/${task.id}/start`, size ?? {});
     return task.id;
   }
