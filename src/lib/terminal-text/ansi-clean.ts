@@ -3,7 +3,8 @@
  *
  * - `scanTerminal(raw, sink)` walks the output once and tells a sink about text, controls, CSI
  *   and two-byte escapes; it skips OSC (ended by BEL or ST), DCS/SOS/PM/APC strings and charset
- *   designations. (The tests' `stripAnsi`, in test/helpers/strip-ansi.ts, is a sink that keeps
+ *   designations. The tokenizing is the project's one escape-sequence tokenizer
+ *   (`escape-tokenizer.ts`, its "reader" dialect), shared with the screen mirror's plain-run tracker. (The tests' `stripAnsi`, in test/helpers/strip-ansi.ts, is a sink that keeps
  *   text and `\n`, `\r`, `\t`, `\b` only.)
  * - `cleanTerminalText(raw)` also acts as a small line editor and returns the final state of the
  *   text: `\r` returns to column 0 and later text overwrites, `\b` and `ESC[nD` move back,
@@ -31,29 +32,17 @@
  *   rest of the output.
  */
 
-const BEL = 0x07;
+import { EscapeTokenizer, type EscapeSink } from "./escape-tokenizer";
+
 const BS = 0x08;
 const TAB = 0x09;
 const LF = 0x0a;
 const CR = 0x0d;
-const CAN = 0x18;
-const SUB = 0x1a;
-const ESC = 0x1b;
-const DEL = 0x7f;
-const C1_DCS = 0x90;
-const C1_SOS = 0x98;
-const C1_CSI = 0x9b;
-const C1_ST = 0x9c;
-const C1_OSC = 0x9d;
-const C1_PM = 0x9e;
-const C1_APC = 0x9f;
 
 /** No real terminal is wider; bounds the work any cursor move or gap can cause. */
 export const MAX_COLUMN = 1024;
 /** Rows cursor-up can still reach (at least): taller than any screen that redraws in place. */
 export const CURSOR_REACH_ROWS = 1000;
-/** Numeric CSI parameters are capped here so digits cannot overflow into Infinity. */
-const MAX_PARAM = 1_000_000;
 /** Rows up to this length are edited as strings; longer ones switch to a cell buffer. */
 const SPLICE_LIMIT = 256;
 /** Arguments per String.fromCharCode call when decoding cells (well under engine limits). */
@@ -64,135 +53,15 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-/** Receives the pieces of terminal output in order, as found by `scanTerminal`. */
-export interface TerminalSink {
-  /** Printable text `raw[start, end)`. */
-  text(raw: string, start: number, end: number): void;
-  /** A C0 control other than ESC (including `\n`, `\r`, `\b`, `\t`, BEL). */
-  control(code: number): void;
-  /** A complete CSI sequence; `p0`/`p1` are its first two parameters (0 when absent). */
-  csi(final: number, p0: number, p1: number, flagged: boolean): void;
-  /** A two-byte escape `ESC final` with `final` in 0x30–0x7E (e.g. `ESC 7`, `ESC M`). */
-  escape(final: number): void;
-}
+/** Receives the pieces of terminal output in order, as found by `scanTerminal` (see escape-tokenizer.ts). */
+export type TerminalSink = EscapeSink;
 
-/** Walks `raw` once, separating text from controls and escape sequences. Never throws. */
+/**
+ * Walks `raw` once, separating text from controls and escape sequences, with the shared
+ * tokenizer's reader dialect (escape-tokenizer.ts). Never throws.
+ */
 export function scanTerminal(raw: string, sink: TerminalSink): void {
-  const n = raw.length;
-  let i = 0;
-  let runStart = 0;
-  while (i < n) {
-    const c = raw.charCodeAt(i);
-    if ((c >= 0x20 && c < DEL) || c > C1_APC) {
-      i++;
-      continue;
-    }
-    if (i > runStart) sink.text(raw, runStart, i);
-    if (c === ESC) {
-      i = scanEscape(raw, i + 1, sink);
-    } else if (c >= 0x80) {
-      i = scanC1(raw, c, i + 1, sink);
-    } else {
-      if (c !== DEL) sink.control(c);
-      i++;
-    }
-    runStart = i;
-  }
-  if (runStart < n) sink.text(raw, runStart, n);
-}
-
-/** Handles what follows an ESC at `j`; returns the index after the sequence. */
-function scanEscape(raw: string, j: number, sink: TerminalSink): number {
-  if (j >= raw.length) return j;
-  const b = raw.charCodeAt(j);
-  switch (b) {
-    case 0x5b: // [
-      return scanCsi(raw, j + 1, sink);
-    case 0x5d: // ] OSC
-    case 0x50: // P DCS
-    case 0x58: // X SOS
-    case 0x5e: // ^ PM
-    case 0x5f: // _ APC
-      return skipControlString(raw, j + 1);
-  }
-  if (b >= 0x20 && b <= 0x2f) {
-    // ESC, intermediates, final: charset designations (ESC ( B), ESC # 8, ESC % G…
-    let k = j + 1;
-    while (k < raw.length && isIntermediate(raw.charCodeAt(k))) k++;
-    const final = raw.charCodeAt(k); // NaN past the end
-    return final >= 0x30 && final <= 0x7e ? k + 1 : k;
-  }
-  if (b >= 0x30 && b <= 0x7e) {
-    sink.escape(b);
-    return j + 1;
-  }
-  return j; // ESC before a control or non-ASCII: the ESC alone is dropped.
-}
-
-function scanC1(raw: string, c: number, j: number, sink: TerminalSink): number {
-  switch (c) {
-    case C1_CSI:
-      return scanCsi(raw, j, sink);
-    case C1_OSC:
-    case C1_DCS:
-    case C1_SOS:
-    case C1_PM:
-    case C1_APC:
-      return skipControlString(raw, j);
-    default:
-      return j; // other C1 controls carry nothing a reader needs
-  }
-}
-
-/** Parses a CSI body from `j`, dispatches it, and returns the index after it. */
-function scanCsi(raw: string, j: number, sink: TerminalSink): number {
-  let p0 = 0;
-  let p1 = 0;
-  let index = 0;
-  let value = 0;
-  let flagged = false;
-  for (; j < raw.length; j++) {
-    const c = raw.charCodeAt(j);
-    if (c >= 0x30 && c <= 0x39) {
-      value = Math.min(value * 10 + (c - 0x30), MAX_PARAM);
-    } else if (c === 0x3b || c === 0x3a) {
-      if (index === 0) p0 = value;
-      else if (index === 1) p1 = value;
-      index++;
-      value = 0;
-    } else if ((c >= 0x3c && c <= 0x3f) || isIntermediate(c)) {
-      flagged = true; // private (`?25l`, `>c`…) or intermediate bytes: not a plain editing command
-    } else if (c >= 0x40 && c <= 0x7e) {
-      if (index === 0) p0 = value;
-      else if (index === 1) p1 = value;
-      sink.csi(c, p0, p1, flagged);
-      return j + 1;
-    } else if (c === ESC) {
-      return j; // a new sequence interrupts this one
-    } else if (c === CAN || c === SUB) {
-      return j + 1; // cancels the sequence
-    } else if (c < 0x20) {
-      sink.control(c); // terminals execute C0 controls met inside a sequence
-    } else if (c !== DEL) {
-      return j; // non-ASCII: malformed; drop what we had and keep the character as text
-    }
-  }
-  return raw.length;
-}
-
-/** Skips an OSC/DCS/SOS/PM/APC string body from `j`; returns the index after its terminator. */
-function skipControlString(raw: string, j: number): number {
-  for (; j < raw.length; j++) {
-    const c = raw.charCodeAt(j);
-    if (c === BEL || c === C1_ST || c === CAN || c === SUB) return j + 1;
-    if (c === ESC) return raw.charCodeAt(j + 1) === 0x5c ? j + 2 : j; // ST is ESC \
-    if (c === LF) return j; // never terminated: give the rest of the output back
-  }
-  return raw.length;
-}
-
-function isIntermediate(c: number): boolean {
-  return c >= 0x20 && c <= 0x2f;
+  new EscapeTokenizer("reader").write(raw, sink);
 }
 
 /**

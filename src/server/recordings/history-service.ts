@@ -6,6 +6,7 @@ import type { Execution } from "../db/schema";
 import type { ExecutionService } from "../executions/execution-service";
 import type { SettingsService } from "../settings/settings-service";
 import { recordingPath } from "../../terminal/recording/asciicast-writer";
+import { CastFormatError } from "../../terminal/recording/cast-parser";
 import { replayLog, replayScreen, type ReplayedLog } from "../../terminal/recording/recording-reader";
 
 /** Replayed logs kept for repeated reads (an agent paging through `since`); each is bounded. */
@@ -49,7 +50,7 @@ export class HistoryService {
 
   async readBuffer(taskId: string, query: OutputReadQuery, executionId?: string): Promise<{ execution: Execution; result: OutputReadResult }> {
     const { execution, file } = this.resolve(taskId, executionId);
-    const replayed = await this.replayedLog(execution.id, file);
+    const replayed = await this.replayedLog(execution.id, file).catch(unreadable(execution.id));
     return { execution, result: replayed.log.read(query) };
   }
 
@@ -60,7 +61,7 @@ export class HistoryService {
     executionId?: string,
   ): Promise<{ execution: Execution; snapshot: ScreenSnapshot }> {
     const { execution, file } = this.resolve(taskId, executionId);
-    const mirror = await replayScreen(file, Math.min(1000, this.settings.get("terminal.scrollbackLines")));
+    const mirror = await replayScreen(file, Math.min(1000, this.settings.get("terminal.scrollbackLines"))).catch(unreadable(execution.id));
     try {
       return { execution, snapshot: mirror.snapshot(mode, options) };
     } finally {
@@ -83,4 +84,14 @@ export class HistoryService {
     while (this.cache.size > LOG_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
     return replay;
   }
+}
+
+/** A recording without a readable header (empty, or not asciicast v2) answers as a missing one. */
+function unreadable(executionId: string): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof CastFormatError) {
+      throw new AppError("not_found:recording", `Execution ${executionId}'s recording is not readable: ${error.message}`);
+    }
+    throw error;
+  };
 }

@@ -151,6 +151,12 @@ export class AsciicastWriter implements OutputSink {
     }
   }
 
+  /**
+   * Seconds since `startedAt` by the wall clock. So the times written can go backwards, and below
+   * zero, when the clock is stepped back while the run goes on (NTP, a manual change, a resumed
+   * VM); readers keep such events and hold their time at the previous event's (`CastClock` in
+   * cast-parser.ts). Nothing else here makes a time smaller: events are stamped in order.
+   */
   private elapsed(): number {
     return (Date.now() - this.startedAt) / 1000;
   }

@@ -26,8 +26,54 @@ describe("parseCastEvent", () => {
   it("skips other event types and flags malformed lines", () => {
     expect(parseCastEvent(line([1, "i", "ls\r"]))).toBe("skip");
     expect(parseCastEvent(line([1, "m", "marker"]))).toBe("skip");
-    for (const bad of ["{", line({ a: 1 }), line([1, "o"]), line(["1", "o", "x"]), line([-1, "o", "x"]), line([1, "o", 5]), line([1, "r", "wide"]), line([1, "r", "0x10"]), line([1, "r", "99999x10"])]) {
+    for (const bad of ["{", line({ a: 1 }), line([1, "o"]), line(["1", "o", "x"]), line([null, "o", "x"]), line([1, "o", 5]), line([1, "r", "wide"]), line([1, "r", "0x10"]), line([1, "r", "99999x10"])]) {
       expect(parseCastEvent(bad), bad).toBe("invalid");
+    }
+  });
+});
+
+describe("parseCastEvent: times as written", () => {
+  it("returns a negative time as it is (the parser's clock settles it)", () => {
+    expect(parseCastEvent(line([-1, "o", "x"]))).toEqual({ type: "output", time: -1, data: "x" });
+  });
+});
+
+describe("CastParser: a wall clock stepped back", () => {
+  // What asciicast-writer.ts writes when the clock goes back 5 s at 2.0 s (and then past the start).
+  const events: Array<[number, string, string]> = [
+    [0.5, "o", "one\r\n"],
+    [2.0, "o", "two\r\n"],
+    [-3.0, "o", "three\r\n"],
+    [-2.5, "r", "90x20"],
+    [1.0, "o", "four\r\n"],
+    [2.5, "o", "five\r\n"],
+  ];
+  const cast = `${[HEADER, ...events.map(line)].join("\n")}\n`;
+
+  it("keeps every event, in file order, and never lets time run backwards", () => {
+    const { events: parsed, stats } = parseCast(cast);
+    expect(parsed.map((e) => (e.type === "output" ? e.data : `${e.cols}x${e.rows}`))).toEqual(["one\r\n", "two\r\n", "three\r\n", "90x20", "four\r\n", "five\r\n"]);
+    expect(parsed.map((e) => e.time)).toEqual([0.5, 2.0, 2.0, 2.0, 2.0, 2.5]);
+    expect(stats).toMatchObject({ events: 6, timeStepsBack: 3, invalidLines: 0 });
+  });
+
+  it("replays every byte however the body is split (the browser's path)", () => {
+    const expected = "one\r\ntwo\r\nthree\r\nfour\r\nfive\r\n";
+    for (const size of [1, 5, 17, 4096]) {
+      const parser = new CastParser();
+      let replayed = "";
+      let previous = 0;
+      const take = (items: CastItem[]) => {
+        for (const item of items) {
+          if (item.type === "header") continue;
+          expect(item.time).toBeGreaterThanOrEqual(previous);
+          previous = item.time;
+          if (item.type === "output") replayed += item.data;
+        }
+      };
+      for (let i = 0; i < cast.length; i += size) take(parser.push(cast.slice(i, i + size)));
+      take(parser.end());
+      expect(replayed).toBe(expected);
     }
   });
 });
@@ -58,7 +104,7 @@ describe("CastParser (incremental)", () => {
     const text = `${HEADER}\r\n${line([0, "o", "a"])}\r\n\r\ngarbage\r\n${line([1, "o", "b"])}\r\n`;
     const { events, stats } = parseCast(text);
     expect(events.map((e) => (e.type === "output" ? e.data : ""))).toEqual(["a", "b"]);
-    expect(stats).toEqual({ events: 2, invalidLines: 1, truncatedTail: false });
+    expect(stats).toEqual({ events: 2, timeStepsBack: 0, invalidLines: 1, truncatedTail: false });
   });
 
   it("treats a half-written last line as a cut tail, not as corruption", () => {

@@ -3,6 +3,16 @@
  * line, then one JSON array per line — `[seconds, "o", data]` output and `[seconds, "r",
  * "COLSxROWS"]` resizes (other event types are skipped). Pure and incremental: the browser feeds
  * it the response body chunk by chunk, so a 100 MB recording is never held whole as one string.
+ * The one parser for both sides: the browser's player and every server-side reader
+ * (`recording-reader.ts`, `recording-tail.ts`) use it, so a recording reads the same everywhere.
+ * Keep it free of DOM and node imports.
+ *
+ * **Event times never go backwards, and no event is dropped for its time.** `asciicast-writer.ts`
+ * stamps each event with `Date.now() - startedAt`, a wall-clock difference: a clock stepped back
+ * (NTP, a manual change, a VM resumed) writes an event earlier than the one before it, or with a
+ * negative time when the step reaches back past the recording's start. Such an event is kept, its
+ * time raised to the previous event's (`CastClock`): every byte is still replayed and returned,
+ * in file order, and a player never sees time run backwards.
  */
 
 export interface CastHeader {
@@ -49,7 +59,11 @@ export function parseCastHeader(line: string): CastHeader {
   return parsed;
 }
 
-/** One event line: the event, `"skip"` for a valid event of another type, `"invalid"` otherwise. */
+/**
+ * One event line: the event, `"skip"` for a valid event of another type, `"invalid"` otherwise.
+ * The time is as written, possibly negative or earlier than the previous event's: `CastClock`
+ * (applied by `CastParser`) settles that.
+ */
 export function parseCastEvent(line: string): CastEvent | "skip" | "invalid" {
   let value: unknown;
   try {
@@ -59,7 +73,7 @@ export function parseCastEvent(line: string): CastEvent | "skip" | "invalid" {
   }
   if (!Array.isArray(value) || value.length < 3) return "invalid";
   const [time, code, data] = value as unknown[];
-  if (typeof time !== "number" || !Number.isFinite(time) || time < 0 || typeof code !== "string" || typeof data !== "string") {
+  if (typeof time !== "number" || !Number.isFinite(time) || typeof code !== "string" || typeof data !== "string") {
     return "invalid";
   }
   if (code === "o") return { type: "output", time, data };
@@ -76,8 +90,30 @@ function dimension(value: unknown, max: number): number | undefined {
   return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= max ? value : undefined;
 }
 
+/**
+ * The rule for event times, in one place: an event's time is at least the previous event's (and
+ * at least 0). An event written with an earlier time (a wall-clock step back, see the file
+ * comment) is kept and placed at the previous event's time.
+ */
+export class CastClock {
+  private last = 0;
+  /** Events whose time was raised. */
+  adjusted = 0;
+
+  place(time: number): number {
+    if (time >= this.last) {
+      this.last = time;
+      return time;
+    }
+    this.adjusted += 1;
+    return this.last;
+  }
+}
+
 export interface CastParserStats {
   events: number;
+  /** Events written with a time before the previous event's: kept, at the previous time (`CastClock`). */
+  timeStepsBack: number;
   /** Lines that were not valid events (skipped; the rest still plays). */
   invalidLines: number;
   /** The input ended inside a line (a recording still being written, or cut by a crash). */
@@ -91,7 +127,8 @@ export interface CastParserStats {
 export class CastParser {
   private partial = "";
   private sawHeader = false;
-  readonly stats: CastParserStats = { events: 0, invalidLines: 0, truncatedTail: false };
+  private readonly clock = new CastClock();
+  readonly stats: CastParserStats = { events: 0, timeStepsBack: 0, invalidLines: 0, truncatedTail: false };
 
   push(text: string): CastItem[] {
     const items: CastItem[] = [];
@@ -138,6 +175,8 @@ export class CastParser {
     if (event === "invalid") this.stats.invalidLines += 1;
     else if (event !== "skip") {
       this.stats.events += 1;
+      event.time = this.clock.place(event.time);
+      this.stats.timeStepsBack = this.clock.adjusted;
       items.push(event);
     }
   }

@@ -1,7 +1,7 @@
 import fs from "node:fs";
-import readline from "node:readline";
 import { OutputLog } from "../server/output-log";
 import { ScreenMirror } from "../server/screen-mirror";
+import { CastParser, type CastItem } from "./cast-parser";
 
 /**
  * Reads an asciicast v2 recording back, streaming: what is on disk is never held whole in memory.
@@ -9,46 +9,21 @@ import { ScreenMirror } from "../server/screen-mirror";
  * mirror), so history answers with live semantics.
  */
 
-export interface CastHeader {
-  version: number;
-  width: number;
-  height: number;
-  timestamp?: number;
-  title?: string;
-}
+/** Read size: a flood's event lines are up to ~32 KiB, so a chunk holds a few of them. */
+const READ_CHUNK_BYTES = 64 * 1024;
 
-export type CastEvent = { time: number; type: "o"; data: string } | { time: number; type: "r"; cols: number; rows: number };
-
-export async function* readCast(file: string): AsyncGenerator<CastHeader | CastEvent> {
-  const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity });
-  let first = true;
-  for await (const line of lines) {
-    if (line.length === 0) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      // A crash can leave a half-written last line: everything before it is still good.
-      continue;
-    }
-    if (first) {
-      first = false;
-      const h = value as Partial<CastHeader>;
-      if (typeof h !== "object" || h === null || h.version !== 2) throw new Error("Not an asciicast v2 recording");
-      yield { version: 2, width: Number(h.width) || 80, height: Number(h.height) || 24, timestamp: h.timestamp, title: h.title };
-      continue;
-    }
-    if (!Array.isArray(value) || value.length < 3 || typeof value[0] !== "number" || typeof value[2] !== "string") continue;
-    if (value[1] === "o") yield { time: value[0], type: "o", data: value[2] };
-    else if (value[1] === "r") {
-      const m = /^(\d+)x(\d+)$/.exec(value[2]);
-      if (m) yield { time: value[0], type: "r", cols: Number(m[1]), rows: Number(m[2]) };
-    }
+/**
+ * The header, then every event in order, parsed by `cast-parser.ts` (the browser's parser): a line
+ * cut by a crash or otherwise unreadable is skipped, times never go backwards (see `CastClock`).
+ * Throws `CastFormatError` when the file has no asciicast v2 header.
+ */
+export async function* readCast(file: string): AsyncGenerator<CastItem> {
+  const parser = new CastParser();
+  // The stream decodes UTF-8 across chunk boundaries.
+  for await (const chunk of fs.createReadStream(file, { encoding: "utf8", highWaterMark: READ_CHUNK_BYTES })) {
+    yield* parser.push(chunk as string);
   }
-}
-
-function isHeader(item: CastHeader | CastEvent): item is CastHeader {
-  return (item as CastHeader).version !== undefined;
+  yield* parser.end();
 }
 
 export interface ReplayedLog {
@@ -64,10 +39,10 @@ export async function replayLog(file: string, scrollbackLines: number): Promise<
   let rows = 24;
   let duration = 0;
   for await (const item of readCast(file)) {
-    if (isHeader(item)) {
-      cols = item.width;
-      rows = item.height;
-    } else if (item.type === "o") {
+    if (item.type === "header") {
+      cols = item.header.width;
+      rows = item.header.height;
+    } else if (item.type === "output") {
       log.append(item.data);
       duration = item.time;
     } else {
@@ -83,15 +58,16 @@ export async function replayScreen(file: string, scrollbackLines: number): Promi
   let mirror: ScreenMirror | undefined;
   try {
     for await (const item of readCast(file)) {
-      if (isHeader(item)) {
-        mirror = new ScreenMirror({ cols: item.width, rows: item.height, scrollback: scrollbackLines });
+      if (item.type === "header") {
+        mirror = new ScreenMirror({ cols: item.header.width, rows: item.header.height, scrollback: scrollbackLines });
       } else if (mirror) {
-        if (item.type === "o") {
+        if (item.type === "output") {
           // Respect the mirror's flow control: wait for it to catch up instead of queueing a whole file.
           if (!mirror.write(item.data)) await new Promise<void>((resolve) => mirror!.whenIdle(resolve));
         } else mirror.resize(item.cols, item.rows);
       }
     }
+    // Unreachable: readCast throws CastFormatError before any event when there is no header.
     if (!mirror) throw new Error("Empty recording");
     const ready = mirror;
     await new Promise<void>((resolve) => ready.whenIdle(resolve));

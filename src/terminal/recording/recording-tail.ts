@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { CastClock, parseCastEvent } from "./cast-parser";
 
 /** The last event is in the file's last few lines; one event line is at most a flush chunk or so. */
 const TAIL_BYTES = 256 * 1024;
@@ -8,6 +9,10 @@ const TAIL_BYTES = 256 * 1024;
  * event (`[seconds, code, data]`). After a kill -9 this is when the run was last seen alive — the
  * asciicast writer flushes at most 500 ms behind the PTY — where the restart time could be minutes
  * later. Undefined when the file is missing or holds no event yet.
+ *
+ * Lines are read by `cast-parser.ts` with its time rule (`CastClock`: a time never goes back), so
+ * this is the time a player shows at the recording's end — as far as the window tells: a clock
+ * step back larger than the window's span is not seen (the caller caps the result at now).
  */
 export function lastRecordedEventAt(file: string, recordingStartedAt: Date): Date | undefined {
   let fd: number;
@@ -23,23 +28,14 @@ export function lastRecordedEventAt(file: string, recordingStartedAt: Date): Dat
     fs.readSync(fd, buffer, 0, buffer.length, start);
     const lines = buffer.toString("utf8").split("\n");
     // The first line may be cut by the window, the last by the crash: both fail to parse and are skipped.
-    for (let i = lines.length - 1; i >= 0; i--) {
-      const offset = eventOffsetSeconds(lines[i]!);
-      if (offset !== undefined) return new Date(recordingStartedAt.getTime() + Math.round(offset * 1000));
+    const clock = new CastClock();
+    let last: number | undefined;
+    for (const line of lines) {
+      const event = line.startsWith("[") ? parseCastEvent(line) : "invalid";
+      if (typeof event === "object") last = clock.place(event.time);
     }
-    return undefined;
+    return last === undefined ? undefined : new Date(recordingStartedAt.getTime() + Math.round(last * 1000));
   } finally {
     fs.closeSync(fd);
   }
-}
-
-function eventOffsetSeconds(line: string): number | undefined {
-  if (!line.startsWith("[")) return undefined;
-  try {
-    const event: unknown = JSON.parse(line);
-    if (Array.isArray(event) && typeof event[0] === "number" && Number.isFinite(event[0]) && event[0] >= 0) return event[0];
-  } catch {
-    // a cut line
-  }
-  return undefined;
 }

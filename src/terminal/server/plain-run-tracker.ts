@@ -20,7 +20,13 @@
  * new one starts right after it and must be verified against the real parser state once the
  * mirror has parsed up to its start (`verify`), since the tracker does not parse OSC, DCS or
  * other strings and may start a run inside one.
+ *
+ * Escape sequences are read by the project's one tokenizer (`src/lib/terminal-text/
+ * escape-tokenizer.ts`, xterm dialect, fed chunk by chunk); the tracker keeps only its own fast
+ * scan of the plain text between them.
  */
+
+import { EscapeTokenizer, type EscapeSink } from "../../lib/terminal-text/escape-tokenizer";
 
 /** A cut point inside a plain run: right after a `\r\n`. */
 export interface RunMark {
@@ -55,30 +61,35 @@ const MAX_PEN_CHARS = 4096;
 /** A CSI sequence longer than this is not one of the plain ones. */
 const MAX_SEQUENCE_CHARS = 64;
 
-const ESC = 0x1b;
 /** Controls that end a plain run (besides ESC, handled apart): C0 but `\t \n \r`, DEL, C1. */
 const OTHER_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]/g;
 
-// Scanner states.
-const GROUND = 0;
-const AFTER_ESC = 1;
-/** CSI with plain parameters so far (may still be SGR, EL or CHA). */
-const IN_CSI = 2;
-/** Any other CSI sequence, up to its final byte. */
-const CSI_OTHER = 3;
-/** ESC followed by intermediates (`ESC ( B`), up to its final byte. */
-const ESC_INTERMEDIATE = 4;
-/** OSC, DCS, APC, PM or SOS string, up to BEL or ST. */
-const IN_STRING = 5;
-/** ESC inside a string: `\\` ends it (ST); anything else starts a new sequence. */
-const STRING_ESC = 6;
+const SGR = 0x6d; // m
+const EL = 0x4b; // K
+const CHA = 0x47; // G
 
 export class PlainRunTracker {
   run: PlainRun = newRun(0);
-  /** Escape-sequence state carried over between chunks. */
-  private esc = GROUND;
-  /** Text of an escape sequence begun in an earlier chunk. */
+  /** Escape-sequence state, carried over between chunks. */
+  private readonly escapes = new EscapeTokenizer("xterm");
+  /** Text of a possibly plain escape sequence begun in an earlier chunk. */
   private seqHead = "";
+  /** While a sequence is read: where it starts in the chunk (0 when begun earlier), and the chunk's stream offset. */
+  private seqStart = 0;
+  private chunk = "";
+  private offset = 0;
+  /** What the tokenizer reports while a sequence is read (indexes are into `chunk`). */
+  private readonly sink: EscapeSink = {
+    csi: (final, _p0, _p1, _flagged, at, simple) => this.csi(final, at, simple),
+    // `ESC 7`, `ESC M`…, a string, a designation or a cancelled sequence is not plain: the next run starts after it.
+    escape: (_final, at) => this.startRun(this.offset + at + 1),
+    end: (at) => this.startRun(this.offset + at + 1),
+    // The sequence is not plain: the run ends before it.
+    irregular: () => this.broken(),
+    // Only `write` reports text (the tracker scans text itself); controls met inside a sequence come after `irregular`.
+    text: () => undefined,
+    control: () => undefined,
+  };
   private prevCR = false;
   private lfsAtLastMark = 0;
 
@@ -89,7 +100,7 @@ export class PlainRunTracker {
    */
   feed(chunk: string, offset: number): void {
     const length = chunk.length;
-    let pos = this.esc === GROUND ? 0 : this.escape(chunk, 0, offset);
+    let pos = this.escapes.inSequence ? this.readSequence(chunk, 0, offset) : 0;
     let other = -1;
     while (pos < length) {
       if (other < pos) {
@@ -108,7 +119,7 @@ export class PlainRunTracker {
         pos = stop + 1;
         continue;
       }
-      pos = this.escape(chunk, stop, offset);
+      pos = this.readSequence(chunk, stop, offset);
     }
   }
 
@@ -130,78 +141,47 @@ export class PlainRunTracker {
   }
 
   /**
-   * Walks an escape sequence from `chunk[from]` (an ESC, or the continuation of one begun in an
-   * earlier chunk) until it ends; returns the index after it (or the chunk's length).
+   * Reads an escape sequence from `chunk[from]` (an ESC, or the continuation of one begun in an
+   * earlier chunk) until it ends, through the tokenizer's callbacks below; returns the index
+   * after it (or the chunk's length).
    */
-  private escape(chunk: string, from: number, offset: number): number {
-    let esc = this.esc === GROUND ? AFTER_ESC : this.esc;
-    const seqStart = this.esc === GROUND ? from : 0;
-    let i = this.esc === GROUND ? from + 1 : from;
+  private readSequence(chunk: string, from: number, offset: number): number {
+    const escapes = this.escapes;
+    this.seqStart = escapes.inSequence ? 0 : from;
+    this.chunk = chunk;
+    this.offset = offset;
     this.prevCR = false;
-    const length = chunk.length;
-    for (; i < length && esc !== GROUND; i++) {
-      const c = chunk.charCodeAt(i);
-      switch (esc) {
-        case AFTER_ESC:
-          esc = c === 0x5b ? IN_CSI : this.afterEscape(c, offset + i);
-          break;
-        case IN_CSI:
-          // Plain parameters, then one of the final bytes a plain run allows.
-          if (c >= 0x30 && c <= 0x3b) break; // digits, `:` and `;`
-          if (c === 0x6d) {
-            esc = GROUND;
-            const seq = this.seqHead + chunk.slice(seqStart, i + 1);
-            this.seqHead = "";
-            const run = this.run;
-            if (isReset(seq)) run.pen = seq;
-            else run.pen += seq;
-            if (run.pen.length > MAX_PEN_CHARS) this.startRun(offset + i + 1);
-          } else if (c === 0x4b || c === 0x47) {
-            esc = GROUND;
-            this.seqHead = "";
-          } else {
-            this.broken();
-            esc = this.csiOther(c, offset + i);
-          }
-          break;
-        case CSI_OTHER:
-          esc = this.csiOther(c, offset + i);
-          break;
-        case ESC_INTERMEDIATE:
-          if ((c >= 0x30 && c <= 0x7e) || c === 0x18 || c === 0x1a) {
-            esc = GROUND;
-            this.startRun(offset + i + 1);
-          } else if (c === ESC) esc = AFTER_ESC;
-          break;
-        case IN_STRING:
-          if (c === 0x07 || c === 0x18 || c === 0x1a) {
-            esc = GROUND;
-            this.startRun(offset + i + 1);
-          } else if (c === ESC) esc = STRING_ESC;
-          break;
-        case STRING_ESC:
-          if (c === 0x5c) {
-            esc = GROUND;
-            this.startRun(offset + i + 1);
-          } else {
-            // ESC ends the string and begins a new sequence.
-            esc = c === 0x5b ? CSI_OTHER : this.afterEscape(c, offset + i);
-          }
-          break;
-      }
-    }
-    if (esc === AFTER_ESC || esc === IN_CSI) {
+    const end = escapes.sequence(chunk, from, this.sink);
+    if (escapes.pendingSimple) {
       // A sequence that may still turn out plain continues in the next chunk.
-      this.seqHead += chunk.slice(seqStart, i);
+      this.seqHead += chunk.slice(this.seqStart, end);
       if (this.seqHead.length > MAX_SEQUENCE_CHARS) {
         this.broken();
-        esc = CSI_OTHER;
+        escapes.abandonSimple();
       }
     } else {
       this.seqHead = "";
     }
-    this.esc = esc;
-    return i;
+    this.chunk = "";
+    return end;
+  }
+
+  /** A complete CSI. Plain: SGR (the pen), EL and CHA with parameter bytes only. */
+  private csi(final: number, at: number, simple: boolean): void {
+    if (simple && final === SGR) {
+      const seq = this.seqHead + this.chunk.slice(this.seqStart, at + 1);
+      this.seqHead = "";
+      const run = this.run;
+      if (isReset(seq)) run.pen = seq;
+      else run.pen += seq;
+      if (run.pen.length > MAX_PEN_CHARS) this.startRun(this.offset + at + 1);
+    } else if (simple && (final === EL || final === CHA)) {
+      this.seqHead = "";
+    } else {
+      // Not plain: the next run starts after it.
+      this.seqHead = "";
+      this.startRun(this.offset + at + 1);
+    }
   }
 
   /** The run ends inside a sequence that is not plain; the next starts after that sequence. */
@@ -210,39 +190,6 @@ export class PlainRunTracker {
     this.prevCR = false;
     // A run that can never be verified stands in until the sequence ends.
     return this.startRun(Number.POSITIVE_INFINITY);
-  }
-
-  /** The char `c` (at stream offset `at`) after an `ESC` that does not begin a CSI: not plain. */
-  private afterEscape(c: number, at: number): number {
-    this.broken();
-    // OSC, DCS, SOS, PM, APC: strings up to BEL or ST.
-    if (c === 0x5d || c === 0x50 || c === 0x58 || c === 0x5e || c === 0x5f) return IN_STRING;
-    if (c >= 0x20 && c <= 0x2f) return ESC_INTERMEDIATE;
-    if (c >= 0x30 && c <= 0x7e) {
-      // A final byte: `ESC 7`, `ESC M`… is over.
-      this.startRun(at + 1);
-      return GROUND;
-    }
-    if (c === 0x18 || c === 0x1a) {
-      this.startRun(at + 1);
-      return GROUND;
-    }
-    // ESC again, or a control xterm executes while it waits for the rest: still after ESC.
-    return AFTER_ESC;
-  }
-
-  /** Inside a CSI sequence that is not plain: parameters and intermediates go on until a final byte. */
-  private csiOther(c: number, at: number): number {
-    if (c >= 0x40 && c <= 0x7e) {
-      this.startRun(at + 1);
-      return GROUND;
-    }
-    if (c === ESC) return AFTER_ESC;
-    if (c === 0x18 || c === 0x1a) {
-      this.startRun(at + 1);
-      return GROUND;
-    }
-    return CSI_OTHER;
   }
 
   /** Something outside the output (a resize) ends the run at `offset`. */
