@@ -9,6 +9,9 @@ import { findChromium } from "./scripts/find-browser.mjs";
 export default defineConfig({
   testDir: "e2e",
   testMatch: "**/*.spec.ts",
+  // The README's pictures are taken on purpose by `npm run screenshots` (playwright.screenshots.config.ts);
+  // what they show is asserted by the specs of each page, so `npm test` does not pay for them twice.
+  testIgnore: "**/screenshots.spec.ts",
   globalSetup: "./e2e/global-setup.ts",
   // Every test starts its own server on its own data dir, so tests in a file can run side by side.
   fullyParallel: true,

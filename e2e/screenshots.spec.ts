@@ -9,9 +9,9 @@ import { TaskPage } from "./pages/task-page";
 import { TerminalPanel } from "./pages/terminal-panel";
 
 /**
- * Where the pictures go: by default this test's output folder under test-results/ (ignored), so
- * `npm test` never writes into the checkout; `npm run screenshots` (playwright.screenshots.config.ts)
- * sets `readmeScreenshotDir` to docs/screenshots to regenerate the README's pictures.
+ * Where the pictures go: `npm run screenshots` (playwright.screenshots.config.ts, the only config
+ * that runs this spec; `npm test` leaves it out) sets `readmeScreenshotDir` to docs/screenshots to
+ * regenerate the README's pictures; without it they stay in this test's output folder (ignored).
  */
 const test = base.extend<{ readmeScreenshotDir: string | undefined; shot: (name: string) => string }>({
   readmeScreenshotDir: [undefined, { option: true }],

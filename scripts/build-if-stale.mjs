@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
 /** What `next build` reads; a change to any of these makes the build stale. */
 export const BUILD_SOURCES = ["src", "public", "next.config.ts", "package.json", "tsconfig.json"];
@@ -41,4 +42,9 @@ export function buildIfStale(root = process.cwd()) {
     env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
   });
   return result.status ?? 1;
+}
+
+// Run as a script (`node scripts/build-if-stale.mjs`, as `npm test` does beside the type check).
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  process.exitCode = buildIfStale(process.cwd());
 }
