@@ -116,6 +116,15 @@ export class HostedPty {
     }
   }
 
+  /**
+   * How long the host has had nothing to hand over to any terminal (0 while output is queued).
+   * One shared queue serves every terminal: this one's last bytes and exit can wait behind other
+   * terminals' output, so only the whole host falling silent says that nothing more is coming.
+   */
+  hostQuietForMs(): number {
+    return this.host.quietForMs();
+  }
+
   /** The reader thread is gone, and the descriptor with it. */
   closeGate(): void {
     Atomics.store(this.gate, GATE_STATE, GATE_CLOSED);
@@ -152,6 +161,8 @@ export class PtyHost {
   private draining = false;
   private unackedBytes = 0;
   private ackTimer: NodeJS.Timeout | undefined;
+  /** When the worker last sent anything (performance.now()). */
+  private lastMessageAt = performance.now();
 
   /** Starts `file` on a new terminal; throws, as node-pty does, when it cannot. */
   spawn(file: string, args: string[], options: HostedPtyOptions): HostedPty {
@@ -213,6 +224,7 @@ export class PtyHost {
     // Plain Node, no TypeScript loader: the worker is JavaScript and must start fast.
     const worker = new Worker(new URL("./pty-host-worker.mjs", import.meta.url), { execArgv: [] });
     worker.on("message", (messages: HostEvent[]) => {
+      this.lastMessageAt = performance.now();
       const wasIdle = !this.draining && this.queueHead === this.queue.length;
       for (const message of messages) this.queue.push(message);
       // A little output and nothing waiting (a keystroke's echo, a prompt): hand it over now, not
@@ -238,6 +250,12 @@ export class PtyHost {
     worker.unref();
     this.worker = worker;
     return worker;
+  }
+
+  /** See HostedPty.hostQuietForMs. */
+  quietForMs(): number {
+    if (this.queueHead < this.queue.length) return 0;
+    return performance.now() - this.lastMessageAt;
   }
 
   private scheduleDrain(): void {

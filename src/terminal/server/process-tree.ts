@@ -38,7 +38,17 @@ function readStat(pid: number): ProcStat | undefined {
   };
 }
 
-function allStats(): ProcStat[] {
+/**
+ * Stopping twenty sessions at once polls the process table twenty times per POLL_MS, each poll
+ * reading every /proc/<pid>/stat on the main thread — enough to starve the sessions' own output
+ * (the shutdown suite lost a tail that way). A poll may reuse a scan this recent.
+ */
+const SCAN_REUSE_MS = 25;
+let lastScan: { at: number; stats: ProcStat[] } | undefined;
+
+function allStats(maxAgeMs = 0): ProcStat[] {
+  const now = performance.now();
+  if (maxAgeMs > 0 && lastScan && now - lastScan.at <= maxAgeMs) return lastScan.stats;
   let names: string[];
   try {
     names = fs.readdirSync("/proc");
@@ -52,6 +62,7 @@ function allStats(): ProcStat[] {
     const stat = readStat(pid);
     if (stat) out.push(stat);
   }
+  lastScan = { at: now, stats: out };
   return out;
 }
 
@@ -63,9 +74,9 @@ function allStats(): ProcStat[] {
  * counts only while its start time matches, so a reused pid is never taken for it. Found
  * processes are added to `known`.
  */
-export function sessionProcesses(rootPid: number, known?: Map<number, number>): number[] {
+export function sessionProcesses(rootPid: number, known?: Map<number, number>, scanMaxAgeMs = 0): number[] {
   if (process.platform !== "linux") return isAlive(rootPid) ? [rootPid] : [];
-  const stats = allStats();
+  const stats = allStats(scanMaxAgeMs);
   const byParent = new Map<number, number[]>();
   for (const s of stats) {
     const list = byParent.get(s.ppid);
@@ -140,16 +151,16 @@ export async function killSessionTree(
   const deadline = Date.now() + options.graceMs;
   while (Date.now() < deadline) {
     await delay(POLL_MS);
-    if (sessionProcesses(rootPid, known).length === 0) return;
+    if (sessionProcesses(rootPid, known, SCAN_REUSE_MS).length === 0) return;
   }
-  signalProcesses(sessionProcesses(rootPid, known), "SIGKILL");
+  signalProcesses(sessionProcesses(rootPid, known, SCAN_REUSE_MS), "SIGKILL");
   await waitGone(rootPid, known, 1_000);
 }
 
 async function waitGone(rootPid: number, known: Map<number, number>, maxMs: number): Promise<void> {
   const deadline = Date.now() + maxMs;
   while (Date.now() < deadline) {
-    const left = sessionProcesses(rootPid, known);
+    const left = sessionProcesses(rootPid, known, SCAN_REUSE_MS);
     if (left.length === 0) return;
     signalProcesses(left, "SIGKILL");
     await delay(POLL_MS);

@@ -11,10 +11,11 @@ import { ptyHost, type HostedPty } from "../host/pty-host";
 
 /** Grace between SIGTERM/SIGHUP and SIGKILL when a session is stopped. */
 export const STOP_GRACE_MS = 2_000;
-/** After the stop's kill: how long the host may stay silent before the exit is taken as given. */
+/** After the stop's kill: how long the terminal host may stay silent before the exit is taken as given. */
 const EXIT_REPORT_QUIET_MS = 1_500;
 /** …and the longest wait for it while output still arrives (inside the server's 9 s shutdown deadline). */
 const EXIT_REPORT_LIMIT_MS = 5_000;
+const EXIT_REPORT_POLL_MS = 250;
 export const DEFAULT_COLS = 120;
 export const DEFAULT_ROWS = 32;
 /** The Shell profile's prompt is typed once the shell has been quiet this long after its first output. */
@@ -332,14 +333,15 @@ export class PtySession {
       this.updatePause();
       await killSessionTree(this.pty.pid, { graceMs: options.graceMs ?? STOP_GRACE_MS, signal: options.signal ?? "SIGTERM" });
       // The terminal host reports the exit after the last byte the program printed. On a busy
-      // machine that tail can take seconds to come through: wait while it keeps coming, and give
-      // up only when the host has gone quiet (or, bounded, if it never reports at all).
+      // machine that tail can take seconds to come through, queued behind other sessions' output
+      // (found by the shutdown suite: 100 kB of a flood's tail lost while this session looked
+      // quiet): wait while the host has anything for anyone, and give up only when the whole host
+      // has gone quiet (or, bounded, if it never reports at all).
       const gaveUpAt = Date.now() + EXIT_REPORT_LIMIT_MS;
       for (;;) {
-        await Promise.race([exited, new Promise((r) => setTimeout(r, EXIT_REPORT_QUIET_MS))]);
+        await Promise.race([exited, new Promise((r) => setTimeout(r, EXIT_REPORT_POLL_MS))]);
         if (!this.running) break;
-        const quiet = this.lastOutputAtMs === null || Date.now() - this.lastOutputAtMs >= EXIT_REPORT_QUIET_MS;
-        if (quiet || Date.now() >= gaveUpAt) break;
+        if (this.pty.hostQuietForMs() >= EXIT_REPORT_QUIET_MS || Date.now() >= gaveUpAt) break;
       }
       if (this.running) this.onPtyExit(undefined, 9);
     })();
