@@ -2,9 +2,9 @@ import type http from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { CLOSE_CODES, parseClientMessage, type ServerMessage } from "../src/terminal/contract/protocol";
-import type { PtySession } from "../src/terminal/server/pty-session";
+import type { PtySession } from "../src/terminal/host/pty-session";
 import { SOCKET_HIGH_WATERMARK } from "../src/terminal/contract/flow-control";
-import type { Viewer, ViewerTransport } from "../src/terminal/server/viewer-hub";
+import type { Viewer, ViewerTransport } from "../src/terminal/host/viewer-hub";
 import type { Services } from "../src/server/services";
 
 /** Dead connections are found by ping; a viewer that never answers would block keepalive reaping. */

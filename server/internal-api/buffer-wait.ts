@@ -1,5 +1,5 @@
-import type { OutputLog } from "../../src/terminal/server/output-log";
-import type { PtySession } from "../../src/terminal/server/pty-session";
+import type { OutputLog } from "../../src/terminal/host/output-log";
+import type { PtySession } from "../../src/terminal/host/pty-session";
 import { cleanTerminalText } from "../../src/lib/terminal-text/ansi-clean";
 import type { PatternMatcher } from "./pattern-matcher";
 import type { WaitCondition } from "./terminal-schemas";

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { OUTPUT_READ_MODES } from "../../src/terminal/server/output-log";
+import { OUTPUT_READ_MODES } from "../../src/terminal/host/output-log";
 import { MAX_COLS, MAX_ROWS } from "../../src/terminal/contract/protocol";
-import type { SnapshotViewMode } from "../../src/terminal/server/screen-mirror";
-import { STOP_SIGNALS } from "../../src/terminal/server/signals";
+import type { SnapshotViewMode } from "../../src/terminal/host/screen-mirror";
+import { STOP_SIGNALS } from "../../src/terminal/host/signals";
 import { promptSchema } from "../../src/lib/schemas/task-schemas";
 import { boolParam, intField, intParam } from "./query-params";
 

@@ -1,8 +1,8 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { AppError } from "../../src/lib/errors";
-import type { OutputReadQuery, OutputReadResult } from "../../src/terminal/server/output-log";
-import type { PtySession } from "../../src/terminal/server/pty-session";
-import type { ScreenMirror } from "../../src/terminal/server/screen-mirror";
+import type { OutputReadQuery, OutputReadResult } from "../../src/terminal/host/output-log";
+import type { PtySession } from "../../src/terminal/host/pty-session";
+import type { ScreenMirror } from "../../src/terminal/host/screen-mirror";
 import type { Task } from "../../src/server/db/schema";
 import type { Services } from "../../src/server/services";
 import { waitForTerminal, type WaitOutcome } from "./buffer-wait";

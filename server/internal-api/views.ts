@@ -1,6 +1,6 @@
-import type { OutputReadResult } from "../../src/terminal/server/output-log";
-import type { PtySession } from "../../src/terminal/server/pty-session";
-import type { ScreenSnapshot } from "../../src/terminal/server/screen-mirror";
+import type { OutputReadResult } from "../../src/terminal/host/output-log";
+import type { PtySession } from "../../src/terminal/host/pty-session";
+import type { ScreenSnapshot } from "../../src/terminal/host/screen-mirror";
 import type { Execution, Task } from "../../src/server/db/schema";
 import type { WaitOutcome } from "./buffer-wait";
 import type { InputMode } from "./terminal-schemas";

@@ -13,7 +13,7 @@ import { TaskService } from "./tasks/task-service";
 import { TerminalService, type TerminalServiceDeps } from "./terminals/terminal-service";
 import { WorkspaceService } from "./workspaces/workspace-service";
 import { WorkspaceReviewService } from "../workspace/review-service";
-import { SessionStore } from "../terminal/server/session-store";
+import { SessionStore } from "../terminal/host/session-store";
 
 /**
  * The composition root: every long-lived service of one app process. Built once by the custom

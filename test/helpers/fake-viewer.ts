@@ -1,7 +1,7 @@
 import { StringDecoder } from "node:string_decoder";
 import type { ServerMessage } from "../../src/terminal/contract/protocol";
-import type { PtySession } from "../../src/terminal/server/pty-session";
-import type { Viewer, ViewerTransport } from "../../src/terminal/server/viewer-hub";
+import type { PtySession } from "../../src/terminal/host/pty-session";
+import type { Viewer, ViewerTransport } from "../../src/terminal/host/viewer-hub";
 
 /**
  * A viewer without a browser: records what the server sends, acknowledges output like a real

@@ -1,4 +1,4 @@
-import type { PtySession } from "../../src/terminal/server/pty-session";
+import type { PtySession } from "../../src/terminal/host/pty-session";
 
 /**
  * Wraps each session's stop() to record, in one shared list, when it began and when it settled.

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { isAlive } from "../../src/terminal/server/process-tree";
+import { isAlive } from "../../src/terminal/host/process-tree";
 import { commandProfile, createTestServices, makeTask, waitFor } from "../helpers/test-services";
 
 /**

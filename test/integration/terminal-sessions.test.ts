@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { isAlive, sessionProcesses } from "../../src/terminal/server/process-tree";
+import { isAlive, sessionProcesses } from "../../src/terminal/host/process-tree";
 import { RING_BYTES } from "../../src/terminal/contract/flow-control";
 import { stripAnsi } from "../helpers/strip-ansi";
 import { isAppError } from "../../src/lib/errors";

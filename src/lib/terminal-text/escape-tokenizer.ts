@@ -11,7 +11,7 @@
  *   of the output); a character that cannot continue a sequence (a control after `ESC`, a
  *   non-ASCII char in a CSI, anything but a final after `ESC (`) ends the sequence and is read
  *   again as ordinary output.
- * - `"xterm"` — `PlainRunTracker` (`src/terminal/server/plain-run-tracker.ts`, PTY output chunk by
+ * - `"xterm"` — `PlainRunTracker` (`src/terminal/host/plain-run-tracker.ts`, PTY output chunk by
  *   chunk, which must never disagree with the screen mirror's xterm parser about where a sequence
  *   ends in a way that loses output): like xterm, C0 controls inside `ESC`, CSI and designation
  *   sequences are executed and the sequence goes on, other bytes are swallowed up to a final byte;

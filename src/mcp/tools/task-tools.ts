@@ -1,7 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { TASK_STATUSES } from "../../lib/domain";
-import { STOP_SIGNALS } from "../../terminal/server/signals";
+import { STOP_SIGNALS } from "../../terminal/host/signals";
 import type { ExecutionData, TaskData } from "../api-types";
 import { formatExecution, formatTaskLine, formatTaskList } from "../format";
 import { resultOf, taskIdArg, taskIdFor, taskPath, type ToolDeps } from "./tool-kit";

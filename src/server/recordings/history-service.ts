@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { AppError } from "../../lib/errors";
-import type { OutputReadQuery, OutputReadResult } from "../../terminal/server/output-log";
-import type { ScreenSnapshot, SnapshotOptions, SnapshotViewMode } from "../../terminal/server/screen-mirror";
+import type { OutputReadQuery, OutputReadResult } from "../../terminal/host/output-log";
+import type { ScreenSnapshot, SnapshotOptions, SnapshotViewMode } from "../../terminal/host/screen-mirror";
 import type { Execution } from "../db/schema";
 import type { ExecutionService } from "../executions/execution-service";
 import type { SettingsService } from "../settings/settings-service";

@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import { z } from "zod";
 import { AppError } from "../../lib/errors";
-import { PtySession, type ExitInfo } from "../../terminal/server/pty-session";
-import type { SessionStore } from "../../terminal/server/session-store";
-import type { StopSignal } from "../../terminal/server/signals";
+import { PtySession, type ExitInfo } from "../../terminal/host/pty-session";
+import type { SessionStore } from "../../terminal/host/session-store";
+import type { StopSignal } from "../../terminal/host/signals";
 import type { Logger } from "../logger";
 import type { CliProfile, Execution, Task } from "../db/schema";
 import type { AppEvents } from "../events/app-events";
@@ -12,11 +12,11 @@ import type { ProfileService } from "../profiles/profile-service";
 import { newSecret, sha256 } from "../security/secrets";
 import type { SettingsService } from "../settings/settings-service";
 import type { PreparedLaunch, WorkspaceService } from "../workspaces/workspace-service";
-import { resolveCommand } from "../../terminal/server/command-resolver";
+import { resolveCommand } from "../../terminal/host/command-resolver";
 import type { TaskService } from "../tasks/task-service";
 import { buildLaunchPlan, buildSessionEnv } from "./launch-plan";
 import { AsciicastWriter, recordingPath } from "../../terminal/recording/asciicast-writer";
-import { DEFAULT_COLS, DEFAULT_ROWS } from "../../terminal/server/pty-session";
+import { DEFAULT_COLS, DEFAULT_ROWS } from "../../terminal/host/pty-session";
 
 export const agentSessionIdSchema = z
   .string()

@@ -1,12 +1,12 @@
 /**
  * Every flow-control constant of the terminal WebSocket, both ends in one place: what the server
- * batches and holds back per viewer (server/pty-session.ts, server/viewer-hub.ts,
+ * batches and holds back per viewer (host/pty-session.ts, host/viewer-hub.ts,
  * server/terminal-socket.ts), and how the browser acknowledges and reconnects
  * (client/terminal-connection.ts). The protocol itself is in ./protocol.ts; the whole path from
  * the program to the viewers is described in docs/flow-control.md.
  *
- * Flow control inside the server process (the host thread's credit in host/pty-host-worker.mjs,
- * the screen mirror's watermarks in server/screen-mirror.ts) does not cross the socket and stays
+ * Flow control inside the server process (the host thread's credit in host/pty-reader-worker.mjs,
+ * the screen mirror's watermarks in host/screen-mirror.ts) does not cross the socket and stays
  * beside the code it tunes.
  */
 

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The write gate: a SharedArrayBuffer per terminal, shared by the main thread (pty-host.ts) and
- * the terminal host thread (pty-host-worker.mjs), through which the main thread writes keystrokes
+ * the terminal host thread (pty-reader-worker.mjs), through which the main thread writes keystrokes
  * straight into the terminal's descriptor (docs/flow-control.md, "Latency"). One layout for both.
  *
  * Int32 words: the state (below), the descriptor, the backlog (writes handed to the host thread

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { ExitInfo, OutputSink } from "../server/pty-session";
+import type { ExitInfo, OutputSink } from "../host/pty-session";
 
 /**
  * Records one execution as an asciicast v2 file: a JSON header line, then `[seconds, "o", data]`

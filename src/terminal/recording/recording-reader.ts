@@ -1,6 +1,6 @@
 import fs from "node:fs";
-import { OutputLog } from "../server/output-log";
-import { ScreenMirror } from "../server/screen-mirror";
+import { OutputLog } from "../host/output-log";
+import { ScreenMirror } from "../host/screen-mirror";
 import { CastParser, type CastItem } from "./cast-parser";
 
 /**

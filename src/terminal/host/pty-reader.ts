@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { Worker } from "node:worker_threads";
-import type { HostCommand, HostedPtyOptions, HostEvent } from "../contract/host-protocol";
+import type { ReaderCommand, ReaderPtyOptions, ReaderEvent } from "../contract/reader-protocol";
 import { createWriteGate, epochNow, GATE_BACKLOG, GATE_CLOSED, GATE_FD, GATE_OPEN, GATE_STATE, GATE_WRITING, writeGateViews } from "./write-gate.mjs";
 
 /**
@@ -10,14 +10,14 @@ import { createWriteGate, epochNow, GATE_BACKLOG, GATE_CLOSED, GATE_FD, GATE_OPE
  * prints fast is blocked within a third of a millisecond of the reader doing anything else. Read
  * on the main thread, every millisecond spent on the log, the screen mirror, the recording and
  * the viewers' sockets was a millisecond the program stood still (0.6× raw node-pty). Here one
- * worker thread (pty-host-worker.mjs) owns every node-pty terminal and only reads and writes
+ * worker thread (pty-reader-worker.mjs) owns every node-pty terminal and only reads and writes
  * them; the main thread processes what it hands over, in slices, so HTTP and WebSocket work is
  * never stuck behind a flood. See docs/flow-control.md.
  */
 
-export type { HostedPtyOptions };
+export type { ReaderPtyOptions };
 
-export interface HostedPtyExit {
+export interface ReaderPtyExit {
   exitCode: number | undefined;
   signal: number | undefined;
 }
@@ -51,12 +51,12 @@ const SPAWN_REPLY_BYTES = 4096;
 const DIRECT_WRITE_MAX_BYTES = 1024;
 
 /** What the drain queue holds: the host's events, and session work queued by `runSoon`. */
-type WorkerMessage = HostEvent | { op: "task"; id: 0; run: () => void };
+type WorkerMessage = ReaderEvent | { op: "task"; id: 0; run: () => void };
 
 /** One terminal in the worker, seen from the main thread. */
-export class HostedPty {
+export class ReaderPty {
   dataListener: ((data: Buffer) => void) | undefined;
-  exitListener: ((exit: HostedPtyExit) => void) | undefined;
+  exitListener: ((exit: ReaderPtyExit) => void) | undefined;
   /** Processed bytes not yet reported back to the worker. */
   unacked = 0;
   /** Exited or disposed: the worker no longer has it. */
@@ -67,7 +67,7 @@ export class HostedPty {
   private readonly lastWriteAt: Float64Array;
 
   constructor(
-    private readonly host: PtyHost,
+    private readonly host: PtyReader,
     readonly id: number,
     readonly pid: number,
     gate: SharedArrayBuffer,
@@ -79,7 +79,7 @@ export class HostedPty {
     this.dataListener = listener;
   }
 
-  onExit(listener: (exit: HostedPtyExit) => void): void {
+  onExit(listener: (exit: ReaderPtyExit) => void): void {
     this.exitListener = listener;
   }
 
@@ -121,7 +121,7 @@ export class HostedPty {
    * One shared queue serves every terminal: this one's last bytes and exit can wait behind other
    * terminals' output, so only the whole host falling silent says that nothing more is coming.
    */
-  hostQuietForMs(): number {
+  readerQuietForMs(): number {
     return this.host.quietForMs();
   }
 
@@ -149,11 +149,11 @@ export class HostedPty {
   }
 }
 
-export class PtyHost {
+export class PtyReader {
   private worker: Worker | undefined;
-  private readonly terminals = new Map<number, HostedPty>();
+  private readonly terminals = new Map<number, ReaderPty>();
   /** Terminals with processed bytes to report back at the end of the drain slice. */
-  private readonly unackedTerminals = new Set<HostedPty>();
+  private readonly unackedTerminals = new Set<ReaderPty>();
   private nextId = 1;
   /** Messages from the worker not yet handed to their terminal, oldest first. */
   private queue: WorkerMessage[] = [];
@@ -165,7 +165,7 @@ export class PtyHost {
   private lastMessageAt = performance.now();
 
   /** Starts `file` on a new terminal; throws, as node-pty does, when it cannot. */
-  spawn(file: string, args: string[], options: HostedPtyOptions): HostedPty {
+  spawn(file: string, args: string[], options: ReaderPtyOptions): ReaderPty {
     const worker = this.ensureWorker();
     const id = this.nextId++;
     const reply = new SharedArrayBuffer(8 + SPAWN_REPLY_BYTES);
@@ -180,7 +180,7 @@ export class PtyHost {
     if (Atomics.load(status, 0) !== SPAWN_OK) {
       throw new Error(Buffer.from(reply, 8, status[1]).toString("utf8"));
     }
-    const terminal = new HostedPty(this, id, status[1]!, gate);
+    const terminal = new ReaderPty(this, id, status[1]!, gate);
     this.terminals.set(id, terminal);
     worker.ref();
     return terminal;
@@ -196,21 +196,21 @@ export class PtyHost {
     this.scheduleDrain();
   }
 
-  send(message: HostCommand): void {
+  send(message: ReaderCommand): void {
     if (this.worker) this.post(this.worker, message);
   }
 
-  private post(worker: Worker, message: HostCommand): void {
+  private post(worker: Worker, message: ReaderCommand): void {
     worker.postMessage(message);
   }
 
-  release(terminal: HostedPty): void {
+  release(terminal: ReaderPty): void {
     if (!this.forget(terminal)) return;
     this.send({ op: "dispose", id: terminal.id });
   }
 
   /** Drops a terminal the worker no longer has (or is told to drop); false if already gone. */
-  private forget(terminal: HostedPty): boolean {
+  private forget(terminal: ReaderPty): boolean {
     if (!this.terminals.delete(terminal.id)) return false;
     terminal.exited = true;
     // The worker settles a gone terminal's credit itself.
@@ -222,8 +222,8 @@ export class PtyHost {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     // Plain Node, no TypeScript loader: the worker is JavaScript and must start fast.
-    const worker = new Worker(new URL("./pty-host-worker.mjs", import.meta.url), { execArgv: [] });
-    worker.on("message", (messages: HostEvent[]) => {
+    const worker = new Worker(new URL("./pty-reader-worker.mjs", import.meta.url), { execArgv: [] });
+    worker.on("message", (messages: ReaderEvent[]) => {
       this.lastMessageAt = performance.now();
       const wasIdle = !this.draining && this.queueHead === this.queue.length;
       for (const message of messages) this.queue.push(message);
@@ -252,7 +252,7 @@ export class PtyHost {
     return worker;
   }
 
-  /** See HostedPty.hostQuietForMs. */
+  /** See ReaderPty.readerQuietForMs. */
   quietForMs(): number {
     if (this.queueHead < this.queue.length) return 0;
     return performance.now() - this.lastMessageAt;
@@ -324,9 +324,9 @@ export class PtyHost {
 }
 
 /** One host per process: all sessions share the reader thread. */
-const HOST_KEY = Symbol.for("ai-manager.pty-host");
+const HOST_KEY = Symbol.for("ai-manager.pty-reader");
 
-export function ptyHost(): PtyHost {
-  const holder = globalThis as unknown as Record<symbol, PtyHost | undefined>;
-  return (holder[HOST_KEY] ??= new PtyHost());
+export function ptyReader(): PtyReader {
+  const holder = globalThis as unknown as Record<symbol, PtyReader | undefined>;
+  return (holder[HOST_KEY] ??= new PtyReader());
 }

@@ -2,11 +2,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ptyHost, type HostedPty, type HostedPtyExit } from "./pty-host";
+import { ptyReader, type ReaderPty, type ReaderPtyExit } from "./pty-reader";
 
 const options = { name: "xterm-256color", cols: 80, rows: 24, cwd: process.cwd(), env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8" } };
 
-function collect(term: HostedPty, onChunk?: (data: Buffer) => void): Promise<{ output: string; exit: HostedPtyExit }> {
+function collect(term: ReaderPty, onChunk?: (data: Buffer) => void): Promise<{ output: string; exit: ReaderPtyExit }> {
   const chunks: Buffer[] = [];
   term.onData((data) => {
     chunks.push(Buffer.from(data));
@@ -35,7 +35,7 @@ describe("the terminal host", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aim-host-"));
     const marker = path.join(dir, "finished");
     try {
-      const term = ptyHost().spawn("/bin/sh", ["-c", `printf '%0500000d' 0; echo; touch '${marker}'`], options);
+      const term = ptyReader().spawn("/bin/sh", ["-c", `printf '%0500000d' 0; echo; touch '${marker}'`], options);
       const done = collect(term);
       expect(blockMainThreadUntil(marker), "the program finished while the main thread was busy").toBe(true);
       const { output, exit } = await done;
@@ -47,7 +47,7 @@ describe("the terminal host", () => {
   });
 
   it("hands over every byte in order, and the exit after the last of them", async () => {
-    const term = ptyHost().spawn("/bin/sh", ["-c", "seq 1 200000"], options);
+    const term = ptyReader().spawn("/bin/sh", ["-c", "seq 1 200000"], options);
     const { output, exit } = await collect(term);
     expect(exit).toEqual({ exitCode: 0, signal: 0 });
     const numbers = output.trim().split("\r\n");
@@ -56,7 +56,7 @@ describe("the terminal host", () => {
   });
 
   it("stops reading a terminal that is held, and reads what waited once released", async () => {
-    const term = ptyHost().spawn("/bin/sh", ["-c", "read _; seq 1 100000; echo end"], options);
+    const term = ptyReader().spawn("/bin/sh", ["-c", "read _; seq 1 100000; echo end"], options);
     let received = 0;
     const done = collect(term, (data) => (received += data.length));
     term.hold(true);
@@ -74,7 +74,7 @@ describe("the terminal host", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aim-host-"));
     for (let run = 0; run < 3; run++) {
       const marker = path.join(dir, `printed-${run}`);
-      const term = ptyHost().spawn("/bin/sh", ["-c", `head -c 300000 /dev/zero | tr '\\0' x; touch '${marker}'`], options);
+      const term = ptyReader().spawn("/bin/sh", ["-c", `head -c 300000 /dev/zero | tr '\\0' x; touch '${marker}'`], options);
       const done = collect(term);
       // The program prints everything (and then exits) while the main thread is busy.
       expect(blockMainThreadUntil(marker)).toBe(true);
@@ -93,7 +93,7 @@ describe("the terminal host after a terminal is disposed", () => {
     let leftover: number | undefined;
     try {
       // The shell is killed by dispose; its background job ignores the hangup and keeps printing.
-      const noisy = ptyHost().spawn("/bin/sh", ["-c", `(trap '' HUP; exec yes leftover-output-line) & echo $! > ${pidFile}; wait`], options);
+      const noisy = ptyReader().spawn("/bin/sh", ["-c", `(trap '' HUP; exec yes leftover-output-line) & echo $! > ${pidFile}; wait`], options);
       let seen = 0;
       noisy.onData((data) => (seen += data.length));
       while (seen < 100_000) await new Promise((r) => setTimeout(r, 10));
@@ -101,7 +101,7 @@ describe("the terminal host after a terminal is disposed", () => {
       leftover = Number(fs.readFileSync(pidFile, "utf8"));
       // Long enough for the leftover to print megabytes into the disposed terminal.
       await new Promise((r) => setTimeout(r, 500));
-      const term = ptyHost().spawn("/bin/sh", ["-c", "seq 1 300000"], options);
+      const term = ptyReader().spawn("/bin/sh", ["-c", "seq 1 300000"], options);
       const stalled = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("the second terminal stalled")), 15_000).unref());
       const { output, exit } = await Promise.race([collect(term), stalled]);
       expect(exit.exitCode).toBe(0);
@@ -122,7 +122,7 @@ describe("the terminal host after a terminal is disposed", () => {
     // Raw mode, no echo: cat prints exactly what it reads. 200 kB is fifty times the kernel's
     // input buffer: most of the paste waits in the reader thread, and the keys typed after it
     // (written straight to the terminal when nothing waits) must come after it.
-    const term = ptyHost().spawn("/bin/sh", ["-c", "stty raw -echo; echo ready; exec head -c 200010"], options);
+    const term = ptyReader().spawn("/bin/sh", ["-c", "stty raw -echo; echo ready; exec head -c 200010"], options);
     let output = "";
     const done = collect(term, (data) => (output += data.toString("latin1")));
     while (!output.includes("ready")) await new Promise((r) => setTimeout(r, 10));
@@ -139,7 +139,7 @@ describe("the terminal host after a terminal is disposed", () => {
   });
 
   it("takes keystrokes up to the exit and ignores them after it", async () => {
-    const term = ptyHost().spawn("/bin/sh", ["-c", "stty -echo; read line; echo got:$line"], options);
+    const term = ptyReader().spawn("/bin/sh", ["-c", "stty -echo; read line; echo got:$line"], options);
     const done = collect(term);
     for (const key of "hello") term.write(key);
     term.write("\r");
@@ -152,7 +152,7 @@ describe("the terminal host after a terminal is disposed", () => {
   it("keeps every byte in order when a held terminal's program exits", async () => {
     // Held from the start: node-pty's socket keeps what it read (up to its high-water mark) and
     // the rest waits in the kernel when the program exits. Both must come, oldest first.
-    const term = ptyHost().spawn("/bin/sh", ["-c", "sleep 1; seq 1 2500"], options);
+    const term = ptyReader().spawn("/bin/sh", ["-c", "sleep 1; seq 1 2500"], options);
     term.hold(true);
     const { output, exit } = await collect(term);
     expect(exit.exitCode).toBe(0);

@@ -7,7 +7,7 @@ import { MIRROR_SERIALIZE_SCROLLBACK_LINES, ScreenMirror } from "./screen-mirror
 import { signalName } from "./signals";
 import { ViewerHub, type Viewer, type ViewerTransport } from "./viewer-hub";
 import { resolveCommand } from "./command-resolver";
-import { ptyHost, type HostedPty } from "../host/pty-host";
+import { ptyReader, type ReaderPty } from "./pty-reader";
 
 /** Grace between SIGTERM/SIGHUP and SIGKILL when a session is stopped. */
 export const STOP_GRACE_MS = 2_000;
@@ -66,7 +66,7 @@ export class PtySession {
   readonly mirror: ScreenMirror;
   readonly commandLine: string;
 
-  private readonly pty: HostedPty;
+  private readonly pty: ReaderPty;
   private readonly hub: ViewerHub;
   private readonly sinks: OutputSink[];
   private readonly exitListeners = new Set<(exit: ExitInfo) => void>();
@@ -161,7 +161,7 @@ export class PtySession {
     });
     // Read on the terminal host's thread, as bytes: the viewers' ring takes them as they are (no
     // re-encoding), and one decode per batch (flush) replaces a decode per 4 KB read.
-    this.pty = ptyHost().spawn(file, options.args, {
+    this.pty = ptyReader().spawn(file, options.args, {
       name: "xterm-256color",
       cols: this.cols,
       rows: this.rows,
@@ -341,7 +341,7 @@ export class PtySession {
       for (;;) {
         await Promise.race([exited, new Promise((r) => setTimeout(r, EXIT_REPORT_POLL_MS))]);
         if (!this.running) break;
-        if (this.pty.hostQuietForMs() >= EXIT_REPORT_QUIET_MS || Date.now() >= gaveUpAt) break;
+        if (this.pty.readerQuietForMs() >= EXIT_REPORT_QUIET_MS || Date.now() >= gaveUpAt) break;
       }
       if (this.running) this.onPtyExit(undefined, 9);
     })();
@@ -385,10 +385,10 @@ export class PtySession {
     if (this.lastOutputAtMs - this.lastInputAt < ECHO_WINDOW_MS || this.pendingBytes >= MAX_BATCH_BYTES) {
       this.flush();
     } else if (!this.batchTimer) {
-      // The flush itself runs in the terminal host's drain slices (see PtyHost.runSoon).
+      // The flush itself runs in the terminal host's drain slices (see PtyReader.runSoon).
       this.batchTimer = setTimeout(() => {
         this.batchTimer = undefined;
-        ptyHost().runSoon(() => this.flush());
+        ptyReader().runSoon(() => this.flush());
       }, BATCH_MS);
     }
   }

@@ -67,9 +67,9 @@ const BACKLOG_CHECK_MS = 5;
 const terminals = new Map();
 let totalInFlight = 0;
 const port = parentPort;
-if (!port) throw new Error("pty-host-worker.mjs runs as a worker thread");
+if (!port) throw new Error("pty-reader-worker.mjs runs as a worker thread");
 
-port.on("message", (/** @type {import("../contract/host-protocol").HostCommand} */ message) => {
+port.on("message", (/** @type {import("../contract/reader-protocol").ReaderCommand} */ message) => {
   switch (message.op) {
     case "spawn":
       return spawn(message);
@@ -126,7 +126,7 @@ port.on("message", (/** @type {import("../contract/host-protocol").HostCommand} 
   }
 });
 
-/** @param {Extract<import("../contract/host-protocol").HostCommand, { op: "spawn" }>} message */
+/** @param {Extract<import("../contract/reader-protocol").ReaderCommand, { op: "spawn" }>} message */
 function spawn(message) {
   const status = new Int32Array(message.reply, 0, 2);
   try {
@@ -278,7 +278,7 @@ function acked(t, bytes) {
 }
 
 /** Messages for the main thread, sent together at the end of this turn of the event loop. */
-/** @type {import("../contract/host-protocol").HostEvent[]} */
+/** @type {import("../contract/reader-protocol").ReaderEvent[]} */
 let outbox = [];
 /** @type {ArrayBuffer[]} */
 let outboxTransfer = [];
@@ -287,7 +287,7 @@ let outboxTransfer = [];
  * Twenty floods post thousands of chunks a second; each message costs the main thread a wake-up
  * and an event, so one turn's messages (all terminals) travel as one batch. A keystroke's echo
  * read in the poll phase still leaves in the same turn (the check phase).
- * @param {import("../contract/host-protocol").HostEvent} message
+ * @param {import("../contract/reader-protocol").ReaderEvent} message
  * @param {ArrayBuffer} [transfer]
  */
 function send(message, transfer) {

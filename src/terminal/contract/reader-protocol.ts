@@ -1,6 +1,6 @@
 /**
- * The messages between the main thread (host/pty-host.ts) and the terminal host thread
- * (host/pty-host-worker.mjs), defined once for both ends. The worker is plain JavaScript (it must
+ * The messages between the main thread (host/pty-reader.ts) and the terminal host thread
+ * (host/pty-reader-worker.mjs), defined once for both ends. The worker is plain JavaScript (it must
  * start without a TypeScript loader) and names these types in its JSDoc. Types only: nothing here
  * exists at run time.
  *
@@ -8,7 +8,7 @@
  * the pid or an error message) and each terminal's write gate (host/write-gate.mjs).
  */
 
-export interface HostedPtyOptions {
+export interface ReaderPtyOptions {
   name: string;
   cols: number;
   rows: number;
@@ -17,9 +17,9 @@ export interface HostedPtyOptions {
 }
 
 /** Main thread → host thread. */
-export type HostCommand =
+export type ReaderCommand =
   /** Start `file` on a new terminal; answered through `reply`, synchronously for the caller. */
-  | { op: "spawn"; id: number; file: string; args: string[]; options: HostedPtyOptions; reply: SharedArrayBuffer; gate: SharedArrayBuffer }
+  | { op: "spawn"; id: number; file: string; args: string[]; options: ReaderPtyOptions; reply: SharedArrayBuffer; gate: SharedArrayBuffer }
   /** Input the write gate did not take directly (too large, or behind a queued write). */
   | { op: "write"; id: number; data: Uint8Array }
   | { op: "resize"; id: number; cols: number; rows: number }
@@ -30,8 +30,8 @@ export type HostCommand =
   /** Forget the terminal and kill what still runs on it. */
   | { op: "dispose"; id: number };
 
-/** Host thread → main thread, posted in batches (`HostEvent[]` per message). */
-export type HostEvent =
+/** Host thread → main thread, posted in batches (`ReaderEvent[]` per message). */
+export type ReaderEvent =
   /** Output as read from the PTY; the buffer is transferred, not copied. */
   | { op: "data"; id: number; data: ArrayBuffer }
   | { op: "exit"; id: number; exitCode: number | undefined; signal: number | undefined };
