@@ -5,7 +5,7 @@ import type { Duplex } from "node:stream";
 import next from "next";
 import type { AppConfig } from "../src/server/config";
 import type { Logger } from "../src/server/logger";
-import { createClaudeLaunch } from "../src/server/claude/claude-launch";
+import { createClaudeLaunch, removeClaudeRunFiles } from "../src/server/claude/claude-launch";
 import { publishServices, clearServices } from "../src/server/registry";
 import { createServices, type Services } from "../src/server/services";
 import { EventsSocketServer } from "./events-socket";
@@ -22,6 +22,7 @@ import { limitPendingSockets, SERVER_TIMEOUTS } from "./connection-limits";
 import { parseRequestTarget } from "./request-path";
 import { applyPagePolicy, setSecurityHeaders } from "./security-headers";
 import { ACCESS_TOKEN_FILE, loadOrCreateTokenFile } from "../src/server/security/secrets";
+import { connectToHost } from "../src/terminal/server/host-launcher";
 
 /** How long a refused upgrade's answer may take to drain before the socket is destroyed anyway. */
 const UPGRADE_REFUSAL_LINGER_MS = 2_000;
@@ -54,11 +55,32 @@ function readVersion(): string {
 }
 
 export async function startAppServer(config: AppConfig, logger: Logger): Promise<AppServer> {
+  // The terminal host first: it holds the sessions a previous app server left running, and it
+  // refuses a second app server on the same data dir before this one touches the database.
+  const host = await connectToHost(config.dataDir, { role: "app", launch: true });
   const services: Services = createServices(config, logger, readVersion(), {
     // Claude runs get hooks to their CALLBACK_URL and this app's MCP server (src/server/claude).
-    prepareLaunch: createClaudeLaunch({ dataDir: config.dataDir, internalToken: () => services.internalToken, logger }),
+    prepareLaunch: createClaudeLaunch({
+      dataDir: config.dataDir,
+      internalToken: () => services.internalToken,
+      logger,
+      liveRuns: new Set(host.welcome.sessions.filter((s) => s.running).map((s) => s.executionId)),
+    }),
+    forgetRun: (executionId) => removeClaudeRunFiles(config.dataDir, executionId),
+    host,
   });
   publishServices(services);
+  logger.info(
+    { hostPid: host.welcome.hostPid, sessions: host.welcome.sessions.length, endedWhileAway: host.welcome.endedWhileAway.length },
+    "connected to the terminal host",
+  );
+  // The host went away on its own (killed): its runs are recorded as interrupted (TerminalService),
+  // and a new host serves the next start.
+  services.sessions.reconnectWith(() => connectToHost(config.dataDir, { role: "app", launch: true }));
+  services.sessions.onRebound(() => {
+    services.terminals.configureHost();
+    logger.warn({ hostPid: services.sessions.connection.welcome.hostPid }, "started a new terminal host");
+  });
 
   // Next attaches its own `upgrade` listener to whatever `httpServer` it is given. Handing it a
   // private emitter keeps it away from our WebSocket paths; only /_next/* upgrades (HMR) reach it.
@@ -209,8 +231,8 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
       logger.info({ reason }, "shutting down");
       api.beginShutdown();
       server.close();
-      // Sessions first: their exits are recorded while the database is still open.
-      await services.terminals.shutdown();
+      // Sessions keep running in the terminal host; the next app server reattaches to them.
+      services.terminals.detach();
       terminalSockets.close();
       eventSockets.close();
       server.closeAllConnections();

@@ -1,6 +1,8 @@
 import { ConfigError, loadConfig } from "../src/server/config";
 import { createLogger } from "../src/server/logger";
 import { startAppServer } from "./app-server";
+import { HostRefusedError } from "../src/terminal/server/host-connection";
+import { describeRefusal } from "./host-refusal";
 
 /** Hard stop if a graceful shutdown hangs: the brief promises exit within 10 s. */
 const SHUTDOWN_DEADLINE_MS = 9_000;
@@ -27,16 +29,24 @@ async function main(): Promise<void> {
     logger.warn("AI_MANAGER_AUTH=none: anyone who can reach this port can use the UI and type into terminals");
   }
 
-  const shutdown = (signal: NodeJS.Signals) => {
+  const shutdown = (reason: string) => {
     const deadline = setTimeout(() => {
-      logger.error({ signal }, "shutdown took too long; exiting");
+      logger.error({ reason }, "shutdown took too long; exiting");
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();
+    const running = app.services.sessions.runningCount();
+    const hostPid = app.services.sessions.connection.welcome.hostPid;
     app
-      .close(signal)
+      .close(reason)
       .then(() => {
         logger.flush();
+        if (running > 0 && reason !== "terminal host stopping") {
+          process.stdout.write(
+            `\nAI Manager stopped. ${running} session${running === 1 ? " keeps" : "s keep"} running in the terminal host (pid ${hostPid}).\n` +
+              "  npm start      reattaches to them\n  npm run stop   ends them and the host\n",
+          );
+        }
         process.exit(0);
       })
       .catch((error: unknown) => {
@@ -44,11 +54,17 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
-  process.once("SIGTERM", shutdown);
-  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  // `npm run stop` ends every session and the host; the app server has nothing left to serve.
+  app.services.sessions.onHostStopping(() => shutdown("terminal host stopping"));
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof HostRefusedError) {
+    process.stderr.write(`AI Manager did not start: ${describeRefusal(error.refusal)}\n`);
+    process.exit(1);
+  }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`AI Manager failed to start: ${message}\n`);
   if (error && typeof error === "object" && (error as { code?: string }).code === "EADDRINUSE") {

@@ -2,9 +2,8 @@ import type http from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { CLOSE_CODES, parseClientMessage, type ServerMessage } from "../src/terminal/contract/protocol";
-import type { PtySession } from "../src/terminal/host/pty-session";
+import type { HostedSession } from "../src/terminal/server/hosted-sessions";
 import { SOCKET_HIGH_WATERMARK } from "../src/terminal/contract/flow-control";
-import type { Viewer, ViewerTransport } from "../src/terminal/host/viewer-hub";
 import type { Services } from "../src/server/services";
 
 /** Dead connections are found by ping; a viewer that never answers would block keepalive reaping. */
@@ -57,55 +56,52 @@ export class TerminalSocketServer {
     this.wss.close();
   }
 
-  private connect(ws: LiveSocket, session: PtySession): void {
-    let viewer: Viewer | undefined;
+  /**
+   * Relays one browser viewer to the session's viewer hub in the terminal host: output and control
+   * messages come back on the viewer's channel; this socket's send buffer is reported so the hub
+   * holds back a viewer whose network is slower than the program.
+   */
+  private connect(ws: LiveSocket, session: HostedSession): void {
     let blockedBySocket = false;
     const afterSend = () => {
-      if (blockedBySocket && ws.bufferedAmount < SOCKET_HIGH_WATERMARK / 2 && viewer) {
+      if (blockedBySocket && ws.bufferedAmount < SOCKET_HIGH_WATERMARK / 2) {
         blockedBySocket = false;
-        session.viewerDrained(viewer);
+        channel.blocked(false);
       }
     };
-    const transport: ViewerTransport = {
-      sendBinary(data) {
+    const send = (message: ServerMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message), afterSend);
+    };
+    const channel = session.openViewer({
+      output(data) {
         if (ws.readyState !== ws.OPEN) return;
         ws.send(data, { binary: true }, afterSend);
-        if (ws.bufferedAmount >= SOCKET_HIGH_WATERMARK) blockedBySocket = true;
+        if (!blockedBySocket && ws.bufferedAmount >= SOCKET_HIGH_WATERMARK) {
+          blockedBySocket = true;
+          channel.blocked(true);
+        }
       },
-      sendMessage(message: ServerMessage) {
-        if (ws.readyState !== ws.OPEN) return;
-        ws.send(JSON.stringify(message), afterSend);
-      },
-      get bufferedAmount() {
-        return ws.bufferedAmount;
-      },
-      close(code, reason) {
+      message: send,
+      closed(code, reason) {
         if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason);
       },
-    };
-    viewer = session.attachViewer(transport);
-    const attached = viewer;
+    });
     let badMessages = 0;
     ws.on("message", (data, isBinary) => {
       if (isBinary) {
-        transport.sendMessage({ type: "error", code: "bad_request:frame", message: "Send JSON text frames; binary frames are output only." });
+        send({ type: "error", code: "bad_request:frame", message: "Send JSON text frames; binary frames are output only." });
         if (++badMessages > MAX_BAD_MESSAGES) ws.close(CLOSE_CODES.policy, "Too many invalid messages");
         return;
       }
       const text = Array.isArray(data) ? Buffer.concat(data).toString("utf8") : Buffer.from(data as ArrayBuffer).toString("utf8");
       const parsed = parseClientMessage(text);
       if (!parsed.ok) {
-        transport.sendMessage({ type: "error", code: "bad_request:message", message: parsed.error });
+        send({ type: "error", code: "bad_request:message", message: parsed.error });
         if (++badMessages > MAX_BAD_MESSAGES) ws.close(CLOSE_CODES.policy, "Too many invalid messages");
         return;
       }
-      try {
-        session.handleViewerMessage(attached, parsed.message);
-      } catch (error) {
-        this.services.logger.error({ err: error }, "viewer message failed");
-        transport.sendMessage({ type: "error", code: "internal", message: "The server could not handle that message." });
-      }
+      channel.send(parsed.message);
     });
-    ws.on("close", () => session.detachViewer(attached));
+    ws.on("close", () => channel.close());
   }
 }

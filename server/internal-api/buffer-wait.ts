@@ -1,5 +1,5 @@
-import type { OutputLog } from "../../src/terminal/host/output-log";
-import type { PtySession } from "../../src/terminal/host/pty-session";
+import type { OutputReadQuery, OutputReadResult } from "../../src/terminal/host/output-log";
+import type { HostedSession } from "../../src/terminal/server/hosted-sessions";
 import { cleanTerminalText } from "../../src/lib/terminal-text/ansi-clean";
 import type { PatternMatcher } from "./pattern-matcher";
 import type { WaitCondition } from "./terminal-schemas";
@@ -43,7 +43,7 @@ const CHUNK_LINES = 500;
 const OVERLAP_LINES = 20;
 const MAX_MATCH_CHARS = 200;
 
-export function waitForTerminal(session: PtySession, spec: WaitSpec, signal: AbortSignal, matcher: PatternMatcher): Promise<WaitOutcome | undefined> {
+export function waitForTerminal(session: HostedSession, spec: WaitSpec, signal: AbortSignal, matcher: PatternMatcher): Promise<WaitOutcome | undefined> {
   return new Promise((resolve, reject) => {
     const startedAt = Date.now();
     const cleanups: Array<() => void> = [];
@@ -89,7 +89,7 @@ export function waitForTerminal(session: PtySession, spec: WaitSpec, signal: Abo
         return;
       }
       case "pattern": {
-        const scanner = new PatternScanner(session.log, spec.pattern!, matcher, spec.since);
+        const scanner = new PatternScanner((query) => session.readLog(query), spec.pattern!, matcher, spec.since);
         // One scan at a time; output or an exit during a scan asks for one more afterwards. The
         // wait ends with `exit` only after a scan that began once the process had exited (the tail
         // of the output is in the log before exit listeners run) found nothing.
@@ -141,42 +141,46 @@ export function waitForTerminal(session: PtySession, spec: WaitSpec, signal: Abo
   });
 }
 
+/** Reads the session's output log (in the terminal host). */
+export type LogReader = (query: OutputReadQuery) => Promise<OutputReadResult>;
+
 /** Scans the log incrementally: completed lines are final, so each check reads little more than what is new. */
 export class PatternScanner {
-  private readonly from: number;
-  /** The raw text the unfinished line already had when the wait began; it is not "new". */
-  private readonly prefix: string;
-  private next: number;
+  /** Where the wait began, and the raw text the unfinished line already had then (it is not "new"). */
+  private origin: Promise<{ from: number; prefix: string }>;
+  private next = 0;
 
   constructor(
-    private readonly log: OutputLog,
+    private readonly read: LogReader,
     private readonly regex: RegExp,
     private readonly matcher: PatternMatcher,
     since?: number,
   ) {
-    if (since !== undefined) {
-      this.from = since;
-      this.prefix = "";
-    } else {
-      this.from = log.totalLines;
-      const current = log.read({ mode: "full", since: log.totalLines, maxLines: 1 });
-      // A capped unfinished line renders with a marker: then nothing is cut (rare, harmless).
-      this.prefix = current.endsWithPartialLine && !current.truncated ? current.output : "";
-    }
-    this.next = this.from;
+    this.origin =
+      since !== undefined
+        ? Promise.resolve({ from: since, prefix: "" })
+        : read({ mode: "tail", tailLines: 0 }).then(async (now) => {
+            const current = await read({ mode: "full", since: now.totalLines, maxLines: 1 });
+            // A capped unfinished line renders with a marker: then nothing is cut (rare, harmless).
+            return { from: now.totalLines, prefix: current.endsWithPartialLine && !current.truncated ? current.output : "" };
+          });
+    // Reported by check(); a wait cancelled before its first check must not leave it unhandled.
+    this.origin.catch(() => undefined);
   }
 
   /** The first match in the text not yet ruled out, or null. Rejects when the pattern is too slow. */
   async check(): Promise<string | null> {
+    const { from, prefix } = await this.origin;
     for (;;) {
-      const start = Math.max(this.next, this.from, this.log.firstLine);
-      const read = this.log.read({ mode: "full", since: start, maxLines: CHUNK_LINES });
+      // Lines before the log's first line were evicted: the read starts at its first line.
+      const read = await this.read({ mode: "full", since: Math.max(this.next, from), maxLines: CHUNK_LINES });
+      const start = Math.max(this.next, from, read.firstLine);
       if (read.stats.linesShown === 0) return null;
       let raw = read.output;
-      if (start === this.from && this.prefix && raw.startsWith(this.prefix)) raw = raw.slice(this.prefix.length);
+      if (start === from && prefix && raw.startsWith(prefix)) raw = raw.slice(prefix.length);
       const match = await this.matcher.match(this.regex.source, this.regex.flags, cleanTerminalText(raw));
       if (match !== null) return match;
-      const completedEnd = Math.min(read.nextReadFrom, this.log.totalLines);
+      const completedEnd = Math.min(read.nextReadFrom, read.totalLines);
       this.next = Math.max(this.next, completedEnd - OVERLAP_LINES);
       if (!read.hasMore) return null;
     }

@@ -1,8 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { AppError } from "../../src/lib/errors";
 import type { OutputReadQuery, OutputReadResult } from "../../src/terminal/host/output-log";
-import type { PtySession } from "../../src/terminal/host/pty-session";
-import type { ScreenMirror } from "../../src/terminal/host/screen-mirror";
+import type { HostedSession } from "../../src/terminal/server/hosted-sessions";
 import type { Task } from "../../src/server/db/schema";
 import type { Services } from "../../src/server/services";
 import { waitForTerminal, type WaitOutcome } from "./buffer-wait";
@@ -22,9 +21,6 @@ import {
 } from "./terminal-schemas";
 import { parseInput, parseTaskId, queryObject } from "./validate";
 import { executionView, terminalStatusView, type TerminalBufferView, type TerminalInputView, type TerminalSnapshotView } from "./views";
-
-/** A snapshot waits this long at most for the mirror to parse what is queued, then shows what it has. */
-const MIRROR_SETTLE_MS = 500;
 
 /** `/api/internal/terminal/<taskId>/…`: drive and read a task's PTY session. */
 export function registerTerminalRoutes(router: Router<ApiHandler>): void {
@@ -118,7 +114,7 @@ async function buffer(ctx: ApiContext): Promise<ApiResult | undefined> {
     }
     if (!wait) return undefined; // the client went away
   }
-  const data: TerminalBufferView = { ...readBuffer(session, query.read), source: "live", executionId: session.executionId, ...(wait ? { wait } : {}) };
+  const data: TerminalBufferView = { ...(await readBuffer(session, query.read)), source: "live", executionId: session.executionId, ...(wait ? { wait } : {}) };
   return { data };
 }
 
@@ -132,8 +128,7 @@ async function snapshot(ctx: ApiContext): Promise<ApiResult> {
     const data: TerminalSnapshotView = { ...shot, running: false, source: "recording", executionId: execution.id };
     return { data };
   }
-  await settled(session.mirror);
-  const shot = session.mirror.snapshot(query.view_mode, options);
+  const shot = await session.snapshot(query.view_mode, options);
   const data: TerminalSnapshotView = { ...shot, running: session.running, source: "live", executionId: session.executionId };
   return { data };
 }
@@ -143,17 +138,21 @@ async function status(ctx: ApiContext): Promise<ApiResult> {
   parseInput(emptyQuerySchema, queryObject(ctx.query), "query");
   const session = ctx.services.sessions.get(task.id);
   const execution = session ? ctx.services.executions.find(session.executionId) : ctx.services.executions.latestForTask(task.id);
-  return { data: terminalStatusView(task, session, execution) };
+  // A host that just went away cannot be asked: the run's row is then the status (its end is being recorded).
+  const stats = session ? await session.stats().catch(() => undefined) : undefined;
+  const live = session && stats ? { session, stats } : undefined;
+  return { data: terminalStatusView(task, live, execution) };
 }
 
 /**
  * A read of the output log plus where the shown lines sit: `fromLine`/`toLine` (half-open,
  * absolute line numbers) and the session's run state, so a reader knows whether more can come.
  */
-function readBuffer(session: PtySession, query: OutputReadQuery) {
+async function readBuffer(session: HostedSession, query: OutputReadQuery) {
+  const read = await session.readLog(query);
   const exit = session.exit;
   return {
-    ...bufferView(session.log.read(query), query),
+    ...bufferView(read, query),
     running: session.running,
     exitCode: exit?.exitCode ?? null,
     signal: exit?.signal ?? null,
@@ -173,22 +172,12 @@ function bufferView(read: OutputReadResult, query: OutputReadQuery) {
   return { ...read, fromLine, toLine };
 }
 
-function settled(mirror: ScreenMirror): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, MIRROR_SETTLE_MS);
-    mirror.whenIdle(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
 function taskOf(ctx: ApiContext): Task {
   return ctx.services.tasks.get(parseTaskId(ctx.params.taskId));
 }
 
 /** The task's session, running or exited but not yet reaped. */
-function liveSession(services: Services, task: Task): PtySession {
+function liveSession(services: Services, task: Task): HostedSession {
   const session = services.sessions.get(task.id);
   if (!session) {
     throw new AppError(
@@ -203,14 +192,14 @@ function liveSession(services: Services, task: Task): PtySession {
  * The live session to read, or undefined to read from the recordings: when the task has no session
  * any more, or the caller asked for a past run other than the live one.
  */
-function sessionFor(services: Services, task: Task, executionId: string | undefined): PtySession | undefined {
+function sessionFor(services: Services, task: Task, executionId: string | undefined): HostedSession | undefined {
   const session = services.sessions.get(task.id);
   if (!session) return undefined;
   if (executionId !== undefined && executionId !== session.executionId) return undefined;
   return session;
 }
 
-function runningSession(services: Services, task: Task): PtySession {
+function runningSession(services: Services, task: Task): HostedSession {
   const session = liveSession(services, task);
   if (!session.running) {
     throw new AppError("conflict:session", `Task ${task.id}'s terminal is not running (its process exited); start it again first.`);

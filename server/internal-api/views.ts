@@ -1,5 +1,6 @@
 import type { OutputReadResult } from "../../src/terminal/host/output-log";
-import type { PtySession } from "../../src/terminal/host/pty-session";
+import type { SessionStats } from "../../src/terminal/contract/host-protocol";
+import type { HostedSession } from "../../src/terminal/server/hosted-sessions";
 import type { ScreenSnapshot } from "../../src/terminal/host/screen-mirror";
 import type { Execution, Task } from "../../src/server/db/schema";
 import type { WaitOutcome } from "./buffer-wait";
@@ -47,7 +48,11 @@ export interface TerminalStatusView {
  * The terminal's status from its live session when there is one, else from the latest
  * execution row (the process is gone; there is nothing to read but the record).
  */
-export function terminalStatusView(task: Task, session: PtySession | undefined, execution: Execution | undefined): TerminalStatusView {
+export function terminalStatusView(
+  task: Task,
+  live: { session: HostedSession; stats: SessionStats } | undefined,
+  execution: Execution | undefined,
+): TerminalStatusView {
   const base = {
     taskId: task.id,
     taskStatus: task.status,
@@ -60,7 +65,8 @@ export function terminalStatusView(task: Task, session: PtySession | undefined, 
     agentMessage: execution?.agentMessage ?? null,
     agentSessionId: execution?.agentSessionId ?? null,
   };
-  if (session) {
+  if (live) {
+    const { session, stats } = live;
     const state = session.state;
     return {
       ...base,
@@ -71,11 +77,11 @@ export function terminalStatusView(task: Task, session: PtySession | undefined, 
       signal: state.signal,
       startedAt: state.startedAt,
       endedAt: state.endedAt,
-      lastOutputAt: session.lastOutputAt?.toISOString() ?? null,
+      lastOutputAt: stats.lastOutputAt,
       viewers: state.viewers,
       size: { cols: state.cols, rows: state.rows },
-      totalLines: session.log.totalLines,
-      totalBytes: session.log.totalBytes,
+      totalLines: stats.totalLines,
+      totalBytes: stats.totalBytes,
     };
   }
   return {

@@ -13,7 +13,8 @@ import { TaskService } from "./tasks/task-service";
 import { TerminalService, type TerminalServiceDeps } from "./terminals/terminal-service";
 import { WorkspaceService } from "./workspaces/workspace-service";
 import { WorkspaceReviewService } from "../workspace/review-service";
-import { SessionStore } from "../terminal/host/session-store";
+import { HostedSessions } from "../terminal/server/hosted-sessions";
+import type { HostConnection } from "../terminal/server/host-connection";
 
 /**
  * The composition root: every long-lived service of one app process. Built once by the custom
@@ -29,7 +30,8 @@ export interface Services {
   profiles: ProfileService;
   tasks: TaskService;
   executions: ExecutionService;
-  sessions: SessionStore;
+  /** The sessions in the terminal host process (src/terminal/host), as this app server sees them. */
+  sessions: HostedSessions;
   terminals: TerminalService;
   /** Isolated tasks' git worktrees: created at first start, checked, repaired, removed on request. */
   workspaces: WorkspaceService;
@@ -41,19 +43,22 @@ export interface Services {
   version: string;
   /** The origin the server listens on; set once it listens. */
   origin: string;
-  /** Stops every session, then closes the database. */
+  /** Leaves the terminal host (its sessions keep running), then closes the database. */
   close(): Promise<void>;
 }
 
 export interface CreateServicesOptions {
   prepareLaunch?: TerminalServiceDeps["prepareLaunch"];
+  forgetRun?: TerminalServiceDeps["forgetRun"];
+  /** An open connection to the terminal host (src/terminal/server/host-launcher.ts). */
+  host: HostConnection;
 }
 
 export function createServices(
   config: AppConfig,
   logger: Logger,
   version: string,
-  options: CreateServicesOptions = {},
+  options: CreateServicesOptions,
 ): Services {
   const database = openDatabase(config.dataDir);
   const events = new AppEvents();
@@ -62,14 +67,18 @@ export function createServices(
   profiles.seedDefaults();
   const tasks = new TaskService(database.db, profiles, events);
   const executions = new ExecutionService(database.db, events);
+  const sessions = new HostedSessions(options.host);
+  // Runs the terminal host still holds, or ended while no app server was there, are not stale.
+  const known = options.host.welcome;
+  const alive = new Set([...known.sessions.map((s) => s.executionId), ...known.endedWhileAway.map((r) => r.executionId)]);
   // A run's end is its recording's last event: the restart may come long after the crash.
-  const interrupted = executions.markStaleInterrupted((execution) => lastRecordedEventAt(recordingPath(config.dataDir, execution.id), execution.startedAt));
+  const interrupted = executions.markStaleInterrupted(
+    (execution) => lastRecordedEventAt(recordingPath(config.dataDir, execution.id), execution.startedAt),
+    new Date(),
+    alive,
+  );
   if (interrupted.length > 0) logger.warn({ count: interrupted.length }, "marked runs left live by a previous server as interrupted");
   const internalToken = loadOrCreateTokenFile(config.dataDir, INTERNAL_TOKEN_FILE, config.internalToken);
-  const sessions = new SessionStore({
-    runningMs: () => settings.get("terminal.keepaliveRunningMs"),
-    exitedMs: () => settings.get("terminal.keepaliveExitedMs"),
-  });
   const workspaces = new WorkspaceService({
     db: database.db,
     tasks,
@@ -97,7 +106,8 @@ export function createServices(
     version,
     origin: `http://${config.host}:${config.port}`,
     async close() {
-      await services.terminals.shutdown();
+      services.terminals.detach();
+      sessions.detach();
       database.close();
     },
   };
@@ -114,6 +124,7 @@ export function createServices(
     internalToken,
     dataDir: config.dataDir,
     prepareLaunch: options.prepareLaunch,
+    forgetRun: options.forgetRun,
   });
   sessions.onEvent((event) => {
     if (event.type !== "changed") events.emit({ type: "session.changed", taskId: event.taskId, live: event.type === "added" });

@@ -4,8 +4,9 @@ import { createApiDispatcher, type ApiDispatcher } from "../../server/internal-a
 import { allowedHosts } from "../../server/origin-check";
 import type { CreateServicesOptions, Services } from "../../src/server/services";
 import { createTestServices } from "./test-services";
+export type { TestServices };
 
-export type TestServices = ReturnType<typeof createTestServices>;
+import type { TestServices } from "./test-services";
 
 export interface HarnessResponse<T = unknown> {
   status: number;
@@ -44,9 +45,9 @@ export interface ApiHarness {
  * Next. `services.origin` points at it, so CALLBACK_URL in task terminals reaches it.
  */
 export async function startApiHarness(
-  options?: (dataDir: string, services: () => Services) => CreateServicesOptions,
+  options?: (dataDir: string, services: () => Services) => Omit<CreateServicesOptions, "host">,
 ): Promise<ApiHarness> {
-  const services = createTestServices(options);
+  const services = await createTestServices(options);
   let hosts: ReadonlySet<string> = new Set();
   const dispatcher = createApiDispatcher({ services, hosts: () => hosts });
   const server = http.createServer((req, res) => {

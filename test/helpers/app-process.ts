@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { HOST_INFO_FILE } from "../../src/terminal/host/host-files";
+import { stopHost, type StopReport } from "../../src/terminal/server/host-control";
 
 /**
  * The real server as a child process (`node scripts/start.mjs`, the production build, PORT=0) on a
@@ -78,17 +80,44 @@ export interface AppProcess {
   sessionCookie(): Promise<string>;
   /** A request to the internal API with the bearer token; objects are sent as JSON. */
   api<T = any>(method: string, pathAndQuery: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult<T>>;
-  /** Stops the server (SIGKILL if needed) and deletes the data dir. */
+  /** `npm run stop` for this data dir: every session, the host and the server end. */
+  stopAll(): Promise<StopReport>;
+  /** The terminal host's pid, if one runs for this data dir. */
+  hostPid(): number | undefined;
+  /** Stops the server (SIGKILL if needed), then the terminal host, and deletes the data dir. */
   dispose(): Promise<void>;
 }
 
 const live = new Set<ChildProcess>();
+/** Data dirs whose terminal host may still run (it outlives the server by design). */
+const hostDirs = new Set<string>();
 
-/** SIGKILLs every server child still running (for afterAll hooks). */
+/** The pid in `<dataDir>/terminal-host.json`, if a host wrote one. */
+export function hostPidOf(dataDir: string): number | undefined {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(dataDir, HOST_INFO_FILE), "utf8")) as { pid: number }).pid;
+  } catch {
+    return undefined;
+  }
+}
+
+/** SIGKILLs every server child still running, and SIGTERMs their terminal hosts (for afterAll hooks). */
 export function killAllAppProcesses(): void {
   for (const child of live) {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   }
+  for (const dir of hostDirs) {
+    const pid = hostPidOf(dir);
+    if (pid) {
+      try {
+        // SIGTERM: the host stops its sessions (with their process trees) before it exits.
+        process.kill(pid, "SIGTERM");
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+  hostDirs.clear();
 }
 
 function childEnv(dataDir: string, options: AppStartOptions): NodeJS.ProcessEnv {
@@ -189,6 +218,7 @@ function launch(dataDir: string, options: AppStartOptions, logs: { out: string[]
 /** Starts the real server and resolves once it printed its URL (and login URL). */
 export async function startApp(options: AppStartOptions = {}): Promise<AppProcess> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "aim-system-"));
+  hostDirs.add(dataDir);
   const logs = { out: [] as string[], err: [] as string[] };
   let current = await launch(dataDir, options, logs);
   let cookie: string | undefined;
@@ -270,8 +300,12 @@ export async function startApp(options: AppStartOptions = {}): Promise<AppProces
       const res = await fetch(`${current.baseURL}${pathAndQuery}`, init);
       return readResult(res);
     },
+    stopAll: () => stopHost(dataDir),
+    hostPid: () => hostPidOf(dataDir),
     async dispose() {
       await stop();
+      await stopHost(dataDir).catch(() => undefined);
+      hostDirs.delete(dataDir);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -5,27 +5,44 @@ import { loadConfig } from "../../src/server/config";
 import { createLogger } from "../../src/server/logger";
 import { createServices, type CreateServicesOptions, type Services } from "../../src/server/services";
 import type { CliProfile, Task } from "../../src/server/db/schema";
+import type { TerminalHostService } from "../../src/terminal/host/host-service";
+import { startInProcessHost } from "./in-process-host";
 
 /**
  * Real services on a throwaway data dir: real SQLite file, real migrations, real PTYs.
  * `options` may add composition options (e.g. a prepareLaunch hook) that need the data dir or
  * the services themselves (called lazily, once they exist).
  */
-export function createTestServices(
-  options?: (dataDir: string, services: () => Services) => CreateServicesOptions,
-): Services & { dataDir: string; dispose(): Promise<void> } {
+export async function createTestServices(
+  options?: (dataDir: string, services: () => Services) => Omit<CreateServicesOptions, "host">,
+): Promise<TestServices> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "aim-test-"));
   const config = loadConfig({ AI_MANAGER_DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "silent", NODE_ENV: "test" });
-  const services: Services = createServices(config, createLogger("silent"), "test", options?.(dataDir, () => services));
+  const host = await startInProcessHost();
+  const services: Services = createServices(config, createLogger("silent"), "test", { ...options?.(dataDir, () => services), host: host.connection });
   services.origin = "http://127.0.0.1:9";
   return Object.assign(services, {
     dataDir,
+    host: host.service,
+    async stopSessions() {
+      await host.service.shutdown();
+    },
     async dispose() {
+      await host.service.shutdown();
       await services.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   });
 }
+
+export type TestServices = Services & {
+  dataDir: string;
+  /** The terminal host the sessions run in (in this process). */
+  host: TerminalHostService;
+  /** Stops every session (what `npm run stop` does to a host), their exits recorded. */
+  stopSessions(): Promise<void>;
+  dispose(): Promise<void>;
+};
 
 export function shellProfile(services: Services): CliProfile {
   const shell = services.profiles.list().find((p) => p.kind === "shell");

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { commandProfile, createTestServices, makeTask, waitFor } from "../helpers/test-services";
+import type { TestServices } from "../helpers/test-services";
 
 /**
  * A long wrapped line followed by a resize to one column overflowed the call stack in xterm's
@@ -7,18 +8,19 @@ import { commandProfile, createTestServices, makeTask, waitFor } from "../helper
  * Found by the hostile-input suite (test/system/hostile-input.test.ts).
  */
 describe("a terminal session resized to one column after a very long line", () => {
-  let services: ReturnType<typeof createTestServices> | undefined;
+  let services: TestServices | undefined;
   afterEach(async () => {
     await services?.dispose();
     services = undefined;
   });
 
   it("keeps running and its mirror keeps working", async () => {
-    services = createTestServices();
+    services = await createTestServices();
     const profile = commandProfile(services, "raw cat", "/bin/sh", ["-c", "stty raw -echo; echo READY; exec cat"]);
     const task = makeTask(services, profile);
     await services.terminals.start(task.id);
-    const session = services.sessions.get(task.id)!;
+    // The session in the terminal host (in this process), where the mirror runs.
+    const session = services.host.sessionFor(task.id)!;
     await waitFor(() => session.log.read({ mode: "full" }).output.includes("READY"), 10_000, "the shell");
     // The mirror keeps ~1000 rows of scrollback: at 1000 columns they hold a line of a million cells.
     session.resize(1000, 32);
@@ -32,5 +34,6 @@ describe("a terminal session resized to one column after a very long line", () =
     await new Promise<void>((resolve) => session.mirror.whenIdle(resolve));
     expect(session.mirror.snapshot("full", {}).lines.join("\n")).toContain("still alive");
     expect(session.running).toBe(true);
+    expect(services.sessions.get(task.id)!.running).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { isAlive } from "../../src/terminal/host/process-tree";
 import { commandProfile, createTestServices, makeTask, waitFor } from "../helpers/test-services";
+import type { TestServices } from "../helpers/test-services";
 
 /**
  * Stop must reach a background grandchild that moved to a session of its own (setsid) and ignores
@@ -11,7 +12,7 @@ import { commandProfile, createTestServices, makeTask, waitFor } from "../helper
  * took that parent and it was re-parented to init. Found by test/system/shutdown.test.ts.
  */
 describe("stopping a session with a setsid grandchild that ignores SIGTERM and SIGHUP", () => {
-  let services: ReturnType<typeof createTestServices> | undefined;
+  let services: TestServices | undefined;
   let escaped: number | undefined;
   let dir: string | undefined;
   afterEach(async () => {
@@ -22,13 +23,13 @@ describe("stopping a session with a setsid grandchild that ignores SIGTERM and S
   });
 
   it("kills it too", async () => {
-    services = createTestServices();
+    services = await createTestServices();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "aim-tree-"));
     const pidFile = path.join(dir, "pid");
     const script = `setsid sh -c 'trap "" TERM HUP; while :; do sleep 0.1; done' >/dev/null 2>&1 & echo $! > ${pidFile}; echo READY; while :; do sleep 1; done`;
     const task = makeTask(services, commandProfile(services, "escaper", "/bin/bash", ["-c", script]));
     await services.terminals.start(task.id);
-    const session = services.sessions.get(task.id)!;
+    const session = services.host.sessionFor(task.id)!;
     await waitFor(() => session.log.read({ mode: "full" }).output.includes("READY"), 10_000, "the script");
     escaped = Number(fs.readFileSync(pidFile, "utf8").trim());
     expect(isAlive(escaped)).toBe(true);

@@ -3,9 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { recordingPath } from "../../src/terminal/recording/asciicast-writer";
 import { readCast } from "../../src/terminal/recording/recording-reader";
 import { commandProfile, createTestServices, makeTask, waitFor } from "../helpers/test-services";
+import type { TestServices } from "../helpers/test-services";
 import { FakeViewer } from "../helpers/fake-viewer";
-
-type TestServices = ReturnType<typeof createTestServices>;
 
 async function castLines(file: string) {
   const items = [];
@@ -15,8 +14,8 @@ async function castLines(file: string) {
 
 describe("recordings on disk", () => {
   let services: TestServices;
-  beforeEach(() => {
-    services = createTestServices();
+  beforeEach(async () => {
+    services = await createTestServices();
   });
   afterEach(async () => {
     await services.dispose();
@@ -25,7 +24,7 @@ describe("recordings on disk", () => {
   it("records output and resizes as asciicast v2, in time with the PTY", async () => {
     const task = makeTask(services, commandProfile(services, "printer", "/bin/bash", ["-c", "echo first; sleep 0.5; printf '\\033[31mred\\033[0m\\n'; sleep 1.2; echo last"]));
     const execution = await services.terminals.start(task.id, { cols: 100, rows: 30 });
-    const session = services.sessions.get(task.id)!;
+    const session = services.host.sessionFor(task.id)!;
     const file = recordingPath(services.dataDir, execution.id);
     // Never more than a second behind: "red" is on disk while the program still sleeps.
     await waitFor(() => session.log.read({ mode: "full" }).output.includes("red"), 5_000, "red printed");
@@ -54,7 +53,7 @@ describe("recordings on disk", () => {
     services.settings.update({ "terminal.recordingMaxBytes": 1024 * 1024 });
     const task = makeTask(services, commandProfile(services, "flood", "/bin/bash", ["-c", "head -c 4000000 /dev/zero | tr '\\0' 'y' | fold -w 80; echo AFTER-CUT"]));
     const execution = await services.terminals.start(task.id);
-    const session = services.sessions.get(task.id)!;
+    const session = services.host.sessionFor(task.id)!;
     await waitFor(() => !session.running, 30_000, "exit");
     const file = recordingPath(services.dataDir, execution.id);
     const size = fs.statSync(file).size;

@@ -10,14 +10,13 @@ import { TerminalConnection, type ConnectionStatus, type TerminalRenderer } from
 import { RING_BYTES } from "../../src/terminal/contract/flow-control";
 import { stripAnsi } from "../helpers/strip-ansi";
 import { commandProfile, createTestServices, makeTask, shellProfile, waitFor } from "../helpers/test-services";
+import type { TestServices } from "../helpers/test-services";
 
 /**
  * The browser side of a terminal (TerminalConnection) against the real socket bridge and real
  * PTYs: what a person would see — the screen drawn from the snapshot, then the output — through
  * a dropped connection, a view too slow for a flood, and a task started again.
  */
-
-type TestServices = ReturnType<typeof createTestServices>;
 
 /**
  * Stands in for xterm: `restore` resets the screen to the snapshot, `write` appends. With
@@ -69,7 +68,7 @@ describe("TerminalConnection (browser side) against the terminal socket", () => 
   beforeEach(async () => {
     // What the browser provides; the `ws` client implements the same interface.
     vi.stubGlobal("WebSocket", WebSocket);
-    services = createTestServices();
+    services = await createTestServices();
     bridge = new TerminalSocketServer(services);
     server = http.createServer((_req, res) => res.writeHead(404).end());
     server.on("upgrade", (req, socket, head) => {
@@ -109,7 +108,7 @@ describe("TerminalConnection (browser side) against the terminal socket", () => 
   it("draws the screen, then live output; typed keys reach the program; a long output arrives whole (acks flow)", async () => {
     const task = makeTask(services, shellProfile(services), "shell", "echo BEFORE-ATTACH");
     await services.terminals.start(task.id);
-    const session = services.sessions.get(task.id)!;
+    const session = services.host.sessionFor(task.id)!;
     await waitFor(() => /^BEFORE-ATTACH$/m.test(session.log.read({ mode: "full" }).output), 10_000, "the first command");
     const view = open(task.id);
     await waitFor(() => view.connection.currentStatus === "live", 10_000, "live");
@@ -151,7 +150,7 @@ describe("TerminalConnection (browser side) against the terminal socket", () => 
     const script = `head -c ${floodBytes} /dev/zero | tr '\\0' x | fold -w 100; echo FLOOD-END; sleep 30`;
     const task = makeTask(services, commandProfile(services, "flood", "/bin/bash", ["-c", script]));
     await services.terminals.start(task.id);
-    const session = services.sessions.get(task.id)!;
+    const session = services.host.sessionFor(task.id)!;
     const renderer = new RecordingRenderer();
     renderer.rendering = false;
     const view = open(task.id, renderer);

@@ -7,21 +7,21 @@ import { RING_BYTES } from "../../src/terminal/contract/flow-control";
 import { stripAnsi } from "../helpers/strip-ansi";
 import { isAppError } from "../../src/lib/errors";
 import { commandProfile, createTestServices, makeTask, shellProfile, waitFor } from "../helpers/test-services";
+import type { TestServices } from "../helpers/test-services";
 import { FakeViewer } from "../helpers/fake-viewer";
 import { traceStops } from "../helpers/stop-trace";
 
-type TestServices = ReturnType<typeof createTestServices>;
-
+/** The output so far, read from the session in the terminal host (in this process). */
 function screenText(services: TestServices, taskId: string): string {
-  const session = services.sessions.get(taskId);
+  const session = services.host.sessionFor(taskId);
   return session ? session.log.read({ mode: "tail", tailLines: 500 }).output : "";
 }
 
 describe("task terminals on real PTYs", () => {
   let services: TestServices;
 
-  beforeEach(() => {
-    services = createTestServices();
+  beforeEach(async () => {
+    services = await createTestServices();
   });
 
   afterEach(async () => {
@@ -80,7 +80,7 @@ describe("task terminals on real PTYs", () => {
     expect(row.status).toBe("failed");
     expect(row.exitCode).toBe(3);
     expect(services.tasks.get(task.id).status).toBe("failed");
-    const session = services.sessions.get(task.id)!;
+    const session = services.host.sessionFor(task.id)!;
     const tail = session.log.read({ mode: "tail", tailLines: 3 }).output;
     expect(tail).toContain("50000");
     expect(tail).toContain("END-MARKER");
@@ -109,7 +109,7 @@ describe("task terminals on real PTYs", () => {
     const task = makeTask(services, commandProfile(services, "sleeper", "/bin/sleep", ["30"]));
     await services.terminals.start(task.id);
     const session = services.sessions.get(task.id)!;
-    const viewer = new FakeViewer(session).attach();
+    const viewer = new FakeViewer(services.host.sessionFor(task.id)!).attach();
     viewer.detach();
     await waitFor(() => !services.sessions.get(task.id), 10_000, "reap");
     expect(isAlive(session.pid)).toBe(false);
@@ -121,7 +121,7 @@ describe("task terminals on real PTYs", () => {
     const task = makeTask(services, commandProfile(services, "short", "/bin/bash", ["-c", "sleep 2; echo done"]));
     await services.terminals.start(task.id);
     const session = services.sessions.get(task.id)!;
-    new FakeViewer(session).attach();
+    new FakeViewer(services.host.sessionFor(task.id)!).attach();
     // Watched: outlives the 1 s running keepalive, exits by itself, then goes 1 s later.
     await waitFor(() => !session.running, 10_000, "exit");
     expect(services.sessions.get(task.id)).toBe(session);
@@ -139,7 +139,7 @@ describe("task terminals on real PTYs", () => {
   it("gives a late viewer the screen then the live stream with no gap and no duplicate", async () => {
     const task = makeTask(services, commandProfile(services, "count", "/bin/bash", ["-c", 'for i in $(seq 1 3000); do echo "line-$i"; done; sleep 0.3; for i in $(seq 3001 6000); do echo "line-$i"; done']));
     await services.terminals.start(task.id);
-    const session = services.sessions.get(task.id)!;
+    const session = services.host.sessionFor(task.id)!;
     await waitFor(() => session.log.totalLines >= 1000, 10_000, "some output");
     const viewer = new FakeViewer(session).attach();
     await waitFor(() => !session.running, 20_000, "exit");
@@ -161,7 +161,7 @@ describe("task terminals on real PTYs", () => {
     const floodBytes = 3 * RING_BYTES;
     const task = makeTask(services, commandProfile(services, "flood", "/bin/bash", ["-c", `head -c ${floodBytes} /dev/zero | tr '\\0' 'x' | fold -w 100; echo FLOOD-END`]));
     await services.terminals.start(task.id);
-    const session = services.sessions.get(task.id)!;
+    const session = services.host.sessionFor(task.id)!;
     const stalled = new FakeViewer(session, { ack: false, keepText: false }).attach();
     const healthy = new FakeViewer(session, { ack: true, keepText: false }).attach();
     await waitFor(() => !session.running, 60_000, "flood to finish");
@@ -179,7 +179,7 @@ describe("task terminals on real PTYs", () => {
 
 describe("shutdown", () => {
   it("stops 20 sessions — some ignoring SIGTERM, some with background grandchildren — and marks every run", async () => {
-    const services = createTestServices();
+    const services = await createTestServices();
     try {
       const stubborn = commandProfile(services, "stubborn", "/bin/bash", ["-c", "trap '' TERM HUP; echo READY; while :; do sleep 0.2; done"]);
       const parent = commandProfile(services, "parent", "/bin/bash", ["-c", "(trap '' TERM HUP; sleep 1000) & sleep 1000 & echo READY; wait"]);
@@ -190,13 +190,19 @@ describe("shutdown", () => {
       const executionIds = tasks.map((t) => services.sessions.get(t.id)!.executionId);
       const allPids = rootPids.flatMap((pid) => sessionProcesses(pid));
       expect(allPids.length).toBeGreaterThan(40);
-      const trace = traceStops(tasks.map((t) => services.sessions.get(t.id)!));
-      await services.terminals.shutdown();
+      // The host's own sessions: it stops them (what `npm run stop` does), not the app server.
+      const trace = traceStops(tasks.map((t) => services.host.sessionFor(t.id)!));
+      await services.stopSessions();
       // In parallel (twenty graces one after another would be minutes): every stop began before any ended.
       expect(trace).toEqual([...Array<string>(20).fill("begin"), ...Array<string>(20).fill("end")]);
-      await expect(services.terminals.start(tasks[0]!.id)).rejects.toThrowError(/shutting down/);
       for (const pid of allPids) expect(isAlive(pid)).toBe(false);
+      // The host reports each exit before it forgets the session: once the app server has seen every
+      // session go, it has recorded every exit.
+      await waitFor(() => services.sessions.list().length === 0, 10_000, "the app server to see every session go");
       for (const id of executionIds) expect(services.executions.get(id).status).toBe("stopped");
+      // The app server leaving refuses new starts.
+      services.terminals.detach();
+      await expect(services.terminals.start(tasks[0]!.id)).rejects.toThrowError(/shutting down/);
     } finally {
       await services.dispose();
     }

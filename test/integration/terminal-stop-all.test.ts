@@ -1,14 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { traceStops } from "../helpers/stop-trace";
 import { commandProfile, createTestServices, makeTask, waitFor } from "../helpers/test-services";
-
-type TestServices = ReturnType<typeof createTestServices>;
+import type { TestServices } from "../helpers/test-services";
 
 describe("TerminalService.stopAll (Missions' Stop all)", () => {
   let services: TestServices;
 
-  beforeEach(() => {
-    services = createTestServices();
+  beforeEach(async () => {
+    services = await createTestServices();
   });
 
   afterEach(async () => {
@@ -24,9 +23,10 @@ describe("TerminalService.stopAll (Missions' Stop all)", () => {
     const finishedRun = await services.terminals.start(finished.id);
     const runs = await Promise.all(running.map((task) => services.terminals.start(task.id)));
     await waitFor(() => services.executions.get(finishedRun.id).status === "succeeded", 10_000, "the quick run to end");
-    await waitFor(() => running.every((task) => services.sessions.get(task.id)?.log.read({ mode: "full" }).output.includes("ready")), 10_000, "ready");
+    await waitFor(() => running.every((task) => services.host.sessionFor(task.id)?.log.read({ mode: "full" }).output.includes("ready")), 10_000, "ready");
 
-    const trace = traceStops(running.map((task) => services.sessions.get(task.id)!));
+    // Traced where the stops run: the sessions in the terminal host (in this process).
+    const trace = traceStops(running.map((task) => services.host.sessionFor(task.id)!));
     const stopped = await services.terminals.stopAll();
 
     expect(stopped).toBe(3);

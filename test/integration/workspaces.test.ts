@@ -8,16 +8,15 @@ import type { CliProfile, Task } from "../../src/server/db/schema";
 import { deleteTaskWithWorkspace } from "../../src/server/workspaces/delete-task";
 import { createTempRepo, gitSync, type TempRepo } from "../helpers/git-repo";
 import { commandProfile, createTestServices, waitFor } from "../helpers/test-services";
-
-type TestServices = ReturnType<typeof createTestServices>;
+import type { TestServices } from "../helpers/test-services";
 
 const BRANCH_RE = /^ai\/[a-z0-9]+(?:-[a-z0-9]+)*-[a-z0-9]{8}$/;
 
 let services: TestServices;
 let repo: TempRepo;
 
-beforeEach(() => {
-  services = createTestServices();
+beforeEach(async () => {
+  services = await createTestServices();
   repo = createTempRepo();
 });
 
@@ -31,7 +30,7 @@ function isolatedTask(title: string, profile?: CliProfile, extra: Record<string,
 }
 
 function output(taskId: string): string {
-  const session = services.sessions.get(taskId);
+  const session = services.host.sessionFor(taskId);
   return session ? stripAnsi(session.log.read({ mode: "full" }).output) : "";
 }
 
@@ -42,7 +41,7 @@ async function runToEnd(taskId: string): Promise<{ status: string; exitCode: num
     return e.status !== "running" ? e : undefined;
   }, 15_000, "the run to end");
   // The tail of the output may arrive just after the exit is recorded.
-  const session = services.sessions.get(taskId);
+  const session = services.host.sessionFor(taskId);
   await waitFor(() => !session || session.exit !== undefined, 5_000, "the session to exit");
   return { status: ended.status, exitCode: ended.exitCode, output: output(taskId) };
 }

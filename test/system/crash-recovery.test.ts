@@ -3,13 +3,16 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { killAllAppProcesses, startApp, until, type AppProcess } from "../helpers/app-process";
+import { isAlive } from "../../src/terminal/server/host-control";
 import { firstGap, numberedLines, readCastFile } from "../helpers/cast-file";
 import { aliveAmong, killAll, sessionMembers } from "../helpers/procs";
 import { createScriptProfile } from "../helpers/server-actions";
 import { writeFakeClaudeBin } from "../fixtures/fake-claude-bin";
 
 /**
- * kill -9 of the real server in the middle of heavy output, then a restart on the same data dir.
+ * kill -9 of the real server and of its terminal host together (a crash that takes both, e.g. the
+ * OOM killer or a power cut) in the middle of heavy output, then a restart on the same data dir.
+ * (kill -9 of the server alone loses nothing: test/system/terminal-host.test.ts.)
  *
  * The printer writes numbered, timestamped lines (`line <n> <epoch-ms>`) at a steady ~25,000
  * lines (~700 KB) per second — fast, but within what the server reads without pausing the PTY,
@@ -87,8 +90,13 @@ describe("crash recovery: kill -9 during heavy output, then restart", () => {
     const castFile = path.join(app.dataDir, "recordings", `${printerRun.id}.cast`);
     await until(() => (numberedLines(readCastFile(castFile).output, "line").at(-1)?.n ?? 0) >= reported, 30_000, `line ${reported} in the recording`);
 
-    const killedAt = Date.now();
+    const hostPid = app.hostPid();
+    expect(hostPid, "the terminal host's pid file").toBeDefined();
     expect(await app.kill("SIGKILL")).toEqual({ code: null, signal: "SIGKILL" });
+    process.kill(hostPid!, "SIGKILL");
+    await until(() => !isAlive(hostPid!), 10_000, "the terminal host to be gone");
+    // The host (which writes the recording) is gone from here on.
+    const killedAt = Date.now();
 
     // The recording: parseable (a half-written last line tolerated), lines 1..N without a gap,
     // holding at least every line the recorder had flushed before the kill.

@@ -11,12 +11,15 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Missions" };
 
 /** Every session the server holds, joined with its task. Re-rendered live by LiveRefresh. */
-function listMissions(): MissionSession[] {
+async function listMissions(): Promise<MissionSession[]> {
   const services = getServices();
   const profileNames = new Map(services.profiles.list().map((profile) => [profile.id, profile.name]));
   const home = os.homedir();
   const missions: MissionSession[] = [];
-  for (const session of services.sessions.list()) {
+  const sessions = services.sessions.list();
+  // One round trip to the terminal host for all of them; a session gone meanwhile shows no last output.
+  const stats = await Promise.all(sessions.map((session) => session.stats().catch(() => undefined)));
+  for (const [i, session] of sessions.entries()) {
     const task = services.tasks.find(session.taskId);
     if (!task) continue; // deleted a moment ago; its session is on its way out
     const exit = session.exit;
@@ -33,17 +36,17 @@ function listMissions(): MissionSession[] {
       signal: exit?.signal ?? null,
       startedAt: session.startedAt.getTime(),
       endedAt: exit?.endedAt.getTime() ?? null,
-      lastOutputAt: session.lastOutputAt?.getTime() ?? null,
+      lastOutputAt: stats[i]?.lastOutputAt ? Date.parse(stats[i]!.lastOutputAt!) : null,
     });
   }
   return missions;
 }
 
-export default function MissionsPage() {
+export default async function MissionsPage() {
   return (
     <main className="page page-wide">
       <MissionsView
-        missions={listMissions()}
+        missions={await listMissions()}
         now={Date.now()}
         maxSessions={getServices().settings.get("system.maxConcurrentExecutions")}
       />

@@ -23,6 +23,13 @@ export interface ClaudeLaunchOptions {
   mcpEntry?: string;
   hookForwarder?: string;
   logger?: Logger;
+  /** Runs still alive in the terminal host (their files stay until they end). */
+  liveRuns?: ReadonlySet<string>;
+}
+
+/** Removes a run's Claude files; for runs that outlived the app server that launched them. */
+export function removeClaudeRunFiles(dataDir: string, executionId: string): void {
+  removeRunFiles(runDir(dataDir, executionId));
 }
 
 /**
@@ -37,7 +44,7 @@ export function createClaudeLaunch(options: ClaudeLaunchOptions): PrepareLaunch 
   const node = options.node ?? process.execPath;
   const mcpEntry = options.mcpEntry ?? MCP_ENTRY;
   const hookCommand = `${shellQuote(node)} ${shellQuote(options.hookForwarder ?? HOOK_FORWARDER)}`;
-  sweepRunFiles(options.dataDir);
+  sweepRunFiles(options.dataDir, options.liveRuns);
 
   return (ctx: LaunchContext) => {
     if (ctx.profile.kind !== "claude") return { args: ctx.args, env: {} };

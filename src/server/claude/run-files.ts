@@ -38,8 +38,11 @@ export function removeRunFiles(dir: string): void {
   }
 }
 
-/** Start-up: runs of a previous process are over; their settings and tokens need not stay on disk. */
-export function sweepRunFiles(dataDir: string): void {
+/**
+ * Start-up: runs of a previous app server are over — except those still alive in the terminal
+ * host (`live`), whose Claude still reads its settings — and their files need not stay on disk.
+ */
+export function sweepRunFiles(dataDir: string, live: ReadonlySet<string> = new Set()): void {
   const root = path.join(dataDir, RUNS_DIR);
   let entries: fs.Dirent[];
   try {
@@ -47,5 +50,5 @@ export function sweepRunFiles(dataDir: string): void {
   } catch {
     return;
   }
-  for (const entry of entries) if (entry.isDirectory()) removeRunFiles(path.join(root, entry.name));
+  for (const entry of entries) if (entry.isDirectory() && !live.has(entry.name)) removeRunFiles(path.join(root, entry.name));
 }

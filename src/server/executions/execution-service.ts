@@ -126,8 +126,18 @@ export class ExecutionService {
    * when it was last seen alive (`lastSeenAlive`, e.g. its recording's last event), not this
    * restart, which can come much later; without that, its start.
    */
-  markStaleInterrupted(lastSeenAlive: (execution: Execution) => Date | undefined = () => undefined, now = new Date()): Execution[] {
-    const stale = this.db.select().from(executions).where(eq(executions.status, "running")).all();
+  markStaleInterrupted(
+    lastSeenAlive: (execution: Execution) => Date | undefined = () => undefined,
+    now = new Date(),
+    /** Runs still alive in the terminal host: not stale. */
+    alive: ReadonlySet<string> = new Set(),
+  ): Execution[] {
+    const stale = this.db
+      .select()
+      .from(executions)
+      .where(eq(executions.status, "running"))
+      .all()
+      .filter((execution) => !alive.has(execution.id));
     if (stale.length === 0) return [];
     this.db.transaction((tx) => {
       for (const execution of stale) {

@@ -15,8 +15,22 @@ import { settings } from "../db/schema";
 /** Typed settings over the key/value table; unknown or corrupt stored values fall back to defaults. */
 export class SettingsService {
   private cache: Settings | undefined;
+  private readonly changeListeners = new Set<(settings: Settings) => void>();
 
   constructor(private readonly db: Db) {}
+
+  /** Fires after every successful update or reset (e.g. the terminal host's keepalive times follow). */
+  onChange(listener: (settings: Settings) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private changed(): Settings {
+    this.cache = undefined;
+    const values = this.getAll();
+    for (const listener of this.changeListeners) listener(values);
+    return values;
+  }
 
   getAll(): Settings {
     if (this.cache) return { ...this.cache };
@@ -69,13 +83,11 @@ export class SettingsService {
           .run();
       }
     });
-    this.cache = undefined;
-    return this.getAll();
+    return this.changed();
   }
 
   reset(key: AnySettingKey): Settings {
     this.db.delete(settings).where(eq(settings.key, key)).run();
-    this.cache = undefined;
-    return this.getAll();
+    return this.changed();
   }
 }

@@ -1,8 +1,7 @@
 import fs from "node:fs";
 import { z } from "zod";
-import { AppError } from "../../lib/errors";
-import { PtySession, type ExitInfo } from "../../terminal/host/pty-session";
-import type { SessionStore } from "../../terminal/host/session-store";
+import { AppError, isAppError } from "../../lib/errors";
+import type { HostedSession, HostedSessions, SessionExit } from "../../terminal/server/hosted-sessions";
 import type { StopSignal } from "../../terminal/host/signals";
 import type { Logger } from "../logger";
 import type { CliProfile, Execution, Task } from "../db/schema";
@@ -15,8 +14,10 @@ import type { PreparedLaunch, WorkspaceService } from "../workspaces/workspace-s
 import { resolveCommand } from "../../terminal/host/command-resolver";
 import type { TaskService } from "../tasks/task-service";
 import { buildLaunchPlan, buildSessionEnv } from "./launch-plan";
-import { AsciicastWriter, recordingPath } from "../../terminal/recording/asciicast-writer";
+import { recordingPath } from "../../terminal/recording/asciicast-writer";
+import { lastRecordedEventAt } from "../../terminal/recording/recording-tail";
 import { DEFAULT_COLS, DEFAULT_ROWS } from "../../terminal/host/pty-session";
+import { killSessionTree } from "../../terminal/host/process-tree";
 
 export const agentSessionIdSchema = z
   .string()
@@ -30,7 +31,8 @@ export interface TerminalServiceDeps {
   settings: SettingsService;
   /** Where a run starts: the task's worktree (created at its first start) or its cwd. */
   workspaces: WorkspaceService;
-  store: SessionStore;
+  /** The sessions in the terminal host process. */
+  store: HostedSessions;
   events: AppEvents;
   logger: Logger;
   /** The app's own origin (known once the server listens), e.g. http://127.0.0.1:3000. */
@@ -38,6 +40,8 @@ export interface TerminalServiceDeps {
   internalToken: string;
   /** Where recordings go (`<dataDir>/recordings/<executionId>.cast`). */
   dataDir: string;
+  /** Removes what a launch prepared, for a run whose cleanup was lost with an earlier app server. */
+  forgetRun?: (executionId: string) => void;
   /** Extra launch preparation per profile kind (Claude hooks and MCP config). */
   prepareLaunch?: (ctx: LaunchContext) => { args: string[]; env: Record<string, string>; cleanup?: () => void };
 }
@@ -83,12 +87,33 @@ export class TerminalService {
   private shuttingDown = false;
   /** Tasks whose start is between its checks and its spawn (preparing the workspace). */
   private readonly starting = new Set<string>();
+  /** Per run: what its launch prepared and its end must remove (Claude's settings files). */
+  private readonly cleanups = new Map<string, () => void>();
 
   constructor(private readonly deps: TerminalServiceDeps) {
     // A deleted task must not leave its agent running.
     deps.events.onEvent((event) => {
-      if (event.type === "task.deleted") void deps.store.remove(event.taskId, "Task deleted");
+      if (event.type === "task.deleted") void deps.store.remove(event.taskId, "Task deleted").catch(() => undefined);
     });
+    deps.store.onAnyExit((session, exit) => this.recordExit(session.taskId, session.executionId, exit));
+    deps.store.onHostLost((sessions) => {
+      if (sessions.length > 0) deps.logger.error({ running: sessions.length }, "the terminal host stopped; its sessions ended");
+      // The kernel hung up their terminals; whatever ignored that must not be left behind.
+      for (const session of sessions) if (session.pid > 0) void killSessionTree(session.pid, { graceMs: 0, signal: "SIGKILL" }).catch(() => undefined);
+    });
+    this.configureHost();
+    deps.settings.onChange(() => this.configureHost());
+    // Runs that ended while no app server was connected.
+    const ended = deps.store.connection.welcome.endedWhileAway;
+    for (const run of ended) {
+      this.recordExit(run.taskId, run.executionId, { exitCode: run.exitCode, signal: run.signal, endedAt: new Date(run.endedAt), stopped: run.stopped });
+    }
+  }
+
+  /** Sends the keepalive times to the terminal host (at connect, and whenever Settings change). */
+  configureHost(): void {
+    const keepalive = { runningMs: this.deps.settings.get("terminal.keepaliveRunningMs"), exitedMs: this.deps.settings.get("terminal.keepaliveExitedMs") };
+    if (this.deps.store.connection.isOpen) void this.deps.store.connection.call({ op: "configure", keepalive }).catch(() => undefined);
   }
 
   /**
@@ -142,13 +167,13 @@ export class TerminalService {
     return results.filter((result) => result.status === "fulfilled").length;
   }
 
-  session(taskId: string): PtySession | undefined {
+  session(taskId: string): HostedSession | undefined {
     return this.deps.store.get(taskId);
   }
 
-  async shutdown(): Promise<void> {
+  /** The app server is going away: no new starts. Sessions keep running in the terminal host. */
+  detach(): void {
     this.shuttingDown = true;
-    await this.deps.store.stopAll("The server is shutting down");
   }
 
   private profileFor(task: Task): CliProfile {
@@ -178,13 +203,13 @@ export class TerminalService {
     try {
       const prepared = await deps.workspaces.prepare(task, { createIfMissing: !resumeSessionId });
       if (this.shuttingDown) throw new AppError("unavailable:shutdown", "The server is shutting down; no new sessions start.");
-      return this.spawn(task, profile, options, resumeSessionId, prepared);
+      return await this.spawn(task, profile, options, resumeSessionId, prepared);
     } finally {
       this.starting.delete(taskId);
     }
   }
 
-  private spawn(task: Task, profile: CliProfile, options: StartOptions, resumeSessionId: string | undefined, prepared: PreparedLaunch): Execution {
+  private async spawn(task: Task, profile: CliProfile, options: StartOptions, resumeSessionId: string | undefined, prepared: PreparedLaunch): Promise<Execution> {
     const { deps } = this;
     const prompt = options.prompt ?? task.prompt;
     const cwd = prepared.cwd;
@@ -212,19 +237,12 @@ export class TerminalService {
     });
     const cols = options.cols ?? DEFAULT_COLS;
     const rows = options.rows ?? DEFAULT_ROWS;
-    const recording = new AsciicastWriter(
-      recordingPath(deps.dataDir, executionId),
-      { width: cols, height: rows, title: task.title, command: [plan.command, ...args].join(" "), env: { TERM: "xterm-256color", SHELL: env.SHELL ?? "/bin/sh" } },
-      deps.settings.get("terminal.recordingMaxBytes"),
-      (error) => deps.logger.error({ err: error, executionId }, "recording failed; the run goes on unrecorded"),
-    );
     let command = plan.command;
+    const commandLine = [plan.command, ...args].join(" ");
     if (prepared.setupCommand && prepared.setupMarker && !resumeSessionId) {
       // The agent must exist before the setup runs: a missing command fails the start, as without setup.
       const agent = resolveCommand(plan.command, cwd, env.PATH);
       if (!agent) {
-        recording.close();
-        fs.rmSync(recording.file, { force: true });
         cleanup?.();
         throw new AppError(
           "bad_request:command",
@@ -234,26 +252,38 @@ export class TerminalService {
       command = "/bin/sh";
       args = ["-c", SETUP_SCRIPT, SETUP_ARGV0, prepared.setupCommand, prepared.setupMarker, agent, ...args];
     }
-    const spawned = PtySession.spawn({
-      taskId: task.id,
-      executionId,
-      command,
-      args,
-      cwd,
-      env,
-      cols,
-      rows,
-      scrollbackLines: deps.settings.get("terminal.scrollbackLines"),
-      initialInput: plan.initialInput,
-      sinks: [recording],
-    });
-    if (!spawned.ok) {
-      recording.close();
-      fs.rmSync(recording.file, { force: true });
+    let session: HostedSession;
+    let recordingStartedAt: number;
+    // Recorded before the exit can be reported (a program that fails at once exits within the spawn).
+    if (cleanup) this.cleanups.set(executionId, cleanup);
+    try {
+      const result = await deps.store.spawn({
+        taskId: task.id,
+        executionId,
+        command,
+        args,
+        cwd,
+        env,
+        cols,
+        rows,
+        scrollbackLines: deps.settings.get("terminal.scrollbackLines"),
+        ...(plan.initialInput !== undefined ? { initialInput: plan.initialInput } : {}),
+        recording: {
+          file: recordingPath(deps.dataDir, executionId),
+          title: task.title,
+          command: commandLine,
+          env: { TERM: "xterm-256color", SHELL: env.SHELL ?? "/bin/sh" },
+          maxBytes: deps.settings.get("terminal.recordingMaxBytes"),
+        },
+      });
+      session = result.session;
+      recordingStartedAt = result.spawned.recordingStartedAt;
+    } catch (error) {
+      this.cleanups.delete(executionId);
       cleanup?.();
-      throw new AppError(spawned.code, spawned.message, spawned.code === "bad_request:cwd" ? { cwd: spawned.message } : undefined);
+      if (isAppError(error) && error.code === "bad_request:cwd") throw new AppError(error.code, error.message, { cwd: error.message });
+      throw error;
     }
-    const session = spawned.session;
     let execution: Execution;
     try {
       execution = deps.executions.create(executionId, {
@@ -264,29 +294,45 @@ export class TerminalService {
         callbackSecretHash: sha256(secret),
         agentSessionId: resumeSessionId ?? null,
         // The recording's clock: after a crash, its last event's offset dates the run's end.
-        startedAt: new Date(recording.startedAt),
+        startedAt: new Date(recordingStartedAt),
       });
       deps.executions.setPid(executionId, session.pid);
-      deps.store.add(session);
       deps.tasks.setStatus(task.id, "running", null);
     } catch (error) {
-      void session.stop({ signal: "SIGKILL" }).finally(() => session.dispose());
-      cleanup?.();
+      void session.stop({ signal: "SIGKILL" }).catch(() => undefined);
       throw error;
     }
-    session.onExit((exit) => {
-      cleanup?.();
-      this.recordExit(task.id, executionId, exit);
-    });
+    // A run that ended before its row existed (a command that fails at once): record it now.
+    if (session.exit) this.recordExit(task.id, executionId, session.exit);
     deps.logger.info({ taskId: task.id, executionId, pid: session.pid, command: plan.command, cwd, setup: command !== plan.command }, "session started");
     return deps.executions.get(execution.id);
   }
 
-  private recordExit(taskId: string, executionId: string, exit: ExitInfo): void {
+  private recordExit(taskId: string, executionId: string, exit: SessionExit): void {
     const { deps } = this;
+    const cleanup = this.cleanups.get(executionId) ?? (() => this.deps.forgetRun?.(executionId));
+    this.cleanups.delete(executionId);
+    try {
+      cleanup();
+    } catch (error) {
+      deps.logger.warn({ err: error, executionId }, "could not remove a run's launch files");
+    }
     try {
       const execution = deps.executions.find(executionId);
-      if (!execution) return; // the task was deleted with its executions
+      if (!execution || execution.status !== "running") {
+        // The task was deleted with its executions, or this end is already recorded.
+        deps.store.recorded([executionId]);
+        return;
+      }
+      if (exit.hostLost) {
+        // Its recording is intact up to the last byte the host wrote: that dates the end.
+        const endedAt = lastRecordedEventAt(recordingPath(deps.dataDir, executionId), execution.startedAt) ?? exit.endedAt;
+        deps.executions.markEnded(executionId, { status: "interrupted", exitCode: null, signal: null, endedAt, error: "The terminal host stopped while this run was live" });
+        const task = deps.tasks.find(taskId);
+        if (task && (task.status === "running" || task.status === "needs_input")) deps.tasks.setStatus(taskId, "interrupted");
+        deps.logger.warn({ taskId, executionId }, "a run was cut off by the terminal host's end");
+        return;
+      }
       const status = exit.stopped ? "stopped" : exit.exitCode === 0 ? "succeeded" : "failed";
       deps.executions.markEnded(executionId, { status, exitCode: exit.exitCode, signal: exit.signal, endedAt: exit.endedAt });
       const task = deps.tasks.find(taskId);
@@ -296,6 +342,7 @@ export class TerminalService {
         deps.tasks.setStatus(taskId, next);
       }
       deps.logger.info({ taskId, executionId, exitCode: exit.exitCode, signal: exit.signal, stopped: exit.stopped }, "session exited");
+      deps.store.recorded([executionId]);
     } catch (error) {
       deps.logger.error({ err: error, taskId, executionId }, "could not record a session's exit");
     }

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The terminal reader: a worker thread that owns every node-pty terminal of the process and does
- * nothing but read them, write to them and pass bytes on (see pty-host.ts for the main side and
+ * nothing but read them, write to them and pass bytes on (see pty-reader.ts for the main side and
  * docs/flow-control.md for why). Plain JavaScript so it starts without a TypeScript loader.
  *
  * Messages from the main thread: spawn (answered through a SharedArrayBuffer, so spawning stays

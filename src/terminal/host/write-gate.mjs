@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The write gate: a SharedArrayBuffer per terminal, shared by the main thread (pty-host.ts) and
+ * The write gate: a SharedArrayBuffer per terminal, shared by the main thread (pty-reader.ts) and
  * the terminal host thread (pty-reader-worker.mjs), through which the main thread writes keystrokes
  * straight into the terminal's descriptor (docs/flow-control.md, "Latency"). One layout for both.
  *

@@ -1,0 +1,182 @@
+import { FRAME_JSON, FRAME_OUTPUT } from "./host-protocol";
+
+/**
+ * Frames of the terminal host protocol, on any byte stream: a 4-byte big-endian length (of what
+ * follows it), a 1-byte kind, then the payload — JSON text, or for viewer output a 4-byte channel
+ * number and the bytes as they are (no base64, no copy into a JSON string).
+ */
+
+/** Largest frame accepted: a 4 MB paste as JSON, or a spawn with a large environment, fits well. */
+export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+const HEADER_BYTES = 5;
+/** How long a closed connection may take to deliver what was written before it is destroyed. */
+const CLOSE_LINGER_MS = 2_000;
+
+export type Frame = { kind: typeof FRAME_JSON; value: unknown } | { kind: typeof FRAME_OUTPUT; channel: number; data: Buffer };
+
+export function encodeJsonFrame(value: unknown): Buffer {
+  const json = Buffer.from(JSON.stringify(value), "utf8");
+  const frame = Buffer.allocUnsafe(HEADER_BYTES + json.length);
+  frame.writeUInt32BE(json.length + 1, 0);
+  frame[4] = FRAME_JSON;
+  json.copy(frame, HEADER_BYTES);
+  return frame;
+}
+
+/** The header of an output frame; the data is written after it as it is (a second write, no copy). */
+export function encodeOutputHeader(channel: number, dataBytes: number): Buffer {
+  const header = Buffer.allocUnsafe(HEADER_BYTES + 4);
+  header.writeUInt32BE(dataBytes + 5, 0);
+  header[4] = FRAME_OUTPUT;
+  header.writeUInt32BE(channel, 5);
+  return header;
+}
+
+export class FrameError extends Error {}
+
+/** Splits a byte stream into frames; throws FrameError on a frame that cannot be valid. */
+export class FrameReader {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+
+  constructor(private readonly onFrame: (frame: Frame) => void) {}
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    while (this.buffered >= 4) {
+      const length = this.peekLength();
+      if (length < 1 || length > MAX_FRAME_BYTES) throw new FrameError(`frame length ${length} is out of range`);
+      if (this.buffered < 4 + length) return;
+      const bytes = this.take(4 + length);
+      this.emit(bytes.subarray(4));
+    }
+  }
+
+  private peekLength(): number {
+    const first = this.chunks[0]!;
+    if (first.length >= 4) return first.readUInt32BE(0);
+    return Buffer.concat(this.chunks, 4).readUInt32BE(0);
+  }
+
+  /** Removes and returns the next `n` bytes (a view when they sit in one chunk). */
+  private take(n: number): Buffer {
+    this.buffered -= n;
+    const first = this.chunks[0]!;
+    if (first.length === n) {
+      this.chunks.shift();
+      return first;
+    }
+    if (first.length > n) {
+      this.chunks[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const chunk = this.chunks[0]!;
+      const need = n - filled;
+      if (chunk.length <= need) {
+        chunk.copy(out, filled);
+        filled += chunk.length;
+        this.chunks.shift();
+      } else {
+        chunk.copy(out, filled, 0, need);
+        this.chunks[0] = chunk.subarray(need);
+        filled += need;
+      }
+    }
+    return out;
+  }
+
+  private emit(body: Buffer): void {
+    const kind = body[0];
+    if (kind === FRAME_JSON) {
+      let value: unknown;
+      try {
+        value = JSON.parse(body.toString("utf8", 1));
+      } catch {
+        throw new FrameError("a JSON frame is not valid JSON");
+      }
+      this.onFrame({ kind: FRAME_JSON, value });
+      return;
+    }
+    if (kind === FRAME_OUTPUT) {
+      if (body.length < 5) throw new FrameError("an output frame is too short");
+      this.onFrame({ kind: FRAME_OUTPUT, channel: body.readUInt32BE(1), data: body.subarray(5) });
+      return;
+    }
+    throw new FrameError(`unknown frame kind ${kind}`);
+  }
+}
+
+/**
+ * One end of a host-protocol stream: frames in, frames out. `input` and `output` are the two
+ * directions of one connection (the same socket, or a subprocess's stdout and stdin).
+ */
+export class FramedStream {
+  private readonly reader: FrameReader;
+  private closed = false;
+  private readonly closeListeners: Array<(reason: string) => void> = [];
+
+  constructor(
+    private readonly input: NodeJS.ReadableStream & { destroy?: (error?: Error) => void },
+    private readonly output: NodeJS.WritableStream & { writableLength?: number; destroy?: (error?: Error) => void },
+    onFrame: (frame: Frame) => void,
+  ) {
+    this.reader = new FrameReader(onFrame);
+    input.on("data", (chunk: Buffer) => {
+      if (this.closed) return;
+      try {
+        this.reader.push(chunk);
+      } catch (error) {
+        this.close(error instanceof FrameError ? `protocol error: ${error.message}` : `failed: ${(error as Error).message}`);
+      }
+    });
+    input.on("end", () => this.close("the other end closed the connection"));
+    input.on("close", () => this.close("the connection closed"));
+    input.on("error", (error: Error) => this.close(error.message));
+    output.on("error", (error: Error) => this.close(error.message));
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Bytes written but not yet taken by the kernel. */
+  get writableLength(): number {
+    return this.output.writableLength ?? 0;
+  }
+
+  send(value: unknown): void {
+    if (this.closed) return;
+    this.output.write(encodeJsonFrame(value));
+  }
+
+  sendOutput(channel: number, data: Buffer): void {
+    if (this.closed) return;
+    this.output.write(encodeOutputHeader(channel, data.length));
+    this.output.write(data);
+  }
+
+  onDrain(listener: () => void): void {
+    this.output.on("drain", listener);
+  }
+
+  onClose(listener: (reason: string) => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  /** Ends the connection: what was written still goes out, unless the peer does not read it in time. */
+  close(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.output.end();
+    const destroy = () => {
+      this.output.destroy?.();
+      if ((this.input as unknown) !== this.output) this.input.destroy?.();
+    };
+    setTimeout(destroy, CLOSE_LINGER_MS).unref();
+    for (const listener of this.closeListeners) listener(reason);
+  }
+}

@@ -1,0 +1,90 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import net from "node:net";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { loadOrCreateTokenFile } from "../../server/security/secrets";
+import { HOST_TOKEN_FILE, hostFiles, socketPathProblem, type HostFiles } from "../host/host-files";
+import { HostConnection } from "./host-connection";
+import type { HostHello } from "../contract/host-protocol";
+
+/**
+ * Finds the terminal host of a data dir, or starts one (detached: its own session and process
+ * group, so a Ctrl+C of `npm start` or the app server's death leaves it and its agents running).
+ */
+
+/** How long a new host may take to listen (it loads TypeScript through tsx; a busy machine is slow). */
+const LAUNCH_TIMEOUT_MS = 60_000;
+const CONNECT_RETRY_MS = 100;
+/** A host that exits at once may have found another one starting: that one gets this long to answer. */
+const LOST_RACE_GRACE_MS = 3_000;
+
+export interface ConnectOptions {
+  role: HostHello["role"];
+  /** Start a host when none answers (the app server); `npm run stop` only looks. */
+  launch: boolean;
+  /** Another protocol than this build's (tests of version mismatches). */
+  protocol?: number;
+}
+
+export class NoHostError extends Error {}
+
+export async function connectToHost(dataDir: string, options: ConnectOptions): Promise<HostConnection> {
+  const files = hostFiles(dataDir);
+  const tooLong = socketPathProblem(files);
+  if (tooLong) throw new Error(tooLong);
+  fs.mkdirSync(files.dataDir, { recursive: true, mode: 0o700 });
+  const token = loadOrCreateTokenFile(files.dataDir, HOST_TOKEN_FILE);
+  const hello = { token, role: options.role, protocol: options.protocol };
+  const first = await trySocket(files.socket);
+  if (first) return HostConnection.open(first, first, hello);
+  if (!options.launch) throw new NoHostError(`No terminal host runs for ${files.dataDir}.`);
+  const child = launchHost(files);
+  let exited: { how: string; at: number } | undefined;
+  child.once("exit", (code, signal) => {
+    exited = { how: signal ? `signal ${signal}` : `exit code ${code}`, at: Date.now() };
+  });
+  const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
+  for (;;) {
+    const socket = await trySocket(files.socket);
+    if (socket) return HostConnection.open(socket, socket, hello);
+    // A host that exited at once may have lost a race to another launcher: that one answers soon.
+    if (exited && Date.now() - exited.at > LOST_RACE_GRACE_MS) {
+      throw new Error(`The terminal host did not start (${exited.how}); see ${files.log}.`);
+    }
+    if (Date.now() > deadline) throw new Error(`The terminal host did not start within ${LAUNCH_TIMEOUT_MS / 1000} s; see ${files.log}.`);
+    await new Promise((r) => setTimeout(r, CONNECT_RETRY_MS));
+  }
+}
+
+function trySocket(file: string): Promise<net.Socket | undefined> {
+  return new Promise((resolve) => {
+    const socket = net.connect(file);
+    socket.once("connect", () => {
+      socket.removeAllListeners("error");
+      resolve(socket);
+    });
+    socket.once("error", () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+  });
+}
+
+function launchHost(files: HostFiles) {
+  const require = createRequire(import.meta.url);
+  const tsx = pathToFileURL(require.resolve("tsx")).href;
+  const main = fileURLToPath(new URL("../host/host-main.ts", import.meta.url));
+  const log = fs.openSync(files.log, "a", 0o600);
+  try {
+    const child = spawn(process.execPath, ["--import", tsx, main, "--data-dir", files.dataDir], {
+      detached: true,
+      stdio: ["ignore", log, log],
+      env: process.env,
+    });
+    child.unref();
+    return child;
+  } finally {
+    fs.closeSync(log);
+  }
+}
