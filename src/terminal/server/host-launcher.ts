@@ -33,6 +33,8 @@ export async function connectToHost(dataDir: string, options: ConnectOptions): P
   const files = hostFiles(dataDir);
   const tooLong = socketPathProblem(files);
   if (tooLong) throw new Error(tooLong);
+  // Only a launcher creates the data dir and the token: looking for a host leaves no trace.
+  if (!options.launch && !fs.existsSync(files.socket)) throw new NoHostError(`No terminal host runs for ${files.dataDir}.`);
   fs.mkdirSync(files.dataDir, { recursive: true, mode: 0o700 });
   const token = loadOrCreateTokenFile(files.dataDir, HOST_TOKEN_FILE);
   const hello = { token, role: options.role, protocol: options.protocol };

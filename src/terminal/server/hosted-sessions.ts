@@ -188,6 +188,7 @@ export class HostedSessions {
   private nextChannel = 1;
   private current: HostConnection;
   private detached = false;
+  private hostStopping = false;
   private reconnect: (() => Promise<HostConnection>) | undefined;
   private reconnecting: Promise<void> | undefined;
   private readonly reboundListeners = new Set<() => void>();
@@ -233,7 +234,7 @@ export class HostedSessions {
 
   private startReconnecting(): void {
     const connect = this.reconnect;
-    if (!connect || this.reconnecting || this.detached) return;
+    if (!connect || this.reconnecting || this.detached || this.hostStopping) return;
     this.reconnecting = (async () => {
       for (let attempt = 1; !this.detached; attempt++) {
         try {
@@ -395,6 +396,8 @@ export class HostedSessions {
       case "viewerClosed":
         return this.closeRelay(message.channel, message.code, message.reason);
       case "hostStopping":
+        // Stopped on purpose (`npm run stop`): no new host is started when it goes.
+        this.hostStopping = true;
         for (const listener of this.stoppingListeners) listener();
         return;
     }
