@@ -9,6 +9,8 @@ import { FRAME_JSON, FRAME_OUTPUT } from "./host-protocol";
 /** Largest frame accepted: a 4 MB paste as JSON, or a spawn with a large environment, fits well. */
 export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 const HEADER_BYTES = 5;
+/** Output up to this size is copied behind its header and written once. */
+const SMALL_OUTPUT_BYTES = 16 * 1024;
 /** How long a closed connection may take to deliver what was written before it is destroyed. */
 const CLOSE_LINGER_MS = 2_000;
 
@@ -155,7 +157,13 @@ export class FramedStream {
 
   sendOutput(channel: number, data: Buffer): void {
     if (this.closed) return;
-    this.output.write(encodeOutputHeader(channel, data.length));
+    const header = encodeOutputHeader(channel, data.length);
+    // A keystroke's echo goes out in one write (one syscall); a large batch is not copied.
+    if (data.length <= SMALL_OUTPUT_BYTES) {
+      this.output.write(Buffer.concat([header, data]));
+      return;
+    }
+    this.output.write(header);
     this.output.write(data);
   }
 
