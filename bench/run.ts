@@ -7,18 +7,22 @@
  * target; it fails only when a scenario cannot run.
  *
  * Options (after `npm run bench --`):
- *   --only=throughput,echo,fanout,memory,load,reconnect,tokens,review,missions   run a subset
+ *   --only=throughput,echo,fanout,memory,load,reconnect,reattach,tokens,review,missions   run a subset
  *   --quick            smaller sizes (a smoke run, not comparable)
- *   --cpu-prof         profile the server of each scenario (node --cpu-prof) and print its top frames
+ *   --cpu-prof         profile the app server of each scenario (node --cpu-prof; not its terminal host) and print its top frames
  *   --skip-build       use the existing .next build even if stale (the server's own code runs from source)
- *   --throughput-reps=N  --fanout-copies=N  --echo-keys=N  --load-seconds=N  --missions-reps=N
+ *   --throughput-reps=N  --fanout-copies=N  --echo-keys=N  --load-seconds=N  --missions-reps=N  --reattach-reps=N
+ *   --reattach-delay-ms=N  (diagnostics: reconnect N ms after the restarted server listens)
+ *
+ * Every server runs with its terminal host (a separate process since issue 14): CPU and RSS are
+ * the two together, and each scenario stops the host (and its sessions) when it is done.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildIfStale } from "../scripts/build-if-stale.mjs";
-import { createContext, shadowRoot, type Row, type ScenarioResult } from "./lib/context";
+import { createContext, leftoverHosts, shadowRoot, stopAllHosts, type Row, type ScenarioResult } from "./lib/context";
 import { generateFloodFile } from "./lib/flood-file";
 import { formatSummary, summarizeProfile } from "./lib/profile-summary";
 import { round } from "./lib/stats";
@@ -27,13 +31,14 @@ import { fanoutScenario } from "./scenarios/fanout";
 import { loadScenario } from "./scenarios/load";
 import { memoryScenario } from "./scenarios/memory";
 import { missionsScenario } from "./scenarios/missions";
+import { reattachScenario } from "./scenarios/reattach";
 import { reconnectScenario } from "./scenarios/reconnect";
 import { reviewScenario } from "./scenarios/review";
 import { throughputScenario } from "./scenarios/throughput";
 import { tokensScenario } from "./scenarios/tokens";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const SCENARIOS = ["throughput", "echo", "fanout", "memory", "load", "reconnect", "tokens", "review", "missions"] as const;
+const SCENARIOS = ["throughput", "echo", "fanout", "memory", "load", "reconnect", "reattach", "tokens", "review", "missions"] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 function option(name: string): string | undefined {
@@ -110,6 +115,8 @@ async function main(): Promise<void> {
     reconnectRuns: quick ? 5 : 30,
     reviewRuns: quick ? 3 : 7,
     missionsReps: numberOption("missions-reps", quick ? 3 : 5),
+    reattachReps: numberOption("reattach-reps", quick ? 1 : 3),
+    reattachDelayMs: option("reattach-delay-ms") === undefined ? 0 : numberOption("reattach-delay-ms", 0),
     floodMiB: 200,
   };
 
@@ -132,8 +139,11 @@ async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ai-manager-bench-"));
   const cleanup = () => fs.rmSync(tmp, { recursive: true, force: true });
   process.once("SIGINT", () => {
-    cleanup();
-    process.exit(130);
+    // Terminal hosts run detached from the bench (their own session): Ctrl+C does not reach them.
+    void stopAllHosts().finally(() => {
+      cleanup();
+      process.exit(130);
+    });
   });
 
   const rows: Row[] = [];
@@ -160,6 +170,7 @@ async function main(): Promise<void> {
       memory: () => memoryScenario(ctx, config.memoryCounts),
       load: () => loadScenario(ctx, config.loadSessions, config.loadSeconds * 1000),
       reconnect: () => reconnectScenario(ctx, config.reconnectRuns),
+      reattach: () => reattachScenario(ctx, config.reattachReps, config.reattachDelayMs),
       tokens: () => tokensScenario(ctx),
       review: () => reviewScenario(ctx, config.reviewRuns),
       missions: () => missionsScenario(ctx, config.missionsReps),
@@ -180,6 +191,11 @@ async function main(): Promise<void> {
     }
   } finally {
     cleanup();
+  }
+  const leftovers = leftoverHosts();
+  if (leftovers.length) {
+    errors.hosts = `terminal hosts still running after the run: ${leftovers.join(", ")}`;
+    log(`  ${errors.hosts}`);
   }
 
   const table = formatTable(rows);

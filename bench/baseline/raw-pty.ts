@@ -214,6 +214,34 @@ async function reconnect(opts: { file: string; lines: number; runs: number; scro
   send({ result: { times, chars } });
 }
 
+/**
+ * The floor of a reattach's server-side work: `sessions` headless xterms (the app's live mirror
+ * size: `scrollback` lines) that each took `lines` lines of `seq` output, all serialized with the
+ * app's scrollback bound, one after the other, in one process — what the terminal host must at
+ * least do to send 20 viewers their snapshots. No process restart, no handshake, no socket.
+ */
+async function reattach(opts: { sessions: number; lines: number; runs: number; scrollback: number; serializeLines: number }): Promise<void> {
+  let text = "";
+  for (let n = 1; n <= opts.lines; n++) text += `line ${n} of a session with some text\r\n`;
+  const mirrors = [];
+  for (let i = 0; i < opts.sessions; i++) {
+    const term = new Terminal({ cols: COLS, rows: ROWS, scrollback: opts.scrollback, allowProposedApi: true });
+    const serializer = new SerializeAddon();
+    term.loadAddon(serializer);
+    await new Promise<void>((resolve) => term.write(text, resolve));
+    mirrors.push(serializer);
+  }
+  const times: number[] = [];
+  let chars = 0;
+  for (let i = -1; i < opts.runs; i++) {
+    const t0 = nowMs();
+    chars = 0;
+    for (const serializer of mirrors) chars += serializer.serialize({ scrollback: opts.serializeLines }).length;
+    if (i >= 0) times.push(nowMs() - t0); // one warm-up round first
+  }
+  send({ result: { times, chars } });
+}
+
 function readLines(file: string, lines: number): string {
   const fd = fs.openSync(file, "r");
   const buf = Buffer.alloc(lines * 200);
@@ -279,7 +307,7 @@ async function missions(opts: { floods: string[]; targets: number[]; command: st
   send({ result: { samples, floodMBps } });
 }
 
-const modes: Record<string, (opts: any) => Promise<void>> = { throughput, echo, memory, load, reconnect, missions };
+const modes: Record<string, (opts: any) => Promise<void>> = { throughput, echo, memory, load, reconnect, reattach, missions };
 const [mode, json] = process.argv.slice(2);
 const run = mode ? modes[mode] : undefined;
 if (!run) {

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { isAlive, stopHost, type StopReport } from "../../src/terminal/server/host-control";
 import { BenchServer, prepareDataDir } from "./server";
 
 /** One line of the results table. */
@@ -36,10 +37,34 @@ export interface BenchContext {
   cpuProfDir: string | undefined;
   log(message: string): void;
   /**
-   * Runs `fn` against a fresh server (new data dir, settings applied before start), then stops it
-   * and removes its data dir (recordings of floods are big).
+   * Runs `fn` against a fresh server (new data dir, settings applied before start), then stops it,
+   * stops its terminal host (every session with it) and removes its data dir (recordings of
+   * floods are big).
    */
-  withServer<T>(label: string, settings: Record<string, number>, fn: (server: BenchServer) => Promise<T>): Promise<T>;
+  withServer<T>(label: string, settings: Record<string, number>, fn: (server: BenchServer, control: ServerControl) => Promise<T>): Promise<T>;
+}
+
+export interface ServerControl {
+  /**
+   * kill -9 of the current server, then a new one on the same data dir and port (it reattaches
+   * to the terminal host, which kept the sessions). `withServer` stops whichever runs at the end.
+   */
+  killAndRestart(options?: { logLevel?: string }): Promise<BenchServer>;
+}
+
+/** Data dirs whose terminal host may still run (stopped by withServer, or by stopAllHosts on Ctrl+C). */
+const liveDataDirs = new Set<string>();
+/** Every terminal host pid the bench saw, to check at the end that none is left. */
+const seenHostPids = new Set<number>();
+
+/** Stops the terminal host of every data dir still in use (Ctrl+C of the bench). */
+export async function stopAllHosts(): Promise<void> {
+  await Promise.allSettled([...liveDataDirs].map((dir) => stopHost(dir)));
+}
+
+/** Terminal hosts the bench started that still run (there should be none after a run). */
+export function leftoverHosts(): number[] {
+  return [...seenHostPids].filter(isAlive);
 }
 
 /** Settings every bench server gets: room for the 100-session memory run. */
@@ -67,14 +92,42 @@ export function createContext(
       const dataDir = path.join(tmp, `data-${++serverCount}-${label}`);
       prepareDataDir(root, dataDir, { ...BASE_SETTINGS, ...settings });
       const profDir = cpuProfDir ? path.join(cpuProfDir, `${String(serverCount).padStart(2, "0")}-${label}`) : undefined;
-      const server = await BenchServer.start({ root: serverRoot, dataDir, cpuProfDir: profDir });
+      liveDataDirs.add(dataDir);
+      let server: BenchServer | undefined;
+      let hostPid: number | undefined;
       try {
-        return await fn(server);
+        server = await BenchServer.start({ root: serverRoot, dataDir, cpuProfDir: profDir });
+        hostPid = server.host.pid;
+        seenHostPids.add(hostPid);
+        const control: ServerControl = {
+          async killAndRestart(options) {
+            const old = server!;
+            await old.kill();
+            server = undefined;
+            server = await BenchServer.start({ root: serverRoot, dataDir, cpuProfDir: profDir, port: old.port, logLevel: options?.logLevel });
+            hostPid = server.host.pid;
+            seenHostPids.add(hostPid);
+            return server;
+          },
+        };
+        return await fn(server, control);
       } catch (error) {
-        log(`server output (${label}):\n${server.output().slice(-3000)}`);
+        if (server) log(`server output (${label}):\n${server.output().slice(-3000)}`);
         throw error;
       } finally {
-        await server.stop();
+        await server?.stop();
+        // The server's SIGTERM leaves the sessions running in the host (as people's does): the
+        // host, and every session in it, is stopped here, as `npm run stop` would.
+        let report: StopReport | undefined;
+        try {
+          report = await stopHost(dataDir);
+        } catch (error) {
+          log(`  could not stop the terminal host of ${label}: ${(error as Error).message}; killing it`);
+          // Last resort, so no host outlives the bench; its sessions get SIGHUP when their terminals close.
+          if (hostPid !== undefined && isAlive(hostPid)) process.kill(hostPid, "SIGKILL");
+        }
+        if (report && !report.hostFound) log(`  ${label}: no terminal host answered at the end (pid ${report.hostPid ?? "?"})`);
+        liveDataDirs.delete(dataDir);
         fs.rmSync(dataDir, { recursive: true, force: true });
       }
     },

@@ -4,9 +4,10 @@ import http from "node:http";
 import path from "node:path";
 import WebSocket from "ws";
 import { openDatabase } from "../../src/server/db/open-database";
+import { hostFiles, type HostInfoFile } from "../../src/terminal/host/host-files";
 import { ProfileService } from "../../src/server/profiles/profile-service";
 import { SettingsService } from "../../src/server/settings/settings-service";
-import { sleep } from "./stats";
+import { nowMs, sleep } from "./stats";
 
 /** The profile every bench task runs: `/bin/sh -c <prompt>`, so a task's prompt is its command line. */
 export const BENCH_PROFILE = "Bench sh";
@@ -45,8 +46,19 @@ export function prepareDataDir(root: string, dataDir: string, settings: Record<s
 export interface BenchServerOptions {
   root: string;
   dataDir: string;
-  /** Write a V8 CPU profile of the server to this directory (node --cpu-prof). */
+  /** Write a V8 CPU profile of the server to this directory (node --cpu-prof; not of its terminal host). */
   cpuProfDir?: string;
+  /** Listen on this port (a restarted server takes its predecessor's, as people's does); default any free one. */
+  port?: number;
+  /** The server's LOG_LEVEL (default warn: quiet, like a bench should be). */
+  logLevel?: string;
+}
+
+/** The terminal host a server is connected to: its pid (from its pid file) and its inspector. */
+export interface BenchHost {
+  pid: number;
+  startedAt: string;
+  inspector: Inspector | undefined;
 }
 
 export interface ApiAnswer<T> {
@@ -55,20 +67,34 @@ export interface ApiAnswer<T> {
 }
 
 export class BenchServer {
-  private inspector: WebSocket | undefined;
-  private inspectorSeq = 0;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
   private constructor(
     readonly child: ChildProcess,
     readonly origin: string,
     readonly token: string,
-    private readonly inspectorUrl: string | undefined,
+    readonly dataDir: string,
+    readonly host: BenchHost,
+    private readonly inspector: Inspector | undefined,
     private readonly log: () => string,
+    /** nowMs() just before the spawn, and when the server printed its URL (it is listening). */
+    readonly spawnedAt: number,
+    readonly readyAt: number,
+    /** The same two moments in epoch ms, to compare with the server's log times. */
+    readonly spawnedAtEpochMs: number,
+    readonly readyAtEpochMs: number,
   ) {}
 
   get pid(): number {
     return this.child.pid!;
+  }
+
+  /**
+   * The processes that do the app's work: the app server and its terminal host (which runs every
+   * session's PTY reading, log, mirror, recording and viewer hub). CPU and RSS are their sum.
+   */
+  get pids(): [number, number] {
+    return [this.pid, this.host.pid];
   }
 
   get port(): number {
@@ -81,19 +107,25 @@ export class BenchServer {
     delete env.NODE_OPTIONS;
     Object.assign(env, {
       AI_MANAGER_SKIP_BUILD: "1",
-      PORT: "0",
+      PORT: String(options.port ?? 0),
       HOST: "127.0.0.1",
       AI_MANAGER_DATA_DIR: options.dataDir,
       AI_MANAGER_AUTH: "none",
-      LOG_LEVEL: "warn",
+      LOG_LEVEL: options.logLevel ?? "warn",
       NEXT_TELEMETRY_DISABLED: "1",
     });
     // The inspector (Node's own, no app hook) lets the bench force a full GC before reading RSS.
-    const nodeArgs = ["--inspect=127.0.0.1:0"];
+    // It goes in NODE_OPTIONS so that the terminal host, which the server spawns with its own
+    // environment, gets one too (sessions do not: the app strips NODE_OPTIONS from their env).
+    env.NODE_OPTIONS = "--inspect=127.0.0.1:0";
+    // Node refuses --cpu-prof in NODE_OPTIONS: only the app server is profiled, not its host.
+    const nodeArgs: string[] = [];
     if (options.cpuProfDir) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`);
-    // Diagnostics: extra Node flags for the server (e.g. --trace-gc), its stdout appended to a file.
-    if (process.env.BENCH_SERVER_NODE_ARGS) nodeArgs.push(...process.env.BENCH_SERVER_NODE_ARGS.split(/\s+/).filter(Boolean));
+    // Diagnostics: extra Node flags for the server only (e.g. --trace-gc), its stdout appended to a file.
+    nodeArgs.push(...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean));
     const stdoutFile = process.env.BENCH_SERVER_STDOUT;
+    const spawnedAt = nowMs();
+    const spawnedAtEpochMs = Date.now();
     const child = spawn(process.execPath, [...nodeArgs, path.join(options.root, "scripts", "start.mjs")], {
       cwd: options.root,
       env,
@@ -106,6 +138,8 @@ export class BenchServer {
       log = (log + chunk.toString("utf8")).slice(-100_000);
       inspectorUrl ??= INSPECTOR_LINE.exec(log)?.[1];
     });
+    let readyAt = 0;
+    let readyAtEpochMs = 0;
     const origin = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${log}`)), START_TIMEOUT_MS);
       child.stdout!.on("data", (chunk: Buffer) => {
@@ -113,6 +147,8 @@ export class BenchServer {
         stdout += chunk.toString("utf8");
         const match = READY_LINE.exec(stdout);
         if (match?.[1]) {
+          readyAt ||= nowMs();
+          readyAtEpochMs ||= Date.now();
           clearTimeout(timer);
           resolve(match[1]);
         }
@@ -123,8 +159,9 @@ export class BenchServer {
       });
     });
     const token = fs.readFileSync(path.join(options.dataDir, "internal-token"), "utf8").trim();
-    const server = new BenchServer(child, origin, token, inspectorUrl, () => log);
-    return server;
+    const host = readHost(options.dataDir);
+    const inspector = inspectorUrl ? new Inspector(inspectorUrl) : undefined;
+    return new BenchServer(child, origin, token, options.dataDir, host, inspector, () => log, spawnedAt, readyAt, spawnedAtEpochMs, readyAtEpochMs);
   }
 
   output(): string {
@@ -132,9 +169,9 @@ export class BenchServer {
   }
 
   /** One internal API call (JSON in, the envelope out). */
-  api<T = any>(method: string, route: string, body?: unknown): Promise<ApiAnswer<T>> {
+  api<T = any>(method: string, route: string, body?: unknown, retried = false): Promise<ApiAnswer<T>> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    return new Promise((resolve, reject) => {
+    return new Promise<ApiAnswer<T>>((resolve, reject) => {
       const req = http.request(
         `${this.origin}${route}`,
         {
@@ -158,7 +195,12 @@ export class BenchServer {
           });
         },
       );
-      req.on("error", reject);
+      req.on("error", (error: NodeJS.ErrnoException) => {
+        // The server closes keep-alive sockets idle for 5 s; one picked from the pool at that very
+        // moment fails before the request reached it. Node's documented remedy: send it again, once.
+        if (!retried && req.reusedSocket && error.code === "ECONNRESET") resolve(this.api<T>(method, route, body, true));
+        else reject(error);
+      });
       req.end(payload);
     });
   }
@@ -192,25 +234,83 @@ export class BenchServer {
     if (answer.status !== 200 && answer.status !== 409) throw new Error(`stop ${taskId}: ${answer.status}`);
   }
 
-  /** A full, blocking garbage collection in the server (through the inspector). */
+  /** A full, blocking garbage collection in the server and in its terminal host (through their inspectors). */
   async gc(): Promise<void> {
-    await this.inspect("HeapProfiler.collectGarbage");
-    await sleep(100);
-    await this.inspect("HeapProfiler.collectGarbage");
+    if (!this.inspector) throw new Error("the server's inspector is not listening");
+    if (!this.host.inspector) throw new Error("the terminal host's inspector is not listening");
+    await Promise.all([this.inspector.gc(), this.host.inspector.gc()]);
   }
 
-  private async inspect(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
-    if (!this.inspectorUrl) throw new Error("the server's inspector is not listening");
-    if (!this.inspector) {
-      const ws = new WebSocket(this.inspectorUrl);
+  /** kill -9: the server dies without a word to its host, whose sessions keep running. */
+  async kill(): Promise<void> {
+    this.inspector?.close();
+    this.host.inspector?.close();
+    this.agent.destroy();
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+    this.child.kill("SIGKILL");
+    await exited;
+  }
+
+  /** SIGTERM, as a person stopping the app would; the server exits within its own 9 s deadline. */
+  async stop(): Promise<void> {
+    this.inspector?.close();
+    this.host.inspector?.close();
+    this.agent.destroy();
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+    this.child.kill("SIGTERM");
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * What the app server found or started: the host's pid from its pid file (written before it
+ * listens, so before the server printed its URL) and its inspector's address from its log file
+ * (Node prints "Debugger listening on …" to stderr, which the launcher points at the log).
+ */
+function readHost(dataDir: string): BenchHost {
+  const files = hostFiles(dataDir);
+  const info = JSON.parse(fs.readFileSync(files.info, "utf8")) as HostInfoFile;
+  let log = "";
+  try {
+    log = fs.readFileSync(files.log, "utf8");
+  } catch {
+    // No log yet: no inspector; gc() says so if it is needed.
+  }
+  // The log is appended to by every host of the data dir: the last announcement is this host's.
+  const urls = [...log.matchAll(new RegExp(INSPECTOR_LINE.source, "g"))].map((m) => m[1]!);
+  const url = urls.at(-1);
+  return { pid: info.pid, startedAt: info.startedAt, inspector: url ? new Inspector(url) : undefined };
+}
+
+/** A connection to a Node process's inspector (Chrome DevTools Protocol), opened on first use. */
+export class Inspector {
+  private ws: WebSocket | undefined;
+  private seq = 0;
+
+  constructor(readonly url: string) {}
+
+  /** A full, blocking garbage collection, twice (the second frees what the first's finalizers released). */
+  async gc(): Promise<void> {
+    await this.call("HeapProfiler.collectGarbage");
+    await sleep(100);
+    await this.call("HeapProfiler.collectGarbage");
+  }
+
+  async call(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
+    if (!this.ws) {
+      const ws = new WebSocket(this.url);
       await new Promise<void>((resolve, reject) => {
         ws.once("open", () => resolve());
         ws.once("error", reject);
       });
-      this.inspector = ws;
+      this.ws = ws;
     }
-    const id = ++this.inspectorSeq;
-    const ws = this.inspector;
+    const id = ++this.seq;
+    const ws = this.ws;
     return new Promise((resolve, reject) => {
       const onMessage = (raw: WebSocket.RawData) => {
         const message = JSON.parse(raw.toString()) as { id?: number; result?: unknown; error?: { message: string } };
@@ -224,15 +324,8 @@ export class BenchServer {
     });
   }
 
-  /** SIGTERM, as a person stopping the app would; the server exits within its own 9 s deadline. */
-  async stop(): Promise<void> {
-    this.inspector?.close();
-    this.agent.destroy();
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
-    this.child.kill("SIGTERM");
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), 15_000);
-    await exited;
-    clearTimeout(timer);
+  close(): void {
+    this.ws?.close();
+    this.ws = undefined;
   }
 }
