@@ -15,12 +15,14 @@
 /** Output is gathered this long before it is sent, so a flood goes out in few large frames. */
 export const BATCH_MS = 5;
 /**
- * A batch is sent at once when it reaches this many bytes, whatever the timer says. Its decoded
- * string is then over 128 KB, which V8 allocates in its large-object space: the log, the mirror
- * and the recording keep such strings for a while, and small ones were copied by every
- * young-generation GC they lived through (bench/, `npm run bench`; docs/flow-control.md).
+ * A batch is sent at once when it reaches this many bytes, whatever the timer says; a batch never
+ * grows past it by joining reads (a single larger read goes alone). Its decoded string must stay
+ * below V8's large-object threshold (128 KB: 64 Ki UTF-16 code units): every large-object
+ * allocation maps fresh pages and unmaps them when freed, and at 256 KiB per batch that cost
+ * 3–4 ms of CPU per MB of output, more than everything else the session does with it
+ * (docs/flow-control.md, "Garbage").
  */
-export const MAX_BATCH_BYTES = 256 * 1024;
+export const MAX_BATCH_BYTES = 64 * 1024;
 /** Output arriving this soon after a keystroke is sent immediately: it is most likely the echo. */
 export const ECHO_WINDOW_MS = 30;
 

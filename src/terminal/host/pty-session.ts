@@ -380,6 +380,8 @@ export class PtySession {
   private onPtyData(buf: Buffer): void {
     if (this.disposed || buf.length === 0) return;
     this.lastOutputAtMs = Date.now();
+    // Reads are not joined past a batch (see MAX_BATCH_BYTES): what is pending goes first.
+    if (this.pendingBytes > 0 && this.pendingBytes + buf.length > MAX_BATCH_BYTES) this.flush();
     this.pending.push(buf);
     this.pendingBytes += buf.length;
     if (this.lastOutputAtMs - this.lastInputAt < ECHO_WINDOW_MS || this.pendingBytes >= MAX_BATCH_BYTES) {
