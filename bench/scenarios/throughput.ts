@@ -2,7 +2,7 @@ import { runBaseline } from "../lib/baseline";
 import type { BenchContext, ScenarioResult } from "../lib/context";
 import type { BenchServer } from "../lib/server";
 import { median, MB, MiB, nowMs, round } from "../lib/stats";
-import { readCpuMs } from "../lib/rss";
+import { readCpuMs, readRss, sampleRss } from "../lib/rss";
 import { BenchViewer } from "../lib/viewer";
 
 /**
@@ -14,7 +14,9 @@ import { BenchViewer } from "../lib/viewer";
  * Also CPU seconds per GiB of output: the app server process's utime + stime (/proc/<pid>/stat: all
  * its threads, the PTY host worker included) over each run, next to the raw baseline process's own,
  * read the same way over the same span; neither counts `cat`, the kernel's PTY work on `cat`'s
- * side or the viewer.
+ * side or the viewer. And the peak RSS growth of one flood: VmRSS sampled every 50 ms during the
+ * run, minus VmRSS after a forced full GC just before it (the server's through the inspector, the
+ * baseline's with --expose-gc).
  */
 export async function throughputScenario(ctx: BenchContext, reps: number): Promise<ScenarioResult> {
   const script = `exec cat ${ctx.floodFile}`;
@@ -23,18 +25,24 @@ export async function throughputScenario(ctx: BenchContext, reps: number): Promi
   const appRuns: unknown[] = [];
   const rawCpuPerGiB: number[] = [];
   const appCpuPerGiB: number[] = [];
+  const rawRssGrowth: number[] = [];
+  const appRssGrowth: number[] = [];
   await ctx.withServer("throughput", {}, async (server) => {
     for (let i = 0; i < reps; i++) {
-      const r = (await runBaseline(ctx.root, "throughput", { script })) as { bytes: number; seconds: number; cpuMs: number };
+      const r = (await runBaseline(ctx.root, "throughput", { script })) as { bytes: number; seconds: number; cpuMs: number; rssGrowth: number };
       raw.push(r.bytes / MB / r.seconds);
       rawCpuPerGiB.push(r.cpuMs / 1000 / (r.bytes / GiB));
-      const a = await viewerFlood(server, ctx, `throughput ${i + 1}`, script);
+      rawRssGrowth.push(r.rssGrowth);
+      const a = await viewerFlood(server, ctx, `throughput ${i + 1}`, script, { sampleRss: true });
       app.push(a.bytes / MB / a.seconds);
       appCpuPerGiB.push(a.serverCpuMs / 1000 / (a.bytes / GiB));
+      appRssGrowth.push(a.serverRssGrowth!);
       appRuns.push(a);
       // A resync means the viewer fell out of the ring and skipped output: fewer bytes, lower MB/s.
       const skipped = a.resyncs > 0 ? `, viewer resynced ${a.resyncs}×` : "";
-      ctx.log(`  throughput run ${i + 1}: raw ${raw.at(-1)!.toFixed(1)} MB/s, app ${app.at(-1)!.toFixed(1)} MB/s (server CPU ${a.serverCpuMs} ms, viewer CPU ${a.viewerCpuMs} ms, raw process CPU ${Math.round(r.cpuMs)} ms${skipped})`);
+      ctx.log(
+        `  throughput run ${i + 1}: raw ${raw.at(-1)!.toFixed(1)} MB/s, app ${app.at(-1)!.toFixed(1)} MB/s (server CPU ${a.serverCpuMs} ms, viewer CPU ${a.viewerCpuMs} ms, raw process CPU ${Math.round(r.cpuMs)} ms; peak RSS growth server +${(a.serverRssGrowth! / MB).toFixed(1)} MB, raw +${(r.rssGrowth / MB).toFixed(1)} MB${skipped})`,
+      );
     }
   });
   const appMb = median(app);
@@ -42,6 +50,8 @@ export async function throughputScenario(ctx: BenchContext, reps: number): Promi
   const ratio = appMb / rawMb;
   const appCpu = median(appCpuPerGiB);
   const rawCpu = median(rawCpuPerGiB);
+  const appRss = median(appRssGrowth);
+  const rawRss = median(rawRssGrowth);
   return {
     rows: [
       {
@@ -62,12 +72,23 @@ export async function throughputScenario(ctx: BenchContext, reps: number): Promi
         ratio: round(appCpu / rawCpu, 2),
         note: "user+system CPU from /proc/<pid>/stat (10 ms ticks) over each run: app = the whole server process (main thread, PTY host worker, GC threads), raw = the whole baseline process; neither includes cat, the viewer or the bench",
       },
+      {
+        scenario: "throughput",
+        metric: "peak RSS growth of one 200 MiB flood (median)",
+        unit: "MB",
+        app: round(appRss / MB, 1),
+        raw: round(rawRss / MB, 1),
+        target: { text: "< 50 MB", pass: appRss < 50 * MB },
+        note: "VmRSS sampled every 50 ms over each run minus VmRSS after a forced full GC just before it; app = the server process (one viewer attached), raw = the baseline process",
+      },
     ],
     details: {
       rawMBps: raw.map((v) => round(v, 2)),
       appMBps: app.map((v) => round(v, 2)),
       rawCpuSecondsPerGiB: rawCpuPerGiB.map((v) => round(v, 3)),
       appCpuSecondsPerGiB: appCpuPerGiB.map((v) => round(v, 3)),
+      rawRssGrowthMB: rawRssGrowth.map((v) => round(v / MB, 1)),
+      appRssGrowthMB: appRssGrowth.map((v) => round(v / MB, 1)),
       appRuns,
     },
   };
@@ -83,13 +104,22 @@ export interface FloodRun {
   /** CPU the server process used during the run, and the bench process (the viewer). */
   serverCpuMs: number;
   viewerCpuMs: number;
+  /** With `sampleRss`: the server's peak RSS during the run above its RSS after a full GC before it. */
+  serverRssGrowth?: number;
 }
 
 /** Starts `script` behind `read _`, attaches one acking viewer, releases it and times it to the exit. */
-export async function viewerFlood(server: BenchServer, ctx: BenchContext, title: string, script: string): Promise<FloodRun> {
+export async function viewerFlood(server: BenchServer, ctx: BenchContext, title: string, script: string, options: { sampleRss?: boolean } = {}): Promise<FloodRun> {
   const taskId = await server.startTask(title, ctx.tmp, `read _; ${script}`);
   const viewer = new BenchViewer(server.origin, taskId, { ack: "browser" });
   await viewer.ready();
+  let rssBefore = NaN;
+  let sampler: ReturnType<typeof sampleRss> | undefined;
+  if (options.sampleRss) {
+    await server.gc();
+    rssBefore = readRss(server.pid);
+    sampler = sampleRss(server.pid);
+  }
   const before = viewer.bytes;
   const serverCpu = readCpuMs(server.pid);
   const ownCpu = process.cpuUsage();
@@ -97,6 +127,7 @@ export async function viewerFlood(server: BenchServer, ctx: BenchContext, title:
   viewer.input("\r");
   await viewer.exited();
   const own = process.cpuUsage(ownCpu);
+  const rss = await sampler?.stop();
   const run = {
     bytes: viewer.bytes - before,
     seconds: (viewer.exitAt - t0) / 1000,
@@ -104,6 +135,7 @@ export async function viewerFlood(server: BenchServer, ctx: BenchContext, title:
     frames: viewer.frames,
     serverCpuMs: Math.round(readCpuMs(server.pid) - serverCpu),
     viewerCpuMs: Math.round((own.user + own.system) / 1000),
+    ...(rss ? { serverRssGrowth: rss.peak - rssBefore } : {}),
   };
   viewer.close();
   return run;
