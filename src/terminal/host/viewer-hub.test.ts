@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CLOSE_CODES, type ServerMessage } from "../contract/protocol";
+import { BATCH_MS, MAX_FRAME_BYTES } from "../contract/flow-control";
 import { ViewerHub, type ViewerTransport } from "./viewer-hub";
 
 function recordingTransport() {
@@ -84,7 +85,7 @@ describe("ViewerHub: typing into a lagging view", () => {
  * `deliverSnapshot()` when `manualSnapshots`), with viewers that record what they are sent and
  * render (ack) only when told to — what a browser tab sees, frame by frame.
  */
-function hubWithViewers(options: { high?: number; low?: number; ringBytes?: number; socketHigh?: number; manualSnapshots?: boolean } = {}) {
+function hubWithViewers(options: { high?: number; low?: number; ringBytes?: number; socketHigh?: number; manualSnapshots?: boolean; now?: () => number } = {}) {
   let text = "";
   let snapshotsTaken = 0;
   const pending: Array<() => void> = [];
@@ -93,6 +94,7 @@ function hubWithViewers(options: { high?: number; low?: number; ringBytes?: numb
     lowWatermark: options.low ?? 0,
     ...(options.ringBytes !== undefined ? { ringBytes: options.ringBytes } : {}),
     ...(options.socketHigh !== undefined ? { socketHighWatermark: options.socketHigh } : {}),
+    ...(options.now ? { now: options.now } : {}),
     takeSnapshot: (deliver) => {
       snapshotsTaken++;
       const take = () => deliver({ data: text, cols: 80, rows: 24, offset: hub.headOffset });
@@ -152,9 +154,14 @@ const exitMessage: ServerMessage = { type: "exit", exitCode: 0, signal: null };
 
 describe("ViewerHub: ack windows", () => {
   it("stops sending to a viewer at the window, resumes when it acks, and it ends with every byte once", () => {
-    const h = hubWithViewers({ high: 10, low: 4 });
+    let now = 0;
+    const h = hubWithViewers({ high: 10, low: 4, now: () => now });
     const v = h.attach();
-    for (const c of "abcde") h.push(c.repeat(5));
+    // Pushes BATCH_MS apart: each is a frame of its own.
+    for (const c of "abcde") {
+      h.push(c.repeat(5));
+      now += BATCH_MS;
+    }
     // Sending stops once 10 bytes are unacknowledged.
     expect(v.text()).toBe("aaaaabbbbb");
     // Acking down to 5 unacked is above the low watermark: still holding.
@@ -167,6 +174,26 @@ describe("ViewerHub: ack windows", () => {
     expect(v.text()).toBe("aaaaabbbbbcccccdddddeeeee");
     expect(v.screen()).toBe("aaaaabbbbbcccccdddddeeeee");
     expect(v.viewer.resyncs).toBe(0);
+  });
+
+  it("a viewer behind gets the pushes made within BATCH_MS of each other as one frame, up to MAX_FRAME_BYTES", () => {
+    let now = 0;
+    const h = hubWithViewers({ high: 10, low: 0, now: () => now });
+    const v = h.attach();
+    h.push("aaaaaaaaaa");
+    h.push("bbbbb");
+    h.push("ccccc");
+    now += BATCH_MS;
+    h.push("ddddd");
+    h.push("x".repeat(MAX_FRAME_BYTES));
+    expect(v.kinds()).toEqual(["snapshot:attach", "bytes:aaaaaaaaaa"]);
+    v.render();
+    expect(v.kinds().slice(2)).toEqual(["bytes:bbbbbccccc"]);
+    v.render();
+    v.render();
+    // "ddddd" and the large push together would exceed MAX_FRAME_BYTES.
+    expect(v.kinds().slice(3).map((k) => k.length)).toEqual(["bytes:ddddd".length, "bytes:".length + MAX_FRAME_BYTES]);
+    expect(v.text()).toBe(`aaaaaaaaaabbbbbcccccddddd${"x".repeat(MAX_FRAME_BYTES)}`);
   });
 
   it("a viewer that does not ack costs the others nothing: they get every byte as it comes", () => {
@@ -193,6 +220,45 @@ describe("ViewerHub: ack windows", () => {
     v.socket.buffered = 0;
     h.hub.drained(v.viewer);
     expect(v.text()).toBe("firstsecondthird");
+  });
+});
+
+describe("ViewerHub: the ring", () => {
+  it("frames a socket still holds do not change when the ring wraps", () => {
+    let now = 0;
+    const frames: Buffer[] = [];
+    const hub: ViewerHub = new ViewerHub({
+      ringBytes: 16,
+      highWatermark: 1000,
+      lowWatermark: 0,
+      now: () => now,
+      takeSnapshot: (deliver) => deliver({ data: "", cols: 80, rows: 24, offset: hub.headOffset }),
+    });
+    // The socket is full at first: the pushes wait in the ring, and go out as copies of it.
+    const socket = { buffered: 2 * 1024 * 1024 };
+    const viewer = hub.attach({
+      sendBinary: (data) => void frames.push(data),
+      sendMessage: () => undefined,
+      get bufferedAmount() {
+        return socket.buffered;
+      },
+      close: () => undefined,
+    });
+    hub.start(viewer);
+    const pushes = ["0123456789", "abcdef", "ABCDEFGHIJ", "klmnopqrst"];
+    hub.push(Buffer.from(pushes[0]!));
+    now += BATCH_MS;
+    hub.push(Buffer.from(pushes[1]!));
+    now += BATCH_MS;
+    socket.buffered = 0;
+    hub.drained(viewer);
+    expect(frames.map((f) => f.toString())).toEqual(pushes.slice(0, 2));
+    // These overwrite the ring where the first frame was taken from.
+    hub.push(Buffer.from(pushes[2]!));
+    now += BATCH_MS;
+    hub.push(Buffer.from(pushes[3]!));
+    expect(frames.map((f) => f.toString())).toEqual(pushes);
+    expect(hub.ringStart).toBe(36 - 16);
   });
 });
 

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import {
+  BATCH_MS,
+  MAX_FRAME_BYTES,
   RING_BYTES,
   SOCKET_HIGH_WATERMARK,
   TYPING_CATCH_UP_MS,
@@ -17,6 +19,12 @@ import type { ServerMessage } from "../contract/protocol";
  * watermark and resumes below the low one. A viewer whose position has been evicted from the ring
  * (it fell too far behind) is resynchronised: it gets a fresh snapshot of the screen from the
  * mirror and continues from the stream position that snapshot corresponds to.
+ *
+ * The ring is one buffer of `ringBytes` the output is copied into, not the pushed buffers
+ * themselves: those came from the terminal host thread, and kept for the 4 MiB a viewer may lag
+ * they outlived two young-generation GCs, so their memory went back only with the next full GC —
+ * tens of MB of a flood's garbage in RSS. Frames are copied out of the ring (a frame still queued
+ * in a socket must not change when the ring wraps), except the newest push sent whole.
  */
 
 export interface ViewerTransport {
@@ -54,9 +62,10 @@ export interface Viewer {
 /** Control messages kept per viewer while its output is held back; older ones give way. */
 const MAX_QUEUED_MESSAGES = 64;
 
+/** Where a push landed in the stream (its bytes are in the ring). */
 interface Chunk {
   start: number;
-  buf: Buffer;
+  length: number;
   /** When it was pushed (the hub's clock). */
   at: number;
 }
@@ -73,8 +82,13 @@ export interface ViewerHubOptions {
 }
 
 export class ViewerHub {
-  private readonly chunks: Chunk[] = [];
-  private ringSize = 0;
+  /** The pushes still (partly) in the ring, oldest first from `chunkHead`. */
+  private chunks: Chunk[] = [];
+  private chunkHead = 0;
+  /** The last `ringBytes` bytes of output, stream offset `o` at `o % ringBytes`; allocated on the first push. */
+  private ring: Buffer | undefined;
+  /** The newest push as it came: sent as it is to a viewer that takes all of it. */
+  private newest: Buffer | undefined;
   private head = 0;
   private readonly viewers = new Map<string, Viewer>();
   private readonly ringBytes: number;
@@ -99,7 +113,7 @@ export class ViewerHub {
   }
 
   get ringStart(): number {
-    return this.chunks[0]?.start ?? this.head;
+    return Math.max(0, this.head - this.ringBytes);
   }
 
   get count(): number {
@@ -117,12 +131,27 @@ export class ViewerHub {
   /** Appends a batch of output and sends it to every viewer that may receive it now. */
   push(buf: Buffer): void {
     if (buf.length === 0) return;
-    this.chunks.push({ start: this.head, buf, at: this.now() });
+    const size = this.ringBytes;
+    const ring = (this.ring ??= Buffer.allocUnsafe(size));
+    // Only the last `size` bytes of a push larger than the ring can be kept.
+    let from = Math.max(0, buf.length - size);
+    let at = (this.head + from) % size;
+    while (from < buf.length) {
+      const n = Math.min(buf.length - from, size - at);
+      buf.copy(ring, at, from, from + n);
+      from += n;
+      at = at + n === size ? 0 : at + n;
+    }
+    this.chunks.push({ start: this.head, length: buf.length, at: this.now() });
+    this.newest = buf;
     this.head += buf.length;
-    this.ringSize += buf.length;
-    while (this.ringSize > this.ringBytes && this.chunks.length > 1) {
-      const dropped = this.chunks.shift()!;
-      this.ringSize -= dropped.buf.length;
+    const ringStart = this.ringStart;
+    while (this.chunkHead < this.chunks.length - 1 && this.chunks[this.chunkHead]!.start + this.chunks[this.chunkHead]!.length <= ringStart) {
+      this.chunkHead++;
+    }
+    if (this.chunkHead > 1024 && this.chunkHead * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.chunkHead);
+      this.chunkHead = 0;
     }
     for (const viewer of this.viewers.values()) this.pump(viewer);
   }
@@ -216,14 +245,13 @@ export class ViewerHub {
         this.requestSnapshot(viewer, "resync");
         return;
       }
-      const chunk = this.chunkAt(viewer.position);
-      if (!chunk) return;
-      const from = viewer.position - chunk.start;
-      const slice = from === 0 ? chunk.buf : chunk.buf.subarray(from);
-      viewer.transport.sendBinary(slice);
-      viewer.position += slice.length;
-      viewer.unacked += slice.length;
-      viewer.sentBytes += slice.length;
+      // A frame ends where a control message waits, so the message keeps its place.
+      const frame = this.frameAt(viewer.position, viewer.queued[0]?.offset ?? Infinity);
+      if (!frame) return;
+      viewer.transport.sendBinary(frame);
+      viewer.position += frame.length;
+      viewer.unacked += frame.length;
+      viewer.sentBytes += frame.length;
       this.flushQueued(viewer);
     }
   }
@@ -234,13 +262,47 @@ export class ViewerHub {
     }
   }
 
-  private chunkAt(offset: number): Chunk | undefined {
+  private chunkIndex(offset: number): number {
     // Viewers are nearly always near the head: search from the newest chunk backwards.
-    for (let i = this.chunks.length - 1; i >= 0; i--) {
+    for (let i = this.chunks.length - 1; i >= this.chunkHead; i--) {
       const chunk = this.chunks[i]!;
-      if (chunk.start <= offset) return offset < chunk.start + chunk.buf.length ? chunk : undefined;
+      if (chunk.start <= offset) return offset < chunk.start + chunk.length ? i : -1;
     }
-    return undefined;
+    return -1;
+  }
+
+  private chunkAt(offset: number): Chunk | undefined {
+    const index = this.chunkIndex(offset);
+    return index < 0 ? undefined : this.chunks[index];
+  }
+
+  /**
+   * The next frame for a viewer at `offset` (within the ring): the rest of its push, and the
+   * pushes that followed it within BATCH_MS, up to MAX_FRAME_BYTES — the frames a flood was sent
+   * in when the session's batches were that large. Flow control checks the watermark between
+   * frames, so a flood's frames are also how far a fast viewer may run ahead of its acks.
+   * A frame does not join pushes across `stop`.
+   */
+  private frameAt(offset: number, stop: number): Buffer | undefined {
+    let index = this.chunkIndex(offset);
+    if (index < 0) return undefined;
+    const first = this.chunks[index]!;
+    let end = first.start + first.length;
+    while (index + 1 < this.chunks.length && end < stop) {
+      const next = this.chunks[index + 1]!;
+      if (next.at - first.at >= BATCH_MS || next.start + next.length - offset > MAX_FRAME_BYTES) break;
+      end = next.start + next.length;
+      index++;
+    }
+    const newest = this.newest;
+    if (newest && offset === this.head - newest.length && end === this.head) return newest;
+    const frame = Buffer.allocUnsafe(end - offset);
+    const size = this.ringBytes;
+    const at = offset % size;
+    const n = Math.min(frame.length, size - at);
+    this.ring!.copy(frame, 0, at, at + n);
+    if (n < frame.length) this.ring!.copy(frame, n, 0, frame.length - n);
+    return frame;
   }
 
   private requestSnapshot(viewer: Viewer, reason: "attach" | "resync" = "attach"): void {
