@@ -24,9 +24,9 @@ export const BATCH_MS = 5;
  */
 export const MAX_BATCH_BYTES = 64 * 1024;
 /**
- * Largest binary frame to a viewer: a frame joins the pushes made within BATCH_MS of its first,
- * up to this — a flood goes out in the frames it went in when batches were this large
- * (host/viewer-hub.ts). A frame may take a viewer this far past its high watermark.
+ * Largest binary frame to a viewer, and the most a flood adds to a viewer's window: a viewer may
+ * have the high watermark plus what the program printed in the last BATCH_MS (up to this) in
+ * flight — what it had when batches were this large (host/viewer-hub.ts).
  */
 export const MAX_FRAME_BYTES = 256 * 1024;
 /** Output arriving this soon after a keystroke is sent immediately: it is most likely the echo. */

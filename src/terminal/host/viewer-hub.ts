@@ -76,6 +76,8 @@ export interface ViewerHubOptions {
   lowWatermark?: number;
   socketHighWatermark?: number;
   typingCatchUpMs?: number;
+  /** The most a flood adds to a viewer's window (see `burst`); default MAX_FRAME_BYTES. */
+  floodWindowBytes?: number;
   now?: () => number;
   /** Takes a snapshot of the screen at a moment the mirror has parsed every byte pushed so far. */
   takeSnapshot(deliver: (snapshot: Snapshot) => void): void;
@@ -96,6 +98,7 @@ export class ViewerHub {
   private readonly low: number;
   private readonly socketHigh: number;
   private readonly typingCatchUpMs: number;
+  private readonly floodWindow: number;
   private readonly now: () => number;
   private snapshotWaiters: Viewer[] = [];
 
@@ -105,6 +108,7 @@ export class ViewerHub {
     this.low = options.lowWatermark ?? VIEWER_LOW_WATERMARK;
     this.socketHigh = options.socketHighWatermark ?? SOCKET_HIGH_WATERMARK;
     this.typingCatchUpMs = options.typingCatchUpMs ?? TYPING_CATCH_UP_MS;
+    this.floodWindow = options.floodWindowBytes ?? MAX_FRAME_BYTES;
     this.now = options.now ?? Date.now;
   }
 
@@ -237,8 +241,11 @@ export class ViewerHub {
   private pump(viewer: Viewer): void {
     if (viewer.syncing) return;
     this.flushQueued(viewer);
+    let window = -1;
     while (viewer.position < this.head) {
-      if (viewer.unacked >= this.high) return;
+      if (window < 0) window = this.high + this.burst();
+      const budget = window - viewer.unacked;
+      if (budget <= 0) return;
       if (viewer.transport.bufferedAmount >= this.socketHigh) return;
       if (viewer.position < this.ringStart) {
         viewer.resyncs += 1;
@@ -246,7 +253,7 @@ export class ViewerHub {
         return;
       }
       // A frame ends where a control message waits, so the message keeps its place.
-      const frame = this.frameAt(viewer.position, viewer.queued[0]?.offset ?? Infinity);
+      const frame = this.frameAt(viewer.position, viewer.queued[0]?.offset ?? Infinity, budget);
       if (!frame) return;
       viewer.transport.sendBinary(frame);
       viewer.position += frame.length;
@@ -277,20 +284,39 @@ export class ViewerHub {
   }
 
   /**
-   * The next frame for a viewer at `offset` (within the ring): the rest of its push, and the
-   * pushes that followed it within BATCH_MS, up to MAX_FRAME_BYTES — the frames a flood was sent
-   * in when the session's batches were that large. Flow control checks the watermark between
-   * frames, so a flood's frames are also how far a fast viewer may run ahead of its acks.
-   * A frame does not join pushes across `stop`.
+   * What the program printed in the last BATCH_MS, up to `floodWindowBytes`: how far past the high
+   * watermark a viewer may run ahead of its acks. Output used to reach viewers in batches of that
+   * much (5 ms or 256 KiB), and the watermark was checked between batches, so a flood's viewer had
+   * about that much more in flight per ack round trip; with the smaller batches of now (see
+   * MAX_BATCH_BYTES) a viewer that kept up got half of it, fell behind a flood and out of the
+   * ring. Slow output adds next to nothing, so a busy tab is not sent more than before.
    */
-  private frameAt(offset: number, stop: number): Buffer | undefined {
+  private burst(): number {
+    if (this.floodWindow === 0) return 0;
+    const since = this.now() - BATCH_MS;
+    let bytes = 0;
+    for (let i = this.chunks.length - 1; i >= this.chunkHead && bytes < this.floodWindow; i--) {
+      const chunk = this.chunks[i]!;
+      if (chunk.at <= since) break;
+      bytes += chunk.length;
+    }
+    return Math.min(bytes, this.floodWindow);
+  }
+
+  /**
+   * The next frame for a viewer at `offset` (within the ring): the rest of its push, and as many
+   * whole pushes after it as fit in `budget` and MAX_FRAME_BYTES, never across `stop` (a control
+   * message waits there). The first push goes whole, even past the budget.
+   */
+  private frameAt(offset: number, stop: number, budget: number): Buffer | undefined {
     let index = this.chunkIndex(offset);
     if (index < 0) return undefined;
     const first = this.chunks[index]!;
     let end = first.start + first.length;
+    const limit = Math.min(budget, MAX_FRAME_BYTES);
     while (index + 1 < this.chunks.length && end < stop) {
       const next = this.chunks[index + 1]!;
-      if (next.at - first.at >= BATCH_MS || next.start + next.length - offset > MAX_FRAME_BYTES) break;
+      if (next.start + next.length - offset > limit) break;
       end = next.start + next.length;
       index++;
     }
