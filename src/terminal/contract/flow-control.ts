@@ -24,6 +24,12 @@ export const BATCH_MS = 5;
  */
 export const MAX_BATCH_BYTES = 64 * 1024;
 /**
+ * …and it is sent at once when it holds this much: in a flood every post of the terminal host
+ * thread (at least this much, host/pty-reader-worker.mjs) is a batch of its own, handed on as it
+ * arrives instead of waiting for the next one.
+ */
+export const BATCH_FULL_BYTES = 60 * 1024;
+/**
  * Largest binary frame to a viewer, and the most a flood adds to a viewer's window: a viewer may
  * have the high watermark plus what the program printed in the last BATCH_MS (up to this) in
  * flight — what it had when batches were this large (host/viewer-hub.ts).
