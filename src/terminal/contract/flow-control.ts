@@ -15,18 +15,17 @@
 /** Output is gathered this long before it is sent, so a flood goes out in few large frames. */
 export const BATCH_MS = 5;
 /**
- * A batch is sent at once when it reaches this many bytes, whatever the timer says; a batch never
- * grows past it by joining reads (a single larger read goes alone). Its decoded string must stay
- * below V8's large-object threshold (128 KB: 64 Ki UTF-16 code units): every large-object
- * allocation maps fresh pages and unmaps them when freed, and at 256 KiB per batch that cost
- * 3–4 ms of CPU per MB of output, more than everything else the session does with it
- * (docs/flow-control.md, "Garbage").
+ * The most a batch holds: reads are not joined past it (a single larger read goes alone). Its
+ * decoded string must stay below V8's large-object threshold (128 KB: 64 Ki UTF-16 code units):
+ * every large-object allocation maps fresh pages and unmaps them when freed, and at 256 KiB per
+ * batch that cost 3–5 ms of CPU per MB of output, more than everything else the session does
+ * with it (docs/flow-control.md, "Garbage").
  */
 export const MAX_BATCH_BYTES = 64 * 1024;
 /**
- * …and it is sent at once when it holds this much: in a flood every post of the terminal host
- * thread (at least this much, host/pty-reader-worker.mjs) is a batch of its own, handed on as it
- * arrives instead of waiting for the next one.
+ * A batch is sent at once when it holds this much, whatever the timer says: in a flood every post
+ * of the terminal host thread (at least this much, host/pty-reader-worker.mjs) is a batch of its
+ * own, handed on as it arrives instead of waiting for the next one.
  */
 export const BATCH_FULL_BYTES = 60 * 1024;
 /**
