@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import * as pty from "node-pty";
 import headless from "@xterm/headless";
 import serializePackage from "@xterm/addon-serialize";
-import { readCpuMs } from "../lib/rss";
+import { readCpuMs, sampleRss } from "../lib/rss";
 
 const { Terminal } = headless;
 const { SerializeAddon } = serializePackage;
@@ -78,6 +78,10 @@ async function throughput(opts: { script: string }): Promise<void> {
   const exited = new Promise<number>((resolve) => term.onExit(() => resolve(nowMs())));
   await sleep(300);
   const before = chars;
+  // Peak RSS over the run above RSS after a full GC, sampled as the bench samples the app server.
+  gc();
+  const rssBefore = rss();
+  const sampler = sampleRss(process.pid);
   // This whole process's CPU (all threads), read from /proc as the bench reads the app server's.
   const cpuBefore = readCpuMs(process.pid);
   const t0 = nowMs();
@@ -85,8 +89,9 @@ async function throughput(opts: { script: string }): Promise<void> {
   const exitAt = await exited;
   await sleep(100); // node-pty may deliver output after onExit
   const cpuMs = readCpuMs(process.pid) - cpuBefore;
+  const { peak } = await sampler.stop();
   const end = Math.max(exitAt, lastDataAt);
-  send({ result: { bytes: chars - before, seconds: (end - t0) / 1000, cpuMs } });
+  send({ result: { bytes: chars - before, seconds: (end - t0) / 1000, cpuMs, rssGrowth: peak - rssBefore } });
 }
 
 /** Round trips of single keys to `bash --norc --noprofile`: write, then wait for the whole echo. */

@@ -2,7 +2,7 @@ import { runBaseline } from "../lib/baseline";
 import type { BenchContext, ScenarioResult } from "../lib/context";
 import type { BenchServer } from "../lib/server";
 import { median, MB, MiB, nowMs, round } from "../lib/stats";
-import { readCpuMsOf } from "../lib/rss";
+import { readCpuMsOf, readRssOf, sampleRss } from "../lib/rss";
 import { BenchViewer } from "../lib/viewer";
 
 /**
@@ -15,7 +15,9 @@ import { BenchViewer } from "../lib/viewer";
  * server and its terminal host together (the host reads the PTY and keeps the log, mirror and
  * recording; the server relays the viewer) over each run, next to the raw baseline process's own,
  * read the same way over the same span; neither counts `cat`, the kernel's PTY work on `cat`'s
- * side or the viewer.
+ * side or the viewer. And the peak RSS growth of one flood: VmRSS sampled every 50 ms during the
+ * run, minus VmRSS after a forced full GC just before it (the server's through the inspector, the
+ * baseline's with --expose-gc).
  */
 export async function throughputScenario(ctx: BenchContext, reps: number): Promise<ScenarioResult> {
   const script = `exec cat ${ctx.floodFile}`;
@@ -24,21 +26,25 @@ export async function throughputScenario(ctx: BenchContext, reps: number): Promi
   const appRuns: FloodRun[] = [];
   const rawCpuPerGiB: number[] = [];
   const appCpuPerGiB: number[] = [];
+  const rawRssGrowth: number[] = [];
+  const appRssGrowth: number[] = [];
   await ctx.withServer("throughput", {}, async (server) => {
     for (let i = 0; i < reps; i++) {
-      const r = (await runBaseline(ctx.root, "throughput", { script })) as { bytes: number; seconds: number; cpuMs: number };
+      const r = (await runBaseline(ctx.root, "throughput", { script })) as { bytes: number; seconds: number; cpuMs: number; rssGrowth: number };
       raw.push(r.bytes / MB / r.seconds);
       rawCpuPerGiB.push(r.cpuMs / 1000 / (r.bytes / GiB));
-      const a = await viewerFlood(server, ctx, `throughput ${i + 1}`, script);
+      rawRssGrowth.push(r.rssGrowth);
+      const a = await viewerFlood(server, ctx, `throughput ${i + 1}`, script, { sampleRss: true });
       app.push(a.bytes / MB / a.seconds);
       // Per GiB the program wrote, not per GiB the viewer got: a resynced viewer skips output the
       // app still read, logged and mirrored.
       appCpuPerGiB.push(a.serverCpuMs / 1000 / (a.outputBytes / GiB));
+      appRssGrowth.push(a.serverRssGrowth!);
       appRuns.push(a);
       // A resync means the viewer fell out of the ring and skipped output: fewer bytes, lower MB/s.
       const skipped = a.resyncs > 0 ? `, viewer resynced ${a.resyncs}× and got ${round(a.bytes / MB, 1)} of ${round(a.outputBytes / MB, 1)} MB` : "";
       ctx.log(
-        `  throughput run ${i + 1}: raw ${raw.at(-1)!.toFixed(1)} MB/s, app ${app.at(-1)!.toFixed(1)} MB/s (CPU app server + host ${a.appServerCpuMs} + ${a.hostCpuMs} ms, viewer ${a.viewerCpuMs} ms, raw process ${Math.round(r.cpuMs)} ms${skipped})`,
+        `  throughput run ${i + 1}: raw ${raw.at(-1)!.toFixed(1)} MB/s, app ${app.at(-1)!.toFixed(1)} MB/s (CPU app server + host ${a.appServerCpuMs} + ${a.hostCpuMs} ms, viewer ${a.viewerCpuMs} ms, raw process ${Math.round(r.cpuMs)} ms; peak RSS growth app server + host +${(a.serverRssGrowth! / MB).toFixed(1)} MB, raw +${(r.rssGrowth / MB).toFixed(1)} MB${skipped})`,
       );
     }
   });
@@ -47,6 +53,8 @@ export async function throughputScenario(ctx: BenchContext, reps: number): Promi
   const ratio = appMb / rawMb;
   const appCpu = median(appCpuPerGiB);
   const rawCpu = median(rawCpuPerGiB);
+  const appRss = median(appRssGrowth);
+  const rawRss = median(rawRssGrowth);
   return {
     rows: [
       {
@@ -73,12 +81,23 @@ export async function throughputScenario(ctx: BenchContext, reps: number): Promi
         ratio: round(appCpu / rawCpu, 2),
         note: `user+system CPU from /proc/<pid>/stat (10 ms ticks, all threads) over each run, per GiB the program wrote: app = app server + terminal host (median split ${round(median(appRuns.map((r) => r.appServerCpuMs)) / 1000, 2)} s + ${round(median(appRuns.map((r) => r.hostCpuMs)) / 1000, 2)} s per run), raw = the whole baseline process; neither includes cat, the viewer or the bench`,
       },
+      {
+        scenario: "throughput",
+        metric: "peak RSS growth of one 200 MiB flood (median)",
+        unit: "MB",
+        app: round(appRss / MB, 1),
+        raw: round(rawRss / MB, 1),
+        target: { text: "< 50 MB", pass: appRss < 50 * MB },
+        note: "VmRSS sampled every 50 ms over each run minus VmRSS after a forced full GC just before it; app = the server process (one viewer attached), raw = the baseline process",
+      },
     ],
     details: {
       rawMBps: raw.map((v) => round(v, 2)),
       appMBps: app.map((v) => round(v, 2)),
       rawCpuSecondsPerGiB: rawCpuPerGiB.map((v) => round(v, 3)),
       appCpuSecondsPerGiB: appCpuPerGiB.map((v) => round(v, 3)),
+      rawRssGrowthMB: rawRssGrowth.map((v) => round(v / MB, 1)),
+      appRssGrowthMB: appRssGrowth.map((v) => round(v / MB, 1)),
       appRuns,
     },
   };
@@ -99,13 +118,22 @@ export interface FloodRun {
   appServerCpuMs: number;
   hostCpuMs: number;
   viewerCpuMs: number;
+  /** With `sampleRss`: the app server's and host's summed peak RSS during the run above their sum after a full GC before it. */
+  serverRssGrowth?: number;
 }
 
 /** Starts `script` behind `read _`, attaches one acking viewer, releases it and times it to the exit. */
-export async function viewerFlood(server: BenchServer, ctx: BenchContext, title: string, script: string): Promise<FloodRun> {
+export async function viewerFlood(server: BenchServer, ctx: BenchContext, title: string, script: string, options: { sampleRss?: boolean } = {}): Promise<FloodRun> {
   const taskId = await server.startTask(title, ctx.tmp, `read _; ${script}`);
   const viewer = new BenchViewer(server.origin, taskId, { ack: "browser" });
   await viewer.ready();
+  let rssBefore = NaN;
+  let sampler: ReturnType<typeof sampleRss> | undefined;
+  if (options.sampleRss) {
+    await server.gc();
+    rssBefore = readRssOf(server.pids).total;
+    sampler = sampleRss(server.pids);
+  }
   const before = viewer.bytes;
   const producedBefore = await producedBytes(server, taskId);
   const serverCpu = readCpuMsOf(server.pids);
@@ -115,6 +143,7 @@ export async function viewerFlood(server: BenchServer, ctx: BenchContext, title:
   await viewer.exited();
   const own = process.cpuUsage(ownCpu);
   const cpu = readCpuMsOf(server.pids);
+  const rss = await sampler?.stop();
   const producedAfter = await producedBytes(server, taskId);
   const run: FloodRun = {
     bytes: viewer.bytes - before,
@@ -127,6 +156,7 @@ export async function viewerFlood(server: BenchServer, ctx: BenchContext, title:
     appServerCpuMs: Math.round(cpu.each[0]! - serverCpu.each[0]!),
     hostCpuMs: Math.round(cpu.each[1]! - serverCpu.each[1]!),
     viewerCpuMs: Math.round((own.user + own.system) / 1000),
+    ...(rss ? { serverRssGrowth: rss.peak - rssBefore } : {}),
   };
   viewer.close();
   return run;

@@ -15,12 +15,25 @@
 /** Output is gathered this long before it is sent, so a flood goes out in few large frames. */
 export const BATCH_MS = 5;
 /**
- * A batch is sent at once when it reaches this many bytes, whatever the timer says. Its decoded
- * string is then over 128 KB, which V8 allocates in its large-object space: the log, the mirror
- * and the recording keep such strings for a while, and small ones were copied by every
- * young-generation GC they lived through (bench/, `npm run bench`; docs/flow-control.md).
+ * The most a batch holds: reads are not joined past it (a single larger read goes alone). Its
+ * decoded string must stay below V8's large-object threshold (128 KB: 64 Ki UTF-16 code units):
+ * every large-object allocation maps fresh pages and unmaps them when freed, and at 256 KiB per
+ * batch that cost 3–5 ms of CPU per MB of output, more than everything else the session does
+ * with it (docs/flow-control.md, "Garbage").
  */
-export const MAX_BATCH_BYTES = 256 * 1024;
+export const MAX_BATCH_BYTES = 64 * 1024;
+/**
+ * A batch is sent at once when it holds this much, whatever the timer says: in a flood every post
+ * of the terminal host thread (at least this much, host/pty-reader-worker.mjs) is a batch of its
+ * own, handed on as it arrives instead of waiting for the next one.
+ */
+export const BATCH_FULL_BYTES = 60 * 1024;
+/**
+ * Largest binary frame to a viewer, and the most a flood adds to a viewer's window: a viewer may
+ * have the high watermark plus what the program printed in the last BATCH_MS (up to this) in
+ * flight — what it had when batches were this large (host/viewer-hub.ts).
+ */
+export const MAX_FRAME_BYTES = 256 * 1024;
 /** Output arriving this soon after a keystroke is sent immediately: it is most likely the echo. */
 export const ECHO_WINDOW_MS = 30;
 

@@ -98,15 +98,29 @@ export interface OutputReadResult {
  * Completed lines are packed into one string per this many characters. Lines arrive as slices of
  * the session's output batches: small strings that all outlive several young-generation GCs, each
  * of which copied them again (under twenty floods the GC pauses were the event loop's worst
- * delays). A packed block is one flat string of at least 128 KB, which V8 keeps in its
- * large-object space and never copies; the slices it replaces die young.
+ * delays). A packed block is one flat string that replaces a thousand slices. It stays below
+ * V8's large-object threshold (128 KB, even as two-byte text): large objects are allocated by
+ * mapping fresh pages, which cost far more CPU than the scavenges they avoid.
  */
-const PACK_CHARS = 160 * 1024;
+const PACK_CHARS = 60 * 1024;
+/**
+ * A chunk at least this long keeps the lines wholly inside it as ranges of itself (a block of its
+ * own) instead of as slices to be packed later: a flood's batch costs one block, not a thousand
+ * slices and a copy. Only when those lines are at least half of the chunk, so the text kept
+ * alive stays within twice the characters counted.
+ */
+const DIRECT_MIN_CHARS = 16 * 1024;
 
-/** Lines [first, first + ends.length) of the ring, back to back in `text`; line i ends at ends[i]. */
+/**
+ * Lines [first, first + ends.length) of the ring in `text`: line 0 starts at `start`, line i ends
+ * at ends[i], and line i + 1 starts `gap` characters after that (0 in packed blocks, 1 — the
+ * `\n` — in a chunk kept as it came).
+ */
 interface PackedBlock {
   first: number;
   text: string;
+  start: number;
+  gap: number;
   ends: Uint32Array;
 }
 
@@ -136,6 +150,8 @@ export class OutputLog {
   /** Characters in the kept completed lines. */
   #ringChars = 0;
   #totalLines = 0;
+  /** Line ends of a large chunk, gathered before it becomes a block. */
+  #scratch = new Uint32Array(1024);
   /** Chars dropped by the cap, by line number (only capped lines, so usually empty). */
   readonly #capped = new Map<number, number>();
 
@@ -192,8 +208,18 @@ export class OutputLog {
     }
     let start = 0;
     let newline = chunk.indexOf("\n");
+    let direct = chunk.length >= DIRECT_MIN_CHARS;
     while (newline !== -1) {
       if (this.#partialLength === 0 && this.#partialDropped === 0 && newline - start <= this.#maxLineChars) {
+        if (direct) {
+          const next = this.#appendDirect(chunk, start, newline);
+          direct = false;
+          if (next !== start) {
+            start = next;
+            newline = chunk.indexOf("\n", start);
+            continue;
+          }
+        }
         this.#pushLine(chunk.slice(start, newline), 0);
       } else {
         if (newline > start) this.#appendPartial(chunk.slice(start, newline));
@@ -270,7 +296,42 @@ export class OutputLog {
     }
     const block = this.#packed[lo]!;
     const i = n - block.first;
-    return block.text.slice(i === 0 ? 0 : block.ends[i - 1]!, block.ends[i]!);
+    return block.text.slice(i === 0 ? block.start : block.ends[i - 1]! + block.gap, block.ends[i]!);
+  }
+
+  /**
+   * Takes the lines of `chunk` from `start` (the first ends at `newline`) up to its last `\n`, or
+   * to a line over the cap, as a block that is the chunk itself (see DIRECT_MIN_CHARS). Returns
+   * where it stopped: `start` when it declined.
+   */
+  #appendDirect(chunk: string, start: number, newline: number): number {
+    let ends = this.#scratch;
+    let count = 0;
+    let from = start;
+    let at = newline;
+    while (at !== -1 && at - from <= this.#maxLineChars) {
+      if (count === ends.length) {
+        const grown = new Uint32Array(ends.length * 2);
+        grown.set(ends);
+        ends = this.#scratch = grown;
+      }
+      ends[count++] = at;
+      from = at + 1;
+      at = chunk.indexOf("\n", from);
+    }
+    if ((from - start) * 2 < chunk.length) return start;
+    if (this.#openHead < this.#open.length) this.#pack();
+    const first = this.#totalLines;
+    this.#packed.push({ first, text: chunk, start, gap: 1, ends: ends.slice(0, count) });
+    // The block's lines are not open lines: eviction must not look for them there.
+    this.#openFirst = first + count;
+    let lineStart = start;
+    for (let i = 0; i < count; i++) {
+      const end = ends[i]!;
+      this.#countLine(end - lineStart, 0);
+      lineStart = end + 1;
+    }
+    return from;
   }
 
   #pack(): void {
@@ -281,7 +342,7 @@ export class OutputLog {
       at += lines[i]!.length;
       ends[i] = at;
     }
-    this.#packed.push({ first: this.#openFirst, text: lines.join(""), ends });
+    this.#packed.push({ first: this.#openFirst, text: lines.join(""), start: 0, gap: 0, ends });
     this.#openFirst += lines.length;
     this.#open = [];
     this.#openHead = 0;
@@ -289,16 +350,21 @@ export class OutputLog {
   }
 
   #pushLine(line: string, dropped: number): void {
-    if (this.#ringCount === this.#maxLines) this.#evictOldest();
-    const number = this.#totalLines;
-    this.#ring[(this.#ringStart + this.#ringCount) % this.#maxLines] = line.length;
-    this.#ringCount++;
-    this.#ringChars += line.length;
-    if (dropped > 0) this.#capped.set(number, dropped);
-    this.#totalLines = number + 1;
     this.#open.push(line);
     this.#openChars += line.length;
+    this.#countLine(line.length, dropped);
     if (this.#openChars >= PACK_CHARS) this.#pack();
+  }
+
+  /** The ring's side of a new line (its text is already stored, in `#open` or a block). */
+  #countLine(length: number, dropped: number): void {
+    if (this.#ringCount === this.#maxLines) this.#evictOldest();
+    const number = this.#totalLines;
+    this.#ring[(this.#ringStart + this.#ringCount) % this.#maxLines] = length;
+    this.#ringCount++;
+    this.#ringChars += length;
+    if (dropped > 0) this.#capped.set(number, dropped);
+    this.#totalLines = number + 1;
     while (this.#ringChars > this.#maxChars && this.#ringCount > 1) this.#evictOldest();
   }
 

@@ -31,8 +31,12 @@ try {
 const ECHO_WINDOW_MS = 30;
 /** Other output goes at once after a quiet spell; during a stream at most this often… */
 const COALESCE_MS = 1;
-/** …or as soon as this much is waiting. */
-const MAX_POST_BYTES = 64 * 1024;
+/**
+ * …or as soon as this much is waiting. With the read that crosses it (≤ 4 KiB), a post stays
+ * within the session's batch (MAX_BATCH_BYTES), so the main thread never joins two posts, and it
+ * is a full batch (BATCH_FULL_BYTES): handed on at once. Both in contract/flow-control.ts.
+ */
+const MAX_POST_BYTES = 60 * 1024;
 /** Stop reading a terminal while this much of its output waits for the main thread… */
 const IN_FLIGHT_HIGH = 1024 * 1024;
 /** …and read again once the main thread is back under this. */

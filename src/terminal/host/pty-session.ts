@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { OutputLog } from "./output-log";
 import { killSessionTree, sessionProcesses, signalProcesses } from "./process-tree";
-import { BATCH_MS, ECHO_WINDOW_MS, MAX_BATCH_BYTES } from "../contract/flow-control";
+import { BATCH_FULL_BYTES, BATCH_MS, ECHO_WINDOW_MS, MAX_BATCH_BYTES } from "../contract/flow-control";
 import { CLOSE_CODES, PROTOCOL_VERSION, type ClientMessage, type SessionState, type TerminalCloseCode } from "../contract/protocol";
 import { MIRROR_SERIALIZE_SCROLLBACK_LINES, ScreenMirror } from "./screen-mirror";
 import { signalName } from "./signals";
@@ -380,9 +380,11 @@ export class PtySession {
   private onPtyData(buf: Buffer): void {
     if (this.disposed || buf.length === 0) return;
     this.lastOutputAtMs = Date.now();
+    // Reads are not joined past a batch (see MAX_BATCH_BYTES): what is pending goes first.
+    if (this.pendingBytes > 0 && this.pendingBytes + buf.length > MAX_BATCH_BYTES) this.flush();
     this.pending.push(buf);
     this.pendingBytes += buf.length;
-    if (this.lastOutputAtMs - this.lastInputAt < ECHO_WINDOW_MS || this.pendingBytes >= MAX_BATCH_BYTES) {
+    if (this.lastOutputAtMs - this.lastInputAt < ECHO_WINDOW_MS || this.pendingBytes >= BATCH_FULL_BYTES) {
       this.flush();
     } else if (!this.batchTimer) {
       // The flush itself runs in the terminal host's drain slices (see PtyReader.runSoon).

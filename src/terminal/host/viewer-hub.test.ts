@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CLOSE_CODES, type ServerMessage } from "../contract/protocol";
+import { BATCH_MS, MAX_FRAME_BYTES } from "../contract/flow-control";
 import { ViewerHub, type ViewerTransport } from "./viewer-hub";
 
 function recordingTransport() {
@@ -23,6 +24,7 @@ function hubWithClock(highWatermark = 10) {
   const hub: ViewerHub = new ViewerHub({
     highWatermark,
     lowWatermark: 0,
+    floodWindowBytes: 0,
     now: () => now,
     takeSnapshot: (deliver) => deliver({ data: text, cols: 80, rows: 24, offset: hub.headOffset }),
   });
@@ -84,7 +86,9 @@ describe("ViewerHub: typing into a lagging view", () => {
  * `deliverSnapshot()` when `manualSnapshots`), with viewers that record what they are sent and
  * render (ack) only when told to — what a browser tab sees, frame by frame.
  */
-function hubWithViewers(options: { high?: number; low?: number; ringBytes?: number; socketHigh?: number; manualSnapshots?: boolean } = {}) {
+function hubWithViewers(
+  options: { high?: number; low?: number; ringBytes?: number; socketHigh?: number; manualSnapshots?: boolean; now?: () => number; floodWindow?: number } = {},
+) {
   let text = "";
   let snapshotsTaken = 0;
   const pending: Array<() => void> = [];
@@ -93,6 +97,9 @@ function hubWithViewers(options: { high?: number; low?: number; ringBytes?: numb
     lowWatermark: options.low ?? 0,
     ...(options.ringBytes !== undefined ? { ringBytes: options.ringBytes } : {}),
     ...(options.socketHigh !== undefined ? { socketHighWatermark: options.socketHigh } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    // The plain watermarks, unless a test is about the flood's extra window.
+    floodWindowBytes: options.floodWindow ?? 0,
     takeSnapshot: (deliver) => {
       snapshotsTaken++;
       const take = () => deliver({ data: text, cols: 80, rows: 24, offset: hub.headOffset });
@@ -152,9 +159,14 @@ const exitMessage: ServerMessage = { type: "exit", exitCode: 0, signal: null };
 
 describe("ViewerHub: ack windows", () => {
   it("stops sending to a viewer at the window, resumes when it acks, and it ends with every byte once", () => {
-    const h = hubWithViewers({ high: 10, low: 4 });
+    let now = 0;
+    const h = hubWithViewers({ high: 10, low: 4, now: () => now });
     const v = h.attach();
-    for (const c of "abcde") h.push(c.repeat(5));
+    // Pushes BATCH_MS apart: each is a frame of its own.
+    for (const c of "abcde") {
+      h.push(c.repeat(5));
+      now += BATCH_MS;
+    }
     // Sending stops once 10 bytes are unacknowledged.
     expect(v.text()).toBe("aaaaabbbbb");
     // Acking down to 5 unacked is above the low watermark: still holding.
@@ -167,6 +179,47 @@ describe("ViewerHub: ack windows", () => {
     expect(v.text()).toBe("aaaaabbbbbcccccdddddeeeee");
     expect(v.screen()).toBe("aaaaabbbbbcccccdddddeeeee");
     expect(v.viewer.resyncs).toBe(0);
+  });
+
+  it("a viewer behind gets the pushes that fit its window as one frame, the first one whole, up to MAX_FRAME_BYTES", () => {
+    const h = hubWithViewers({ high: 20, low: 0 });
+    const v = h.attach();
+    h.push("aaaaaaaaaaaaaaaaaaaaaaaaa");
+    for (const c of "bcdef") h.push(c.repeat(5));
+    h.push("x".repeat(MAX_FRAME_BYTES));
+    h.push("y".repeat(10));
+    expect(v.kinds()).toEqual(["snapshot:attach", "bytes:aaaaaaaaaaaaaaaaaaaaaaaaa"]);
+    v.render();
+    // 20 bytes of window: four pushes of 5 in one frame.
+    expect(v.kinds().slice(2)).toEqual(["bytes:bbbbbcccccdddddeeeee"]);
+    v.render();
+    // The large push goes whole, on its own: "fffff" and it would exceed the window, and it
+    // and "yyyyyyyyyy" MAX_FRAME_BYTES.
+    v.render();
+    v.render();
+    expect(v.kinds().slice(3).map((k) => k.length)).toEqual(["bytes:fffff".length, "bytes:".length + MAX_FRAME_BYTES, "bytes:yyyyyyyyyy".length]);
+    expect(v.text()).toBe(`aaaaaaaaaaaaaaaaaaaaaaaaabbbbbcccccdddddeeeeefffff${"x".repeat(MAX_FRAME_BYTES)}yyyyyyyyyy`);
+  });
+
+  it("a flood widens the window by what was printed in the last BATCH_MS, up to floodWindowBytes", () => {
+    let now = 0;
+    const h = hubWithViewers({ high: 10, low: 0, now: () => now, floodWindow: 12 });
+    const v = h.attach();
+    // Printed at once: the window grows with each push, to 10 + 12 (the push that crosses it goes whole).
+    for (const c of "abcdef") h.push(c.repeat(5));
+    expect(v.text()).toBe("aaaaabbbbbcccccdddddeeeee");
+    // Once the burst is BATCH_MS old, only the high watermark is left.
+    now += BATCH_MS;
+    v.render();
+    expect(v.text()).toBe("aaaaabbbbbcccccdddddeeeeefffff");
+    h.push("ggggg");
+    h.push("hhhhh");
+    now += BATCH_MS;
+    // Only "iiiii" is within BATCH_MS: a window of 15, full.
+    h.push("iiiii");
+    expect(v.text()).toBe("aaaaabbbbbcccccdddddeeeeefffffggggghhhhh");
+    v.render();
+    expect(v.text()).toBe("aaaaabbbbbcccccdddddeeeeefffffggggghhhhhiiiii");
   });
 
   it("a viewer that does not ack costs the others nothing: they get every byte as it comes", () => {
@@ -193,6 +246,46 @@ describe("ViewerHub: ack windows", () => {
     v.socket.buffered = 0;
     h.hub.drained(v.viewer);
     expect(v.text()).toBe("firstsecondthird");
+  });
+});
+
+describe("ViewerHub: the ring", () => {
+  it("frames a socket still holds do not change when the ring wraps", () => {
+    let now = 0;
+    const frames: Buffer[] = [];
+    const hub: ViewerHub = new ViewerHub({
+      ringBytes: 16,
+      highWatermark: 1000,
+      lowWatermark: 0,
+      now: () => now,
+      takeSnapshot: (deliver) => deliver({ data: "", cols: 80, rows: 24, offset: hub.headOffset }),
+    });
+    // The socket is full at first: the pushes wait in the ring, and go out as copies of it.
+    const socket = { buffered: 2 * 1024 * 1024 };
+    const viewer = hub.attach({
+      sendBinary: (data) => void frames.push(data),
+      sendMessage: () => undefined,
+      get bufferedAmount() {
+        return socket.buffered;
+      },
+      close: () => undefined,
+    });
+    hub.start(viewer);
+    const pushes = ["0123456789", "abcdef", "ABCDEFGHIJ", "klmnopqrst"];
+    hub.push(Buffer.from(pushes[0]!));
+    now += BATCH_MS;
+    hub.push(Buffer.from(pushes[1]!));
+    now += BATCH_MS;
+    socket.buffered = 0;
+    hub.drained(viewer);
+    // One frame, copied out of the ring.
+    expect(frames.map((f) => f.toString())).toEqual([pushes[0]! + pushes[1]!]);
+    // These overwrite the ring where the first frame was taken from.
+    hub.push(Buffer.from(pushes[2]!));
+    now += BATCH_MS;
+    hub.push(Buffer.from(pushes[3]!));
+    expect(frames.map((f) => f.toString())).toEqual([pushes[0]! + pushes[1]!, pushes[2], pushes[3]]);
+    expect(hub.ringStart).toBe(36 - 16);
   });
 });
 

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import {
+  BATCH_MS,
+  MAX_FRAME_BYTES,
   RING_BYTES,
   SOCKET_HIGH_WATERMARK,
   TYPING_CATCH_UP_MS,
@@ -17,6 +19,12 @@ import type { ServerMessage } from "../contract/protocol";
  * watermark and resumes below the low one. A viewer whose position has been evicted from the ring
  * (it fell too far behind) is resynchronised: it gets a fresh snapshot of the screen from the
  * mirror and continues from the stream position that snapshot corresponds to.
+ *
+ * The ring is one buffer of `ringBytes` the output is copied into, not the pushed buffers
+ * themselves: those came from the terminal host thread, and kept for the 4 MiB a viewer may lag
+ * they outlived two young-generation GCs, so their memory went back only with the next full GC —
+ * tens of MB of a flood's garbage in RSS. Frames are copied out of the ring (a frame still queued
+ * in a socket must not change when the ring wraps), except the newest push sent whole.
  */
 
 export interface ViewerTransport {
@@ -54,9 +62,10 @@ export interface Viewer {
 /** Control messages kept per viewer while its output is held back; older ones give way. */
 const MAX_QUEUED_MESSAGES = 64;
 
+/** Where a push landed in the stream (its bytes are in the ring). */
 interface Chunk {
   start: number;
-  buf: Buffer;
+  length: number;
   /** When it was pushed (the hub's clock). */
   at: number;
 }
@@ -67,14 +76,21 @@ export interface ViewerHubOptions {
   lowWatermark?: number;
   socketHighWatermark?: number;
   typingCatchUpMs?: number;
+  /** The most a flood adds to a viewer's window (see `burst`); default MAX_FRAME_BYTES. */
+  floodWindowBytes?: number;
   now?: () => number;
   /** Takes a snapshot of the screen at a moment the mirror has parsed every byte pushed so far. */
   takeSnapshot(deliver: (snapshot: Snapshot) => void): void;
 }
 
 export class ViewerHub {
-  private readonly chunks: Chunk[] = [];
-  private ringSize = 0;
+  /** The pushes still (partly) in the ring, oldest first from `chunkHead`. */
+  private chunks: Chunk[] = [];
+  private chunkHead = 0;
+  /** The last `ringBytes` bytes of output, stream offset `o` at `o % ringBytes`; allocated on the first push. */
+  private ring: Buffer | undefined;
+  /** The newest push as it came: sent as it is to a viewer that takes all of it. */
+  private newest: Buffer | undefined;
   private head = 0;
   private readonly viewers = new Map<string, Viewer>();
   private readonly ringBytes: number;
@@ -82,6 +98,7 @@ export class ViewerHub {
   private readonly low: number;
   private readonly socketHigh: number;
   private readonly typingCatchUpMs: number;
+  private readonly floodWindow: number;
   private readonly now: () => number;
   private snapshotWaiters: Viewer[] = [];
 
@@ -91,6 +108,7 @@ export class ViewerHub {
     this.low = options.lowWatermark ?? VIEWER_LOW_WATERMARK;
     this.socketHigh = options.socketHighWatermark ?? SOCKET_HIGH_WATERMARK;
     this.typingCatchUpMs = options.typingCatchUpMs ?? TYPING_CATCH_UP_MS;
+    this.floodWindow = options.floodWindowBytes ?? MAX_FRAME_BYTES;
     this.now = options.now ?? Date.now;
   }
 
@@ -99,7 +117,7 @@ export class ViewerHub {
   }
 
   get ringStart(): number {
-    return this.chunks[0]?.start ?? this.head;
+    return Math.max(0, this.head - this.ringBytes);
   }
 
   get count(): number {
@@ -117,12 +135,27 @@ export class ViewerHub {
   /** Appends a batch of output and sends it to every viewer that may receive it now. */
   push(buf: Buffer): void {
     if (buf.length === 0) return;
-    this.chunks.push({ start: this.head, buf, at: this.now() });
+    const size = this.ringBytes;
+    const ring = (this.ring ??= Buffer.allocUnsafe(size));
+    // Only the last `size` bytes of a push larger than the ring can be kept.
+    let from = Math.max(0, buf.length - size);
+    let at = (this.head + from) % size;
+    while (from < buf.length) {
+      const n = Math.min(buf.length - from, size - at);
+      buf.copy(ring, at, from, from + n);
+      from += n;
+      at = at + n === size ? 0 : at + n;
+    }
+    this.chunks.push({ start: this.head, length: buf.length, at: this.now() });
+    this.newest = buf;
     this.head += buf.length;
-    this.ringSize += buf.length;
-    while (this.ringSize > this.ringBytes && this.chunks.length > 1) {
-      const dropped = this.chunks.shift()!;
-      this.ringSize -= dropped.buf.length;
+    const ringStart = this.ringStart;
+    while (this.chunkHead < this.chunks.length - 1 && this.chunks[this.chunkHead]!.start + this.chunks[this.chunkHead]!.length <= ringStart) {
+      this.chunkHead++;
+    }
+    if (this.chunkHead > 1024 && this.chunkHead * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.chunkHead);
+      this.chunkHead = 0;
     }
     for (const viewer of this.viewers.values()) this.pump(viewer);
   }
@@ -208,22 +241,24 @@ export class ViewerHub {
   private pump(viewer: Viewer): void {
     if (viewer.syncing) return;
     this.flushQueued(viewer);
+    let window = -1;
     while (viewer.position < this.head) {
-      if (viewer.unacked >= this.high) return;
+      if (window < 0) window = this.high + this.burst();
+      const budget = window - viewer.unacked;
+      if (budget <= 0) return;
       if (viewer.transport.bufferedAmount >= this.socketHigh) return;
       if (viewer.position < this.ringStart) {
         viewer.resyncs += 1;
         this.requestSnapshot(viewer, "resync");
         return;
       }
-      const chunk = this.chunkAt(viewer.position);
-      if (!chunk) return;
-      const from = viewer.position - chunk.start;
-      const slice = from === 0 ? chunk.buf : chunk.buf.subarray(from);
-      viewer.transport.sendBinary(slice);
-      viewer.position += slice.length;
-      viewer.unacked += slice.length;
-      viewer.sentBytes += slice.length;
+      // A frame ends where a control message waits, so the message keeps its place.
+      const frame = this.frameAt(viewer.position, viewer.queued[0]?.offset ?? Infinity, budget);
+      if (!frame) return;
+      viewer.transport.sendBinary(frame);
+      viewer.position += frame.length;
+      viewer.unacked += frame.length;
+      viewer.sentBytes += frame.length;
       this.flushQueued(viewer);
     }
   }
@@ -234,13 +269,66 @@ export class ViewerHub {
     }
   }
 
-  private chunkAt(offset: number): Chunk | undefined {
+  private chunkIndex(offset: number): number {
     // Viewers are nearly always near the head: search from the newest chunk backwards.
-    for (let i = this.chunks.length - 1; i >= 0; i--) {
+    for (let i = this.chunks.length - 1; i >= this.chunkHead; i--) {
       const chunk = this.chunks[i]!;
-      if (chunk.start <= offset) return offset < chunk.start + chunk.buf.length ? chunk : undefined;
+      if (chunk.start <= offset) return offset < chunk.start + chunk.length ? i : -1;
     }
-    return undefined;
+    return -1;
+  }
+
+  private chunkAt(offset: number): Chunk | undefined {
+    const index = this.chunkIndex(offset);
+    return index < 0 ? undefined : this.chunks[index];
+  }
+
+  /**
+   * What the program printed in the last BATCH_MS, up to `floodWindowBytes`: how far past the high
+   * watermark a viewer may run ahead of its acks. Output used to reach viewers in batches of that
+   * much (5 ms or 256 KiB), and the watermark was checked between batches, so a flood's viewer had
+   * about that much more in flight per ack round trip; with the smaller batches of now (see
+   * MAX_BATCH_BYTES) a viewer that kept up got half of it, fell behind a flood and out of the
+   * ring. Slow output adds next to nothing, so a busy tab is not sent more than before.
+   */
+  private burst(): number {
+    if (this.floodWindow === 0) return 0;
+    const since = this.now() - BATCH_MS;
+    let bytes = 0;
+    for (let i = this.chunks.length - 1; i >= this.chunkHead && bytes < this.floodWindow; i--) {
+      const chunk = this.chunks[i]!;
+      if (chunk.at <= since) break;
+      bytes += chunk.length;
+    }
+    return Math.min(bytes, this.floodWindow);
+  }
+
+  /**
+   * The next frame for a viewer at `offset` (within the ring): the rest of its push, and as many
+   * whole pushes after it as fit in `budget` and MAX_FRAME_BYTES, never across `stop` (a control
+   * message waits there). The first push goes whole, even past the budget.
+   */
+  private frameAt(offset: number, stop: number, budget: number): Buffer | undefined {
+    let index = this.chunkIndex(offset);
+    if (index < 0) return undefined;
+    const first = this.chunks[index]!;
+    let end = first.start + first.length;
+    const limit = Math.min(budget, MAX_FRAME_BYTES);
+    while (index + 1 < this.chunks.length && end < stop) {
+      const next = this.chunks[index + 1]!;
+      if (next.start + next.length - offset > limit) break;
+      end = next.start + next.length;
+      index++;
+    }
+    const newest = this.newest;
+    if (newest && offset === this.head - newest.length && end === this.head) return newest;
+    const frame = Buffer.allocUnsafe(end - offset);
+    const size = this.ringBytes;
+    const at = offset % size;
+    const n = Math.min(frame.length, size - at);
+    this.ring!.copy(frame, 0, at, at + n);
+    if (n < frame.length) this.ring!.copy(frame, n, 0, frame.length - n);
+    return frame;
   }
 
   private requestSnapshot(viewer: Viewer, reason: "attach" | "resync" = "attach"): void {

@@ -51,6 +51,8 @@ export class AsciicastWriter implements OutputSink {
   readonly startedAt = Date.now();
   /** Lines waiting for the next flush (an event's JSON and its newline are separate pieces). */
   private pending: string[] = [];
+  /** The UTF-8 size of each pending piece, known when it was queued: not counted again to write it. */
+  private pendingSizes: number[] = [];
   private pendingBytes = 0;
   private bytesWritten = 0;
   /** Output being coalesced into one event: its pieces, joined once (a `+=` rope makes JSON.stringify ~5× slower). */
@@ -126,11 +128,13 @@ export class AsciicastWriter implements OutputSink {
     this.commitOutput();
     if (this.fd === undefined || this.pending.length === 0) return;
     const pieces = this.pending;
+    const sizes = this.pendingSizes;
     const bytes = this.pendingBytes;
     this.pending = [];
+    this.pendingSizes = [];
     this.pendingBytes = 0;
     try {
-      writePieces(this.fd, pieces);
+      writePieces(this.fd, pieces, sizes);
       this.bytesWritten += bytes;
     } catch (error) {
       this.fail(error);
@@ -198,12 +202,15 @@ export class AsciicastWriter implements OutputSink {
     }
     // The newline is a piece of its own: `json + "\n"` would copy the whole event to flatten it.
     this.pending.push(json, "\n");
+    this.pendingSizes.push(bytes - 1, 1);
     this.pendingBytes += bytes;
   }
 
   private append(text: string): void {
+    const bytes = Buffer.byteLength(text);
     this.pending.push(text);
-    this.pendingBytes += Buffer.byteLength(text);
+    this.pendingSizes.push(bytes);
+    this.pendingBytes += bytes;
   }
 
   private schedule(): void {
@@ -225,31 +232,34 @@ export class AsciicastWriter implements OutputSink {
 }
 
 /** Writes `pieces` in order: long ones on their own, short ones joined (see WRITE_CHUNK_CHARS). */
-function writePieces(fd: number, pieces: string[]): void {
+function writePieces(fd: number, pieces: string[], sizes: number[]): void {
   let group: string[] = [];
   let groupChars = 0;
+  let groupBytes = 0;
   const writeGroup = () => {
     if (group.length === 0) return;
-    writeString(fd, group.length === 1 ? group[0]! : group.join(""));
+    writeString(fd, group.length === 1 ? group[0]! : group.join(""), groupBytes);
     group = [];
     groupChars = 0;
+    groupBytes = 0;
   };
-  for (const piece of pieces) {
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i]!;
     if (piece.length >= WRITE_CHUNK_CHARS) {
       writeGroup();
-      writeString(fd, piece);
+      writeString(fd, piece, sizes[i]!);
       continue;
     }
     group.push(piece);
     groupChars += piece.length;
+    groupBytes += sizes[i]!;
     if (groupChars >= WRITE_CHUNK_CHARS) writeGroup();
   }
   writeGroup();
 }
 
-/** fs.writeSync of a string until all of it is written (a regular file may take less). */
-function writeString(fd: number, text: string): void {
-  const bytes = Buffer.byteLength(text);
+/** fs.writeSync of a string of `bytes` UTF-8 bytes until all of it is written (a regular file may take less). */
+function writeString(fd: number, text: string, bytes: number): void {
   const written = fs.writeSync(fd, text);
   if (written < bytes) {
     const rest = Buffer.from(text).subarray(written);
