@@ -81,7 +81,7 @@ async function throughput(opts: { script: string }): Promise<void> {
   // Peak RSS over the run above RSS after a full GC, sampled as the bench samples the app server.
   gc();
   const rssBefore = rss();
-  const sampler = sampleRss(process.pid);
+  const sampler = sampleRss([process.pid]);
   // This whole process's CPU (all threads), read from /proc as the bench reads the app server's.
   const cpuBefore = readCpuMs(process.pid);
   const t0 = nowMs();
