@@ -41,8 +41,12 @@ export const ECHO_WINDOW_MS = 30;
 
 /** Unacknowledged bytes at which sending to a viewer pauses (VS Code pauses at 100k chars). */
 export const VIEWER_HIGH_WATERMARK = 100_000;
-/** Unacknowledged bytes below which a paused viewer resumes (VS Code resumes at 5k). */
-export const VIEWER_LOW_WATERMARK = 5_000;
+/**
+ * Unacknowledged bytes below which a paused viewer resumes. VS Code resumes at 5k; here acks cross
+ * the app server to the terminal host, and waiting for the window to empty left a bubble of that
+ * round trip in every refill (a flood's viewer fell behind and out of the ring): half the window.
+ */
+export const VIEWER_LOW_WATERMARK = 50_000;
 /** Recent output shared by all viewers; a viewer further behind than this is resynced. */
 export const RING_BYTES = 4 * 1024 * 1024;
 /** The socket's own send buffer also caps sending: a peer that stops reading is caught even if it acked. */

@@ -9,6 +9,8 @@ import { FRAME_JSON, FRAME_OUTPUT } from "./host-protocol";
 /** Largest frame accepted: a 4 MB paste as JSON, or a spawn with a large environment, fits well. */
 export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 const HEADER_BYTES = 5;
+/** Length, kind and channel: what must be read before an output frame's bytes can be handed on. */
+const OUTPUT_HEADER_BYTES = 9;
 /** Output up to this size is copied behind its header and written once. */
 const SMALL_OUTPUT_BYTES = 16 * 1024;
 /** How long a closed connection may take to deliver what was written before it is destroyed. */
@@ -40,19 +42,62 @@ export class FrameError extends Error {}
 export class FrameReader {
   private chunks: Buffer[] = [];
   private buffered = 0;
+  /** An output frame whose bytes are still arriving: they are handed on piece by piece. */
+  private output: { channel: number; remaining: number } | undefined;
 
+  /**
+   * Output frames may arrive in pieces (several `FRAME_OUTPUT` frames for one channel, cut where
+   * the stream was read): each piece is a view of what was read, never a copy. Viewer output is a
+   * byte stream, so where it is cut does not matter; copying every frame that spans two reads
+   * into a new buffer was most of the app server's garbage under a flood.
+   */
   constructor(private readonly onFrame: (frame: Frame) => void) {}
 
   push(chunk: Buffer): void {
+    if (this.output) chunk = this.continueOutput(chunk);
+    if (chunk.length === 0) return;
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     while (this.buffered >= 4) {
       const length = this.peekLength();
       if (length < 1 || length > MAX_FRAME_BYTES) throw new FrameError(`frame length ${length} is out of range`);
-      if (this.buffered < 4 + length) return;
+      if (this.buffered < 4 + length) {
+        if (this.buffered >= OUTPUT_HEADER_BYTES && this.peekKind() === FRAME_OUTPUT) this.startOutput(length);
+        return;
+      }
       const bytes = this.take(4 + length);
       this.emit(bytes.subarray(4));
     }
+  }
+
+  /** The header of an output frame is here but not all its bytes: hand on what is, then stream the rest. */
+  private startOutput(length: number): void {
+    if (length < OUTPUT_HEADER_BYTES - 4) throw new FrameError("an output frame is too short");
+    const header = this.take(OUTPUT_HEADER_BYTES);
+    const channel = header.readUInt32BE(5);
+    let remaining = length - (OUTPUT_HEADER_BYTES - 4);
+    for (const piece of this.chunks) {
+      if (piece.length > 0) this.onFrame({ kind: FRAME_OUTPUT, channel, data: piece });
+      remaining -= piece.length;
+    }
+    this.chunks = [];
+    this.buffered = 0;
+    this.output = { channel, remaining };
+  }
+
+  /** Hands on the next bytes of the output frame in progress; returns what follows it. */
+  private continueOutput(chunk: Buffer): Buffer {
+    const output = this.output!;
+    const n = Math.min(output.remaining, chunk.length);
+    if (n > 0) this.onFrame({ kind: FRAME_OUTPUT, channel: output.channel, data: chunk.subarray(0, n) });
+    output.remaining -= n;
+    if (output.remaining === 0) this.output = undefined;
+    return chunk.subarray(n);
+  }
+
+  private peekKind(): number {
+    const first = this.chunks[0]!;
+    return first.length >= 5 ? first[4]! : Buffer.concat(this.chunks, 5)[4]!;
   }
 
   private peekLength(): number {
