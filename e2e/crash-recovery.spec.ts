@@ -7,7 +7,7 @@ import { createTaskViaApi, startTaskViaApi } from "./fixtures/internal-api";
 import { expect, test, type App } from "./fixtures/test";
 import { TaskPage } from "./pages/task-page";
 import { TerminalPanel } from "./pages/terminal-panel";
-import { isAlive } from "../src/terminal/server/host-control";
+import { isAlive } from "../src/terminal/host/process-tree";
 
 /**
  * A Claude task whose server is killed (-9) while it runs. Its terminal lives in the terminal

@@ -1,13 +1,7 @@
 #!/usr/bin/env node
 // `npm run restart`: stops the app server of this data dir (its sessions keep running in the
 // terminal host), then starts it again in this terminal, reattached to them. See docs/terminal-host.md.
-// One TypeScript loader per process (restart.mjs runs start.mjs in its own process).
-const loaderKey = Symbol.for("ai-manager.tsx-registered");
-if (!globalThis[loaderKey]) {
-  const { register } = await import("tsx/esm/api");
-  register();
-  globalThis[loaderKey] = true;
-}
+await import("./register-tsx.mjs");
 const { loadConfig } = await import("../src/server/config.ts");
 const { connectedAppPid, stopAppServer } = await import("../src/terminal/server/host-control.ts");
 

@@ -13,11 +13,5 @@ if (process.env.AI_MANAGER_SKIP_BUILD !== "1") {
 
 process.env.NODE_ENV = "production";
 process.env.NEXT_TELEMETRY_DISABLED = "1";
-// One TypeScript loader per process (restart.mjs runs start.mjs in its own process).
-const loaderKey = Symbol.for("ai-manager.tsx-registered");
-if (!globalThis[loaderKey]) {
-  const { register } = await import("tsx/esm/api");
-  register();
-  globalThis[loaderKey] = true;
-}
+await import("./register-tsx.mjs");
 await import("../server/index.ts");

@@ -1,13 +1,7 @@
 #!/usr/bin/env node
 // `npm run stop`: ends every session of this data dir, its terminal host and the app server
 // connected to it, within 10 s. See docs/terminal-host.md.
-// One TypeScript loader per process (restart.mjs runs start.mjs in its own process).
-const loaderKey = Symbol.for("ai-manager.tsx-registered");
-if (!globalThis[loaderKey]) {
-  const { register } = await import("tsx/esm/api");
-  register();
-  globalThis[loaderKey] = true;
-}
+await import("./register-tsx.mjs");
 const { loadConfig } = await import("../src/server/config.ts");
 const { stopHost } = await import("../src/terminal/server/host-control.ts");
 

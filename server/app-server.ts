@@ -76,7 +76,10 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
   );
   // The host went away on its own (killed): its runs are recorded as interrupted (TerminalService),
   // and a new host serves the next start.
-  services.sessions.reconnectWith(() => connectToHost(config.dataDir, { role: "app", launch: true }));
+  services.sessions.reconnectWith(
+    () => connectToHost(config.dataDir, { role: "app", launch: true }),
+    (error, attempt) => logger.error({ err: error, attempt }, "could not start a new terminal host"),
+  );
   services.sessions.onRebound(() => {
     services.terminals.configureHost();
     logger.warn({ hostPid: services.sessions.connection.welcome.hostPid }, "started a new terminal host");

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { isAlive, stopHost, type StopReport } from "../../src/terminal/server/host-control";
+import { isAlive } from "../../src/terminal/host/process-tree";
+import { stopHost, type StopReport } from "../../src/terminal/server/host-control";
 import { BenchServer, prepareDataDir } from "./server";
 
 /** One line of the results table. */

@@ -4,7 +4,7 @@ import http from "node:http";
 import path from "node:path";
 import WebSocket from "ws";
 import { openDatabase } from "../../src/server/db/open-database";
-import { hostFiles, type HostInfoFile } from "../../src/terminal/host/host-files";
+import { hostFiles, readHostInfo, type HostInfoFile } from "../../src/terminal/host/host-files";
 import { ProfileService } from "../../src/server/profiles/profile-service";
 import { SettingsService } from "../../src/server/settings/settings-service";
 import { nowMs, sleep } from "./stats";
@@ -273,7 +273,8 @@ export class BenchServer {
  */
 function readHost(dataDir: string): BenchHost {
   const files = hostFiles(dataDir);
-  const info = JSON.parse(fs.readFileSync(files.info, "utf8")) as HostInfoFile;
+  const info = readHostInfo(dataDir);
+  if (!info) throw new Error(`the server started no terminal host: no ${files.info}`);
   let log = "";
   try {
     log = fs.readFileSync(files.log, "utf8");

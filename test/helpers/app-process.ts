@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { HOST_INFO_FILE } from "../../src/terminal/host/host-files";
+import { readHostInfo } from "../../src/terminal/host/host-files";
 import { stopHost, type StopReport } from "../../src/terminal/server/host-control";
 
 /**
@@ -94,11 +94,7 @@ const hostDirs = new Set<string>();
 
 /** The pid in `<dataDir>/terminal-host.json`, if a host wrote one. */
 export function hostPidOf(dataDir: string): number | undefined {
-  try {
-    return (JSON.parse(fs.readFileSync(path.join(dataDir, HOST_INFO_FILE), "utf8")) as { pid: number }).pid;
-  } catch {
-    return undefined;
-  }
+  return readHostInfo(dataDir)?.pid;
 }
 
 /** SIGKILLs every server child still running, and SIGTERMs their terminal hosts (for afterAll hooks). */
@@ -120,7 +116,8 @@ export function killAllAppProcesses(): void {
   hostDirs.clear();
 }
 
-function childEnv(dataDir: string, options: AppStartOptions): NodeJS.ProcessEnv {
+/** The environment a test server runs with (also for servers that scripts such as `npm run restart` start). */
+export function serverEnv(dataDir: string, options: AppStartOptions = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // The test runner's own hooks and settings must not leak into the server.
   delete env.NODE_OPTIONS;
@@ -155,7 +152,7 @@ interface Running {
 function launch(dataDir: string, options: AppStartOptions, logs: { out: string[]; err: string[] }): Promise<Running> {
   const child = spawn(process.execPath, [path.join(ROOT, "scripts", "start.mjs")], {
     cwd: ROOT,
-    env: childEnv(dataDir, options),
+    env: serverEnv(dataDir, options),
     stdio: ["ignore", "pipe", "pipe"],
   });
   live.add(child);

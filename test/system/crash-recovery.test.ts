@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { killAllAppProcesses, startApp, until, type AppProcess } from "../helpers/app-process";
-import { isAlive } from "../../src/terminal/server/host-control";
+import { isAlive } from "../../src/terminal/host/process-tree";
 import { firstGap, numberedLines, readCastFile } from "../helpers/cast-file";
 import { aliveAmong, killAll, sessionMembers } from "../helpers/procs";
 import { createScriptProfile } from "../helpers/server-actions";

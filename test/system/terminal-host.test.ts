@@ -4,13 +4,13 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { killAllAppProcesses, startApp, until, type AppProcess } from "../helpers/app-process";
+import { killAllAppProcesses, serverEnv, startApp, until, type AppProcess } from "../helpers/app-process";
 import { readCastFile } from "../helpers/cast-file";
 import { createScriptProfile, callAction } from "../helpers/server-actions";
 import { connect, nextMessage } from "../helpers/ws-client";
 import { runNpmStop } from "../helpers/npm-scripts";
 import { aliveAmong, sessionMembers } from "../helpers/procs";
-import { isAlive } from "../../src/terminal/server/host-control";
+import { isAlive } from "../../src/terminal/host/process-tree";
 import { encodeJsonFrame, FrameReader, type Frame } from "../../src/terminal/contract/host-wire";
 import { HOST_PROTOCOL_VERSION } from "../../src/terminal/contract/host-protocol";
 import { HostConnection } from "../../src/terminal/server/host-connection";
@@ -223,7 +223,7 @@ describe("lifecycle", () => {
     await until(async () => (await app.api("GET", `/api/internal/terminal/${run.taskId}/buffer`)).body.data?.output.includes("sleeping"), 20_000, "the sleeper");
     const restart = spawn(process.execPath, [path.join(ROOT, "scripts", "restart.mjs")], {
       cwd: ROOT,
-      env: { ...serverEnv(app), AI_MANAGER_DATA_DIR: app.dataDir },
+      env: serverEnv(app.dataDir),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
@@ -241,14 +241,6 @@ describe("lifecycle", () => {
     }
   });
 });
-
-/** The environment the harness gives its servers (test/helpers/app-process.ts), for a server started by a script. */
-function serverEnv(app: AppProcess): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.NODE_OPTIONS;
-  for (const key of Object.keys(env)) if (key.startsWith("VITEST")) delete env[key];
-  return { ...env, NODE_ENV: "production", AI_MANAGER_SKIP_BUILD: "1", PORT: "0", HOST: "127.0.0.1", AI_MANAGER_AUTH: "token", LOG_LEVEL: "warn", AI_MANAGER_DATA_DIR: app.dataDir };
-}
 
 describe("kill -9 of the terminal host", () => {
   it("ends its sessions as interrupted with their end time, keeps their recordings, and the server starts a new host", async () => {

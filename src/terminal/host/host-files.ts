@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 
 /**
@@ -42,4 +44,28 @@ export function socketPathProblem(files: HostFiles): string | undefined {
   const bytes = Buffer.byteLength(files.socket);
   if (bytes <= MAX_SOCKET_PATH_BYTES) return undefined;
   return `The data dir's path is too long for the terminal host's socket (${bytes} bytes, at most ${MAX_SOCKET_PATH_BYTES}): ${files.socket}. Set AI_MANAGER_DATA_DIR to a shorter path.`;
+}
+
+/** The data dir's pid file, or undefined when there is none (no host started, or it exited). */
+export function readHostInfo(dataDir: string): HostInfoFile | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(hostFiles(dataDir).info, "utf8")) as HostInfoFile;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A connection to the host's socket, or undefined when nothing answers there. */
+export function connectToSocket(file: string): Promise<net.Socket | undefined> {
+  return new Promise((resolve) => {
+    const socket = net.connect(file);
+    socket.once("connect", () => {
+      socket.removeAllListeners("error");
+      resolve(socket);
+    });
+    socket.once("error", () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+  });
 }

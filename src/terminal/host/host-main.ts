@@ -3,7 +3,7 @@ import net from "node:net";
 import { createLogger } from "../../server/logger";
 import { loadOrCreateTokenFile } from "../../server/security/secrets";
 import { HOST_PROTOCOL_VERSION } from "../contract/host-protocol";
-import { HOST_TOKEN_FILE, hostFiles, socketPathProblem, type HostInfoFile } from "./host-files";
+import { connectToSocket, HOST_TOKEN_FILE, hostFiles, readHostInfo, socketPathProblem, type HostInfoFile } from "./host-files";
 import { TerminalHostService } from "./host-service";
 
 /**
@@ -46,18 +46,6 @@ const service = new TerminalHostService({
   log: (message, fields) => logger.info(fields ?? {}, message),
 });
 
-/** True when a host already answers on the socket (then this one is not needed). */
-function hostAlreadyRunning(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = net.connect(files.socket);
-    probe.once("connect", () => {
-      probe.destroy();
-      resolve(true);
-    });
-    probe.once("error", () => resolve(false));
-  });
-}
-
 let exiting = false;
 function exit(code: number): void {
   if (exiting) return;
@@ -69,12 +57,7 @@ function exit(code: number): void {
   } catch {
     // Already gone.
   }
-  try {
-    const info = JSON.parse(fs.readFileSync(files.info, "utf8")) as HostInfoFile;
-    if (info.pid === process.pid) fs.rmSync(files.info, { force: true });
-  } catch {
-    // Already gone.
-  }
+  if (readHostInfo(files.dataDir)?.pid === process.pid) fs.rmSync(files.info, { force: true });
   logger.info({ code }, "terminal host exits");
   logger.flush();
   setTimeout(() => process.exit(code), 50).unref();
@@ -92,7 +75,9 @@ if (process.argv.includes("--stdio")) {
   await new Promise(() => undefined);
 }
 
-if (await hostAlreadyRunning()) {
+const probe = await connectToSocket(files.socket);
+if (probe) {
+  probe.destroy();
   logger.info("another terminal host serves this data dir; exiting");
   process.exit(0);
 }

@@ -95,10 +95,6 @@ export class TerminalHostService {
     return this.store.list().length;
   }
 
-  get runningCount(): number {
-    return this.store.runningCount();
-  }
-
   /** The host-side session of a task (for in-process inspection: tests, the bench). */
   sessionFor(taskId: string): PtySession | undefined {
     return this.store.get(taskId);
@@ -435,7 +431,7 @@ function requestId(value: unknown): number | undefined {
   return record.t === "req" && typeof record.id === "number" && Number.isSafeInteger(record.id) ? record.id : undefined;
 }
 
-export function sessionInfo(session: PtySession): HostedSessionInfo {
+function sessionInfo(session: PtySession): HostedSessionInfo {
   return { ...session.state, commandLine: session.commandLine, stopped: session.exit?.stopped ?? false };
 }
 

@@ -50,7 +50,7 @@ const SPAWN_REPLY_BYTES = 4096;
  * Larger input (a paste) goes through the reader thread, which queues what the kernel refuses. */
 const DIRECT_WRITE_MAX_BYTES = 1024;
 
-/** What the drain queue holds: the host's events, and session work queued by `runSoon`. */
+/** What the drain queue holds: the reader thread's events, and session work queued by `runSoon`. */
 type WorkerMessage = ReaderEvent | { op: "task"; id: 0; run: () => void };
 
 /** One terminal in the worker, seen from the main thread. */
@@ -117,9 +117,9 @@ export class ReaderPty {
   }
 
   /**
-   * How long the host has had nothing to hand over to any terminal (0 while output is queued).
+   * How long the reader has had nothing to hand over to any terminal (0 while output is queued).
    * One shared queue serves every terminal: this one's last bytes and exit can wait behind other
-   * terminals' output, so only the whole host falling silent says that nothing more is coming.
+   * terminals' output, so only the whole reader falling silent says that nothing more is coming.
    */
   readerQuietForMs(): number {
     return this.host.quietForMs();
@@ -175,7 +175,7 @@ export class PtyReader {
     // Synchronous like node-pty's own spawn (a fork): callers get the pid or the error at once.
     if (Atomics.wait(status, 0, 0, SPAWN_TIMEOUT_MS) === "timed-out") {
       this.post(worker, { op: "dispose", id });
-      throw new Error(`the terminal host did not answer within ${SPAWN_TIMEOUT_MS / 1000} s`);
+      throw new Error(`the terminal reader thread did not answer within ${SPAWN_TIMEOUT_MS / 1000} s`);
     }
     if (Atomics.load(status, 0) !== SPAWN_OK) {
       throw new Error(Buffer.from(reply, 8, status[1]).toString("utf8"));
@@ -243,7 +243,7 @@ export class PtyReader {
         this.queue.push({ op: "exit", id: terminal.id, exitCode: undefined, signal: 1 });
       }
       this.scheduleDrain();
-      process.emitWarning(`AI Manager's terminal host stopped (${reason}); its sessions ended.`);
+      process.emitWarning(`AI Manager's terminal reader thread stopped (${reason}); its sessions ended.`);
     };
     worker.on("error", (error) => lost(error.message));
     worker.on("exit", (code) => lost(`exit code ${code}`));
@@ -323,7 +323,7 @@ export class PtyReader {
   }
 }
 
-/** One host per process: all sessions share the reader thread. */
+/** One reader per process: all sessions share the reader thread. */
 const HOST_KEY = Symbol.for("ai-manager.pty-reader");
 
 export function ptyReader(): PtyReader {

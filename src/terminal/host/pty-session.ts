@@ -11,7 +11,7 @@ import { ptyReader, type ReaderPty } from "./pty-reader";
 
 /** Grace between SIGTERM/SIGHUP and SIGKILL when a session is stopped. */
 export const STOP_GRACE_MS = 2_000;
-/** After the stop's kill: how long the terminal host may stay silent before the exit is taken as given. */
+/** After the stop's kill: how long the reader thread may stay silent before the exit is taken as given. */
 const EXIT_REPORT_QUIET_MS = 1_500;
 /** …and the longest wait for it while output still arrives (inside the server's 9 s shutdown deadline). */
 const EXIT_REPORT_LIMIT_MS = 5_000;
@@ -159,7 +159,7 @@ export class PtySession {
         });
       },
     });
-    // Read on the terminal host's thread, as bytes: the viewers' ring takes them as they are (no
+    // Read on the reader thread, as bytes: the viewers' ring takes them as they are (no
     // re-encoding), and one decode per batch (flush) replaces a decode per 4 KB read.
     this.pty = ptyReader().spawn(file, options.args, {
       name: "xterm-256color",
@@ -332,10 +332,10 @@ export class PtySession {
       this.snapshotsWaiting = 0;
       this.updatePause();
       await killSessionTree(this.pty.pid, { graceMs: options.graceMs ?? STOP_GRACE_MS, signal: options.signal ?? "SIGTERM" });
-      // The terminal host reports the exit after the last byte the program printed. On a busy
+      // The reader thread reports the exit after the last byte the program printed. On a busy
       // machine that tail can take seconds to come through, queued behind other sessions' output
       // (found by the shutdown suite: 100 kB of a flood's tail lost while this session looked
-      // quiet): wait while the host has anything for anyone, and give up only when the whole host
+      // quiet): wait while the reader has anything for anyone, and give up only when the whole reader
       // has gone quiet (or, bounded, if it never reports at all).
       const gaveUpAt = Date.now() + EXIT_REPORT_LIMIT_MS;
       for (;;) {

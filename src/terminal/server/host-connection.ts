@@ -94,11 +94,6 @@ export class HostConnection {
     this.stream.send(message);
   }
 
-  /** Bytes the host has not taken yet (for the viewers' flow control). */
-  get writableLength(): number {
-    return this.stream.writableLength;
-  }
-
   onMessage(listener: (message: HostMessage) => void): () => void {
     this.messageListeners.add(listener);
     return () => this.messageListeners.delete(listener);

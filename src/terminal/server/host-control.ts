@@ -1,5 +1,6 @@
 import fs from "node:fs";
-import { hostFiles, type HostInfoFile } from "../host/host-files";
+import { hostFiles, readHostInfo } from "../host/host-files";
+import { isAlive } from "../host/process-tree";
 import { HostRefusedError } from "./host-connection";
 import { connectToHost, NoHostError } from "./host-launcher";
 
@@ -20,15 +21,6 @@ export interface StopReport {
   appPid?: number | null;
   /** How it was stopped: asked over the protocol, or SIGTERM (a host of another protocol version). */
   how?: "protocol" | "signal";
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 async function waitGone(pids: number[], deadline: number): Promise<boolean> {
@@ -71,14 +63,10 @@ export async function stopHost(dataDir: string): Promise<StopReport> {
 
 /** The pid file of a host that no longer answers (it was killed): removed, so nothing trusts it. */
 function staleHost(dataDir: string): Pick<StopReport, "hostPid"> {
-  const files = hostFiles(dataDir);
-  try {
-    const info = JSON.parse(fs.readFileSync(files.info, "utf8")) as HostInfoFile;
-    fs.rmSync(files.info, { force: true });
-    return { hostPid: info.pid };
-  } catch {
-    return {};
-  }
+  const info = readHostInfo(dataDir);
+  if (!info) return {};
+  fs.rmSync(hostFiles(dataDir).info, { force: true });
+  return { hostPid: info.pid };
 }
 
 /** The app server connected to the host, if any (for `npm run restart`). */

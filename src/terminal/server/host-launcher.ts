@@ -1,10 +1,9 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import net from "node:net";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { loadOrCreateTokenFile } from "../../server/security/secrets";
-import { HOST_TOKEN_FILE, hostFiles, socketPathProblem, type HostFiles } from "../host/host-files";
+import { connectToSocket, HOST_TOKEN_FILE, hostFiles, socketPathProblem, type HostFiles } from "../host/host-files";
 import { HostConnection } from "./host-connection";
 import type { HostHello } from "../contract/host-protocol";
 
@@ -38,7 +37,7 @@ export async function connectToHost(dataDir: string, options: ConnectOptions): P
   fs.mkdirSync(files.dataDir, { recursive: true, mode: 0o700 });
   const token = loadOrCreateTokenFile(files.dataDir, HOST_TOKEN_FILE);
   const hello = { token, role: options.role, protocol: options.protocol };
-  const first = await trySocket(files.socket);
+  const first = await connectToSocket(files.socket);
   if (first) return HostConnection.open(first, first, hello);
   if (!options.launch) throw new NoHostError(`No terminal host runs for ${files.dataDir}.`);
   const child = launchHost(files);
@@ -48,7 +47,7 @@ export async function connectToHost(dataDir: string, options: ConnectOptions): P
   });
   const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
   for (;;) {
-    const socket = await trySocket(files.socket);
+    const socket = await connectToSocket(files.socket);
     if (socket) return HostConnection.open(socket, socket, hello);
     // A host that exited at once may have lost a race to another launcher: that one answers soon.
     if (exited && Date.now() - exited.at > LOST_RACE_GRACE_MS) {
@@ -59,19 +58,6 @@ export async function connectToHost(dataDir: string, options: ConnectOptions): P
   }
 }
 
-function trySocket(file: string): Promise<net.Socket | undefined> {
-  return new Promise((resolve) => {
-    const socket = net.connect(file);
-    socket.once("connect", () => {
-      socket.removeAllListeners("error");
-      resolve(socket);
-    });
-    socket.once("error", () => {
-      socket.destroy();
-      resolve(undefined);
-    });
-  });
-}
 
 function launchHost(files: HostFiles) {
   const require = createRequire(import.meta.url);

@@ -192,8 +192,7 @@ export class HostedSessions {
   private reconnect: (() => Promise<HostConnection>) | undefined;
   private reconnecting: Promise<void> | undefined;
   private readonly reboundListeners = new Set<() => void>();
-  /** Why starting a new host failed (the app server logs them). */
-  readonly reconnectFailures: unknown[] = [];
+  private reconnectFailed: ((error: unknown, attempt: number) => void) | undefined;
 
   constructor(connection: HostConnection) {
     this.current = connection;
@@ -216,8 +215,9 @@ export class HostedSessions {
    * How to reach a host again after this one went away (the app server starts a new one). Until
    * it answers, starts wait for it rather than fail.
    */
-  reconnectWith(connect: () => Promise<HostConnection>): void {
+  reconnectWith(connect: () => Promise<HostConnection>, onFailure: (error: unknown, attempt: number) => void): void {
     this.reconnect = connect;
+    this.reconnectFailed = onFailure;
   }
 
   /** Fires when a new host took over (after the previous one went away). */
@@ -248,7 +248,7 @@ export class HostedSessions {
           for (const listener of this.reboundListeners) listener();
           return;
         } catch (error) {
-          this.reconnectFailures.push(error);
+          this.reconnectFailed?.(error, attempt);
           if (attempt >= RECONNECT_ATTEMPTS) return;
           await new Promise((r) => setTimeout(r, Math.min(RECONNECT_MAX_DELAY_MS, 500 * attempt)));
         }
