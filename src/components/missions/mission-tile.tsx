@@ -142,6 +142,8 @@ export const MissionTile = memo(function MissionTile({ mission, expanded, hidden
         wheelScrollsPageUnlessFocused={!expanded}
         background
         active={expanded}
+        sizing={expanded ? "lead" : "follow"}
+        shrinkToFit={!expanded}
         onActivity={onActivity}
         onStatus={setConnection}
         onState={onState}

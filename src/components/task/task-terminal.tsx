@@ -5,6 +5,7 @@ import { resumePtyExecution, startPtyExecution, stopPtyExecution } from "@/actio
 import { useAppEvents } from "@/lib/client/app-events-client";
 import type { SessionState } from "@/terminal/contract/protocol";
 import type { ConnectionStatus } from "@/terminal/client/terminal-connection";
+import type { TerminalSizeInfo } from "@/terminal/client/terminal-controller";
 import { CONNECTION_TEXT, exitText } from "../terminal/terminal-labels";
 import { TerminalView, type TerminalExit, type TerminalViewHandle } from "../terminal/terminal-view";
 import styles from "./task-terminal.module.css";
@@ -34,6 +35,7 @@ export function TaskTerminal({ taskId, prompt, profileName, canResume, initialSe
   const [error, setError] = useState<string | null>(null);
   const [resumable, setResumable] = useState(canResume);
   const [pending, startTransition] = useTransition();
+  const [size, setSize] = useState<TerminalSizeInfo | null>(null);
 
   useEffect(() => setResumable(canResume), [canResume]);
 
@@ -57,6 +59,8 @@ export function TaskTerminal({ taskId, prompt, profileName, canResume, initialSe
   }, []);
 
   const running = session?.running === true && exit === null && connection !== "idle";
+  // Another view sets the size and this one would fit another: offer to take it (the size policy).
+  const canFit = running && connection === "live" && size?.fit != null && !size.owner && (size.fit.cols !== size.cols || size.fit.rows !== size.rows);
 
   return (
     <div className={styles.root}>
@@ -72,10 +76,22 @@ export function TaskTerminal({ taskId, prompt, profileName, canResume, initialSe
         )}
         {session && (
           <span className={styles.meta}>
-            {session.cols}×{session.rows}
+            <span data-testid="terminal-size" title="The terminal's size: set by the desktop view that typed last (or opened first), or by a view's Fit to this view">
+              {session.cols}×{session.rows}
+            </span>
             {session.viewers > 1 ? ` · ${session.viewers} viewers` : ""}
           </span>
         )}
+        {canFit && size?.fit ? (
+          <button
+            type="button"
+            className="button"
+            title={`Another view set this terminal to ${size.cols}×${size.rows}. Resize it to ${size.fit.cols}×${size.fit.rows}, what fits here: the program and every view follow.`}
+            onClick={() => viewRef.current?.takeSize()}
+          >
+            Fit to this view
+          </button>
+        ) : null}
         <span className={styles.spacer} />
         {!running && resumable && (
           <button type="button" className="button" disabled={pending} onClick={() => run(() => resumePtyExecution(taskId))}>
@@ -116,6 +132,7 @@ export function TaskTerminal({ taskId, prompt, profileName, canResume, initialSe
         className={styles.screen}
         onStatus={setConnection}
         onState={onState}
+        onSize={setSize}
         onExit={setExit}
         onError={setError}
       />

@@ -5,9 +5,9 @@ import { memo, useEffect, useImperativeHandle, useRef, useState, type Ref } from
 import type { AckGate, AckPolicy } from "@/lib/client/ack-gate";
 import { watchBackgroundShare } from "@/lib/client/background-share";
 import { useAppEvents } from "@/lib/client/app-events-client";
-import type { SessionState } from "@/terminal/contract/protocol";
+import type { SessionState, Sizing } from "@/terminal/contract/protocol";
 import type { ConnectionStatus } from "@/terminal/client/terminal-connection";
-import { TerminalController } from "@/terminal/client/terminal-controller";
+import { TerminalController, type TerminalSizeInfo } from "@/terminal/client/terminal-controller";
 import { readTerminalTheme, TERMINAL_FONT_FAMILY } from "./terminal-theme";
 import styles from "./terminal-view.module.css";
 
@@ -18,6 +18,8 @@ export { ACTIVITY_THROTTLE_MS } from "@/terminal/client/terminal-controller";
  * screen. On an overloaded page it is cut to a share of this (BackgroundShare).
  */
 export const BACKGROUND_BYTES_PER_SECOND = 128 * 1024;
+/** Below this a shrunk glance view stops shrinking and scrolls sideways: smaller is not legible. */
+export const MIN_SHRUNK_FONT_SIZE = 7;
 /** Start consuming a little before a tile scrolls into view, so it is current when seen. */
 const VISIBILITY_MARGIN = "200px";
 
@@ -25,6 +27,8 @@ export interface TerminalViewHandle {
   /** Reconnect now (after a Start, or when told a session started). */
   reconnect(): void;
   focus(): void;
+  /** Resize the terminal to what fits this view, whatever the size policy says (the person asked). */
+  takeSize(): void;
 }
 
 export interface TerminalExit {
@@ -51,6 +55,17 @@ export interface TerminalViewProps {
   background?: boolean;
   /** Being worked in (the expanded tile): consume everything, like the task page. */
   active?: boolean;
+  /**
+   * How this view's size counts (docs/protocol.md, "Size policy"): `lead` — a person's main view
+   * of the task: it sets the PTY size when it types (or opens while nobody does) and offers "Fit
+   * to this view" otherwise; `follow` — a glance (a Missions tile): it renders at the PTY's size and
+   * never changes it. On a touch screen a `lead` view follows too. Any view can `takeSize()`.
+   */
+  sizing?: Sizing;
+  /** A glance view: when the PTY is wider than the view, shrink the font (to MIN_SHRUNK_FONT_SIZE) before scrolling sideways. */
+  shrinkToFit?: boolean;
+  /** The PTY's size, whether this view sets it, and what would fit this view. */
+  onSize?(info: TerminalSizeInfo): void;
   /** When output last arrived; called at most once per ACTIVITY_THROTTLE_MS. */
   onActivity?(at: number): void;
   onStatus?(status: ConnectionStatus): void;
@@ -63,7 +78,7 @@ export interface TerminalViewProps {
 /**
  * One xterm attached to a task's PTY session over the terminal socket: the task page's terminal
  * and every Missions tile are this component. Created once the container is in the page (fit
- * proposes no size before that), sized by the server's resize policy, disposed on unmount.
+ * proposes no size before that), sized by the size policy (docs/protocol.md), disposed on unmount.
  */
 export const TerminalView = memo(function TerminalView({
   taskId,
@@ -73,9 +88,15 @@ export const TerminalView = memo(function TerminalView({
   wheelScrollsPageUnlessFocused = false,
   background = false,
   active = false,
+  sizing = "lead",
+  shrinkToFit = false,
   ref,
   ...callbacks
 }: TerminalViewProps) {
+  const sizingRef = useRef(sizing);
+  sizingRef.current = sizing;
+  const shrinkRef = useRef(shrinkToFit);
+  shrinkRef.current = shrinkToFit;
   const screenRef = useRef<HTMLDivElement>(null);
   const containerRef = useRef<HTMLDivElement>(null);
   const controllerRef = useRef<TerminalController | undefined>(undefined);
@@ -109,6 +130,7 @@ export const TerminalView = memo(function TerminalView({
   useImperativeHandle(ref, () => ({
     reconnect: () => controllerRef.current?.reconnect(),
     focus: () => controllerRef.current?.focus(),
+    takeSize: () => controllerRef.current?.takeSize(),
   }), []);
 
   // The terminal and its connection: one controller per task (src/terminal/client).
@@ -131,9 +153,13 @@ export const TerminalView = memo(function TerminalView({
         onState: (state) => callbacksRef.current.onState?.(state),
         onExit: (exit) => callbacksRef.current.onExit?.(exit),
         onError: (message) => callbacksRef.current.onError?.(message),
+        onSize: (info) => callbacksRef.current.onSize?.(info),
       },
       wantsActivity: () => Boolean(callbacksRef.current.onActivity),
       visibility: () => flags.current,
+      // A phone's keyboard typing into the task never re-wraps it for the desktop: touch screens follow.
+      sizing: () => (sizingRef.current === "lead" && !isTouchScreen() ? "lead" : "follow"),
+      shrinkToFitMinFont: () => (shrinkRef.current ? MIN_SHRUNK_FONT_SIZE : undefined),
     });
     controllerRef.current = controller;
     gateRef.current = controller.gate;
@@ -153,6 +179,10 @@ export const TerminalView = memo(function TerminalView({
   }, [fontSize]);
 
   useEffect(updatePolicy, [background, active, updatePolicy]);
+
+  useEffect(() => {
+    controllerRef.current?.sizingChanged();
+  }, [sizing, shrinkToFit]);
 
   // Background views track whether they are seen and whether they have the keyboard.
   useEffect(() => {
@@ -217,3 +247,8 @@ export const TerminalView = memo(function TerminalView({
     </div>
   );
 });
+
+/** A phone or tablet: its primary pointer is a finger. */
+function isTouchScreen(): boolean {
+  return typeof window !== "undefined" && window.matchMedia("(pointer: coarse)").matches;
+}

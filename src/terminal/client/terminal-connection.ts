@@ -6,6 +6,7 @@ import {
   type ClientMessage,
   type ServerMessage,
   type SessionState,
+  type Sizing,
 } from "../contract/protocol";
 
 /**
@@ -27,7 +28,8 @@ export interface TerminalRenderer {
   restore(data: string, cols: number, rows: number): void;
   /** Writes output; calls `done` once it is rendered (the ack is sent from there). */
   write(data: Uint8Array, done: () => void): void;
-  resize(cols: number, rows: number): void;
+  /** The PTY's size; `owner`: whether this viewer's fitted size is the one applied. */
+  resize(cols: number, rows: number, owner: boolean): void;
 }
 
 export interface TerminalConnectionEvents {
@@ -45,7 +47,7 @@ export class TerminalConnection {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private attempt = 0;
   private disposed = false;
-  private lastSize: { cols: number; rows: number } | undefined;
+  private lastSize: { cols: number; rows: number; sizing: Sizing } | undefined;
 
   constructor(
     private readonly taskId: string,
@@ -98,10 +100,13 @@ export class TerminalConnection {
     this.send({ type: "input", data });
   }
 
-  /** This viewer's fitted size; the server applies it when this viewer is the active one. */
-  sendSize(cols: number, rows: number): void {
-    this.lastSize = { cols, rows };
-    this.send({ type: "resize", cols, rows });
+  /**
+   * This viewer's fitted size; the server applies it while this viewer owns the size. `take`:
+   * make this viewer the owner now (docs/protocol.md, "Size policy").
+   */
+  sendSize(cols: number, rows: number, sizing: Sizing, take = false): void {
+    this.lastSize = { cols, rows, sizing };
+    this.send({ type: "resize", cols, rows, sizing, ...(take ? { take } : {}) });
   }
 
   dispose(): void {
@@ -136,7 +141,7 @@ export class TerminalConnection {
         this.setStatus("live");
         break;
       case "size":
-        this.renderer.resize(message.cols, message.rows);
+        this.renderer.resize(message.cols, message.rows, message.owner ?? false);
         break;
       case "state":
         this.events.onState?.(message.state);

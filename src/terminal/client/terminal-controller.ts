@@ -2,7 +2,7 @@ import type { ITheme, Terminal as Xterm } from "@xterm/xterm";
 import { AckGate, type AckPolicy } from "@/lib/client/ack-gate";
 import { onThemeChange } from "@/lib/client/theme-client";
 import { throttleLatest, type Throttled } from "@/lib/client/throttle";
-import type { SessionState } from "../contract/protocol";
+import type { SessionState, Sizing } from "../contract/protocol";
 import { swallowTerminalQueries } from "./swallow-terminal-queries";
 import { TerminalConnection, type ConnectionStatus } from "./terminal-connection";
 
@@ -34,6 +34,16 @@ export interface TerminalControllerEvents {
   onState?(state: SessionState): void;
   onExit?(exit: { exitCode: number | null; signal: string | null }): void;
   onError?(message: string): void;
+  /** The PTY size, whether this view sets it, and what this view would fit (null before it can tell). */
+  onSize?(info: TerminalSizeInfo): void;
+}
+
+export interface TerminalSizeInfo {
+  cols: number;
+  rows: number;
+  /** This view's fitted size is the one applied to the PTY. */
+  owner: boolean;
+  fit: { cols: number; rows: number } | null;
 }
 
 /** What a background view's stale check reads, once a second. */
@@ -57,7 +67,17 @@ export interface TerminalControllerOptions {
   /** Whether anyone listens for activity now: without a listener, output starts no throttle timer. */
   wantsActivity(): boolean;
   visibility(): ViewVisibility;
+  /** How this view's size counts now (read at each proposal: a tile that expands leads). */
+  sizing(): Sizing;
+  /**
+   * A glance view (a Missions tile) that follows a wider PTY shrinks its font, down to this many
+   * px, so that whole lines fit its width; undefined: keep the font and scroll sideways.
+   */
+  shrinkToFitMinFont?(): number | undefined;
 }
+
+/** Font sizes are whole or half pixels: finer steps only blur the glyphs. */
+const FONT_STEP = 0.5;
 
 export class TerminalController {
   /** Holds rendered output's acks back per the view's policy (background tiles). */
@@ -66,7 +86,9 @@ export class TerminalController {
   private conn: TerminalConnection | undefined;
   private observer: ResizeObserver | undefined;
   private resizeTimer: ReturnType<typeof setTimeout> | undefined;
-  private proposeSize: () => void = () => undefined;
+  private proposeSize: (take?: boolean) => void = () => undefined;
+  private baseFontSize: number;
+  private sizeInfo: TerminalSizeInfo = { cols: 0, rows: 0, owner: false, fit: null };
   private disposed = false;
   /** A deliberate re-attach (to catch up) keeps showing "Live": it is not a connection problem. */
   private resyncing = false;
@@ -80,6 +102,7 @@ export class TerminalController {
     private readonly container: HTMLElement,
     private readonly options: TerminalControllerOptions,
   ) {
+    this.baseFontSize = options.fontSize;
     this.offTheme = onThemeChange(() => {
       if (this.term) this.term.options.theme = options.readTheme();
     });
@@ -103,10 +126,51 @@ export class TerminalController {
 
   /** A new font size changes how many cells fit: propose the new size (the server applies it). */
   setFontSize(fontSize: number): void {
+    this.baseFontSize = fontSize;
+    this.applyFont();
+  }
+
+  /**
+   * The font: the view's own size, or smaller where a glance view follows a PTY wider than it
+   * (`shrinkToFitMinFont`). Cell width is proportional to the font size, so one measurement of the
+   * rendered screen's width gives the size at which its columns fit.
+   */
+  private applyFont(): void {
     const term = this.term;
-    if (!term || term.options.fontSize === fontSize) return;
+    if (!term) return;
+    let fontSize = this.baseFontSize;
+    const min = this.options.shrinkToFitMinFont?.();
+    const screen = term.element?.querySelector<HTMLElement>(".xterm-screen");
+    const current = term.options.fontSize ?? fontSize;
+    if (min !== undefined && screen && screen.offsetWidth > 0 && this.container.clientWidth > 0) {
+      const perPx = screen.offsetWidth / current;
+      const fitting = Math.floor(this.container.clientWidth / perPx / FONT_STEP) * FONT_STEP;
+      fontSize = Math.max(min, Math.min(fontSize, fitting));
+    }
+    if (term.options.fontSize === fontSize) return;
     term.options.fontSize = fontSize;
     this.proposeSize();
+  }
+
+  /** Make the PTY this view's size (the view's "Fit to this view"), whatever the size policy says. */
+  takeSize(): void {
+    this.proposeSize(true);
+  }
+
+  /** The view's sizing changed (a tile expanded or collapsed): tell the server. */
+  sizingChanged(): void {
+    this.applyFont();
+    this.proposeSize();
+  }
+
+  private updateSizeInfo(next: Partial<TerminalSizeInfo>): void {
+    const info = { ...this.sizeInfo, ...next };
+    const same = info.cols === this.sizeInfo.cols && info.rows === this.sizeInfo.rows && info.owner === this.sizeInfo.owner
+      && info.fit?.cols === this.sizeInfo.fit?.cols && info.fit?.rows === this.sizeInfo.fit?.rows;
+    const resized = info.cols !== this.sizeInfo.cols || info.rows !== this.sizeInfo.rows;
+    this.sizeInfo = info;
+    if (resized) this.applyFont();
+    if (!same) this.options.events.onSize?.(info);
   }
 
   /** Drop what the gate holds and re-attach: the screen as it is now instead of the backlog. */
@@ -160,20 +224,22 @@ export class TerminalController {
     const conn = new TerminalConnection(
       options.taskId,
       {
-        restore(data, cols, rows) {
+        restore: (data, cols, rows) => {
           term.reset();
           if (term.cols !== cols || term.rows !== rows) term.resize(cols, rows);
           term.write(data);
+          this.updateSizeInfo({ cols, rows });
         },
         write: (data, done) => {
           const bytes = data.byteLength;
           term.write(data, () => gate.pass(bytes, done));
           if (options.wantsActivity()) this.reportActivity(Date.now());
         },
-        resize(cols, rows) {
+        resize: (cols, rows, owner) => {
           // In order with the output: what came before was laid out at the old size.
           term.write("", () => {
             if (term.cols !== cols || term.rows !== rows) term.resize(cols, rows);
+            this.updateSizeInfo({ cols, rows, owner });
           });
         },
       },
@@ -200,15 +266,20 @@ export class TerminalController {
     this.conn = conn;
     term.onData(this.sendInput);
     term.onBinary(this.sendInput);
-    this.proposeSize = () => {
+    this.proposeSize = (take = false) => {
       const dims = fit.proposeDimensions();
       if (dims && Number.isFinite(dims.cols) && Number.isFinite(dims.rows) && dims.cols > 1 && dims.rows > 1) {
-        this.conn?.sendSize(Math.floor(dims.cols), Math.floor(dims.rows));
+        const size = { cols: Math.floor(dims.cols), rows: Math.floor(dims.rows) };
+        this.updateSizeInfo({ fit: size });
+        this.conn?.sendSize(size.cols, size.rows, options.sizing(), take);
       }
     };
     this.observer = new ResizeObserver(() => {
       clearTimeout(this.resizeTimer);
-      this.resizeTimer = setTimeout(() => this.proposeSize(), RESIZE_DEBOUNCE_MS);
+      this.resizeTimer = setTimeout(() => {
+        this.applyFont();
+        this.proposeSize();
+      }, RESIZE_DEBOUNCE_MS);
     });
     this.observer.observe(container);
     this.proposeSize();

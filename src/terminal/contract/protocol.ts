@@ -13,13 +13,28 @@ export const MAX_INPUT_CHARS = 1_000_000;
 export const MAX_COLS = 1000;
 export const MAX_ROWS = 500;
 
+/** How a viewer's size counts: see the `resize` message. */
+export const SIZINGS = ["lead", "follow"] as const;
+export type Sizing = (typeof SIZINGS)[number];
+
 const dimension = (max: number) => z.number().int().min(1).max(max);
 
 export const clientMessageSchema = z.discriminatedUnion("type", [
   /** Keys typed or pasted in this viewer; written to the PTY as they are. */
   z.object({ type: z.literal("input"), data: z.string().max(MAX_INPUT_CHARS) }),
-  /** This viewer's fitted size; applied to the PTY when this viewer is the active one. */
-  z.object({ type: z.literal("resize"), cols: dimension(MAX_COLS), rows: dimension(MAX_ROWS) }),
+  /**
+   * This viewer's fitted size; applied to the PTY only while this viewer owns the size (see
+   * docs/protocol.md, "Size policy"). `sizing`: `lead` (a desktop task view: it takes the size when
+   * it types, or when it opens and nobody owns it; the default) or `follow` (a tile or a phone:
+   * never by typing or opening). `take`: take the size now (the view's "Fit to this view").
+   */
+  z.object({
+    type: z.literal("resize"),
+    cols: dimension(MAX_COLS),
+    rows: dimension(MAX_ROWS),
+    sizing: z.enum(SIZINGS).optional(),
+    take: z.boolean().optional(),
+  }),
   /** Bytes of binary output this viewer has finished rendering since its last ack. */
   z.object({ type: z.literal("ack"), bytes: z.number().int().min(0).max(1_000_000_000) }),
   /** Keep-alive / latency probe; answered with `pong` carrying the same id. */
@@ -57,8 +72,11 @@ export const serverMessageSchema = z.discriminatedUnion("type", [
     rows: z.number().int(),
     data: z.string(),
   }),
-  /** The PTY's size changed; every viewer renders at this size. */
-  z.object({ type: z.literal("size"), cols: z.number().int(), rows: z.number().int() }),
+  /**
+   * The PTY's size (sent when it or its owner changes); every viewer renders at this size.
+   * `owner`: whether this viewer's fitted size is the one applied.
+   */
+  z.object({ type: z.literal("size"), cols: z.number().int(), rows: z.number().int(), owner: z.boolean().optional() }),
   /** Session state changed (exit, viewer count). */
   z.object({ type: z.literal("state"), state: sessionStateSchema }),
   /** The process ended. Output printed before it has all been sent. */

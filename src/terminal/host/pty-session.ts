@@ -87,7 +87,8 @@ export class PtySession {
   private exitInfo: ExitInfo | undefined;
   private stopRequested = false;
   private stopping: Promise<void> | undefined;
-  private activeViewerId: string | undefined;
+  /** The viewer whose fitted size the PTY has (the size policy, handleViewerMessage). */
+  private sizeOwnerId: string | undefined;
   private cols: number;
   private rows: number;
   private disposed = false;
@@ -265,8 +266,34 @@ export class PtySession {
     if (this.running) this.pty.resize(c, r);
     this.mirror.resize(c, r);
     for (const sink of this.sinks) sink.resize(c, r);
-    this.hub.broadcast({ type: "size", cols: c, rows: r });
+    this.broadcastSize();
     this.emitState();
+  }
+
+  private giveUpSize(viewer: Viewer): void {
+    this.sizeOwnerId = undefined;
+    this.hub.sendInOrder(viewer, { type: "size", cols: this.cols, rows: this.rows, owner: false });
+  }
+
+  /** Every viewer is told the PTY size, and whether its own fitted size is the one applied. */
+  private broadcastSize(): void {
+    this.hub.broadcast((viewer) => ({ type: "size", cols: this.cols, rows: this.rows, owner: viewer.id === this.sizeOwnerId }));
+  }
+
+  /**
+   * `viewer` now owns the size: its fitted size is applied. Viewers whose ownership changed are
+   * told, even when the size itself stays (a "Fit to this view" button comes and goes with it).
+   */
+  private giveSizeTo(viewer: Viewer): void {
+    const previous = this.sizeOwnerId;
+    this.sizeOwnerId = viewer.id;
+    const before = { cols: this.cols, rows: this.rows };
+    if (viewer.size) this.resize(viewer.size.cols, viewer.size.rows);
+    if (before.cols !== this.cols || before.rows !== this.rows) return; // resize told everyone
+    if (previous === viewer.id) return;
+    for (const v of this.hub.list()) {
+      if (v.id === viewer.id || v.id === previous) this.hub.sendInOrder(v, { type: "size", cols: this.cols, rows: this.rows, owner: v.id === viewer.id });
+    }
   }
 
   attachViewer(transport: ViewerTransport): Viewer {
@@ -279,28 +306,38 @@ export class PtySession {
 
   detachViewer(viewer: Viewer): void {
     this.hub.detach(viewer);
-    if (this.activeViewerId === viewer.id) this.activeViewerId = undefined;
+    // The size stays as it is: nobody else's view changes just because one went away.
+    if (this.sizeOwnerId === viewer.id) this.sizeOwnerId = undefined;
     this.emitState();
   }
 
-  /** The resize policy: the most recently active viewer (the last to type) sets the PTY size. */
+  /**
+   * The size policy (docs/protocol.md): one viewer at a time owns the PTY size. A `lead` viewer (a
+   * desktop task view) takes it by typing, or by reporting its size when nobody owns it; a
+   * `follow` viewer (a Missions tile, a phone) only when its person asks (`take`). Opening a view
+   * on a phone never re-wraps the agent for everyone else.
+   */
   handleViewerMessage(viewer: Viewer, message: ClientMessage): void {
     switch (message.type) {
       case "input":
         viewer.lastActiveAt = Date.now();
-        if (this.activeViewerId !== viewer.id) {
-          this.activeViewerId = viewer.id;
-          if (viewer.size) this.resize(viewer.size.cols, viewer.size.rows);
-        }
+        if (viewer.sizing === "lead" && this.sizeOwnerId !== viewer.id) this.giveSizeTo(viewer);
         // Before the write: the echo must come after the snapshot a lagging viewer is given.
         this.hub.typed(viewer);
         if (this.running) this.write(message.data);
         break;
-      case "resize":
+      case "resize": {
         viewer.size = { cols: message.cols, rows: message.rows };
-        if (this.activeViewerId === undefined) this.activeViewerId = viewer.id;
-        if (this.activeViewerId === viewer.id) this.resize(message.cols, message.rows);
+        const turnedFollower = viewer.sizing === "lead" && message.sizing === "follow";
+        if (message.sizing) viewer.sizing = message.sizing;
+        if (message.take || (this.sizeOwnerId === undefined && viewer.sizing === "lead")) this.giveSizeTo(viewer);
+        else if (this.sizeOwnerId === viewer.id) {
+          // An owner turned follower (a tile collapsed) leaves the size it set, and no longer owns it.
+          if (turnedFollower) this.giveUpSize(viewer);
+          else this.resize(message.cols, message.rows);
+        }
         break;
+      }
       case "ack":
         this.hub.ack(viewer, message.bytes);
         break;

@@ -8,7 +8,7 @@ import {
   VIEWER_HIGH_WATERMARK,
   VIEWER_LOW_WATERMARK,
 } from "../contract/flow-control";
-import type { ServerMessage } from "../contract/protocol";
+import type { ServerMessage, Sizing } from "../contract/protocol";
 
 /**
  * Fan-out of one session's output to its viewers, with per-viewer flow control.
@@ -52,6 +52,8 @@ export interface Viewer {
   syncing: boolean;
   syncReason: "attach" | "resync";
   size: { cols: number; rows: number } | undefined;
+  /** How this viewer's size counts (the `resize` message's `sizing`; until it says, `lead`). */
+  sizing: Sizing;
   lastActiveAt: number;
   sentBytes: number;
   resyncs: number;
@@ -169,6 +171,7 @@ export class ViewerHub {
       syncing: true,
       syncReason: "attach",
       size: undefined,
+      sizing: "lead",
       lastActiveAt: Date.now(),
       sentBytes: 0,
       resyncs: 0,
@@ -217,17 +220,22 @@ export class ViewerHub {
    * Sends a control message to every viewer, ordered after the output pushed so far: a viewer
    * whose output is held back by flow control gets it once that output has gone out.
    */
-  broadcast(message: ServerMessage): void {
+  broadcast(message: ServerMessage | ((viewer: Viewer) => ServerMessage)): void {
     for (const viewer of this.viewers.values()) {
-      if (!viewer.syncing && viewer.position >= this.head) {
-        viewer.transport.sendMessage(message);
-        continue;
-      }
-      viewer.queued.push({ offset: this.head, message });
-      if (viewer.queued.length > MAX_QUEUED_MESSAGES) {
-        const drop = viewer.queued.findIndex((q) => q.message.type !== "exit");
-        viewer.queued.splice(drop >= 0 ? drop : 0, 1);
-      }
+      this.sendInOrder(viewer, typeof message === "function" ? message(viewer) : message);
+    }
+  }
+
+  /** One viewer's control message, ordered after the output pushed so far (see `broadcast`). */
+  sendInOrder(viewer: Viewer, message: ServerMessage): void {
+    if (!viewer.syncing && viewer.position >= this.head) {
+      viewer.transport.sendMessage(message);
+      return;
+    }
+    viewer.queued.push({ offset: this.head, message });
+    if (viewer.queued.length > MAX_QUEUED_MESSAGES) {
+      const drop = viewer.queued.findIndex((q) => q.message.type !== "exit");
+      viewer.queued.splice(drop >= 0 ? drop : 0, 1);
     }
   }
 
