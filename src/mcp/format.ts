@@ -1,4 +1,4 @@
-import type { BufferData, ExecutionData, SnapshotData, StatusData, TaskData } from "./api-types";
+import type { BufferData, ExecutionData, InputData, InputOutputData, SnapshotData, StatusData, TaskData } from "./api-types";
 
 /**
  * Compact text for agents, who pay per token: a bracketed header that says what was shown and
@@ -6,6 +6,34 @@ import type { BufferData, ExecutionData, SnapshotData, StatusData, TaskData } fr
  */
 
 export function formatBuffer(data: BufferData): string {
+  const lines = readLines(data);
+  if (data.wait) lines.push(formatWait(data.wait));
+  if (!data.running) lines.push(`[process exited${exitDetail(data.exitCode, data.signal)}]`);
+  return lines.join("\n");
+}
+
+/**
+ * `send_task_terminal_input`: what was sent and, after a wait, the output it caused (read from
+ * `readFrom`, the position taken before the write), the error lines the read left out, how the
+ * wait ended and the exit status. Without a wait: where to read from later.
+ */
+export function formatInput(taskId: string, data: InputData): string {
+  const sent = `Sent ${data.bytesWritten} bytes to task ${taskId} (${data.mode} mode)`;
+  const exited = data.running ? "" : ` [process exited${exitDetail(data.exitCode, data.signal)}]`;
+  if (!data.output) return `${sent}; its output starts at line ${data.readFrom}: read it with get_task_terminal_output since=${data.readFrom}.${exited}`;
+  const lines = [`${sent}; output from line ${data.readFrom}:`, ...readLines(data.output)];
+  const errors = data.output.errorLines;
+  if (errors.total > 0) {
+    const count = errors.total > errors.lines.length ? `first ${errors.lines.length} of ${errors.total}` : `${errors.total}`;
+    lines.push(`[error-like lines in the omitted part (${count}):]`, ...errors.lines.map((e) => `line ${e.line}: ${e.text}`));
+  }
+  if (data.wait) lines.push(formatWait(data.wait));
+  if (!data.running) lines.push(`[process exited${exitDetail(data.exitCode, data.signal)}]`);
+  return lines.join("\n");
+}
+
+/** The header that says which lines are shown and how to read on, then those lines. */
+function readLines(data: Omit<InputOutputData, "errorLines">): string[] {
   const lines: string[] = [];
   const shown = data.stats.linesShown;
   if (shown === 0) {
@@ -18,11 +46,9 @@ export function formatBuffer(data: BufferData): string {
     if (data.firstLine > 0 && data.fromLine <= data.firstLine) notes.push(`lines before ${data.firstLine} were dropped from the buffer`);
     const extra = notes.length > 0 ? `; ${notes.join("; ")}` : "";
     lines.push(`[lines ${data.fromLine}–${data.toLine} of ${Math.max(data.totalLines, data.toLine)}${extra}; read more with since=${data.nextReadFrom}]`);
+    lines.push(data.output);
   }
-  if (shown > 0) lines.push(data.output);
-  if (data.wait) lines.push(formatWait(data.wait));
-  if (!data.running) lines.push(`[process exited${exitDetail(data.exitCode, data.signal)}]`);
-  return lines.join("\n");
+  return lines;
 }
 
 function formatWait(wait: NonNullable<BufferData["wait"]>): string {
