@@ -14,7 +14,8 @@ import { round } from "../lib/stats";
  * Here the "raw" column is the raw read, "app" the cleaned one.
  *
  * Then send-and-wait (issue 15): an agent runs a command printing 10 000 lines in a shell task
- * and learns its result in ONE `send_task_terminal_input` call through the real MCP server
+ * and learns its result in ONE `send_task_terminal_input` call (`waitFor: "prompt"`, the command
+ * followed by `echo "exit=$?"`) through the real MCP server
  * (stdio, `bin/ai-manager-mcp.mjs`), as Claude Code would. "app" is the estimated tokens of the
  * tool's answer (the one heuristic, chars ÷ 4), "raw" those of the command's whole output read
  * clean (what an agent reading all of it would pay). The target also needs the answer to hold the
@@ -82,7 +83,7 @@ async function sendAndWait(ctx: BenchContext, server: BenchServer): Promise<{ ro
   try {
     const result = (await client.callTool({
       name: "send_task_terminal_input",
-      arguments: { input: `seq 1 ${COMMAND_LINES}; echo "exit=$?"`, waitFor: "pattern", pattern: "^exit=\\d+$" },
+      arguments: { input: `seq 1 ${COMMAND_LINES}; echo "exit=$?"`, waitFor: "prompt" },
     })) as { content: Array<{ type: string; text: string }>; isError?: boolean };
     const text = result.content.map((c) => c.text).join("\n");
     if (result.isError) throw new Error(`send_task_terminal_input failed: ${text}`);
@@ -93,7 +94,7 @@ async function sendAndWait(ctx: BenchContext, server: BenchServer): Promise<{ ro
       `/api/internal/terminal/${taskId}/buffer?mode=full&maxLines=10000&clean=true&since=${readFrom}`,
     );
     const lastLines = new RegExp(`^${COMMAND_LINES - 1}\\n${COMMAND_LINES}\\nexit=0$`, "m").test(text);
-    const exitStatus = /\[pattern matched after [\d.]+ s: "exit=0"\]/.test(text);
+    const exitStatus = /^exit=0$/m.test(text) && /\[prompt back after [\d.]+ s\]/.test(text);
     const pass = tokens <= TOKEN_TARGET && lastLines && exitStatus;
     await server.stopTask(taskId);
     return {

@@ -19,6 +19,8 @@ import type { WaitCondition } from "./terminal-schemas";
  *   output stood when the call arrived (the part of the unfinished line already printed, e.g. a
  *   shell prompt, is left out). A match may span up to OVERLAP_LINES lines. Lines the ring evicts before they
  *   are scanned are not seen. If the process exits without a match: reason `exit`, not satisfied.
+ * - `prompt` (send-and-wait only, which knows the prompt the input was typed at): the prompt is
+ *   back (see PromptDetector). If the process exits first: reason `exit`, not satisfied.
  * - Otherwise after `timeoutMs`: reason `timeout`, not satisfied.
  * A cancelled wait (the client disconnected) resolves to undefined and frees its listeners.
  */
@@ -47,7 +49,7 @@ export interface ScanOrigin {
 export interface WaitOutcome {
   condition: WaitCondition;
   satisfied: boolean;
-  reason: "idle" | "exit" | "pattern" | "timeout";
+  reason: "idle" | "exit" | "pattern" | "prompt" | "timeout";
   waitedMs: number;
   /** The matched text (pattern waits), at most MAX_MATCH_CHARS. */
   match?: string;
@@ -106,55 +108,112 @@ export function waitForTerminal(session: HostedSession, spec: WaitSpec, signal: 
       }
       case "pattern": {
         const scanner = new PatternScanner((query) => session.readLog(query), spec.pattern!, matcher, spec.origin ?? spec.since);
-        // One scan at a time; output or an exit during a scan asks for one more afterwards. The
-        // wait ends with `exit` only after a scan that began once the process had exited (the tail
-        // of the output is in the log before exit listeners run) found nothing.
-        let scanning = false;
-        let again = false;
-        const scan = () => {
-          if (settled) return;
-          if (scanning) {
-            again = true;
-            return;
-          }
-          scanning = true;
-          const exitedBefore = !session.running;
-          scanner.check().then(
-            (match) => {
-              scanning = false;
-              if (settled) return;
-              if (match !== null) return settle("pattern", true, match);
-              if (again) {
-                again = false;
-                return scan();
-              }
-              if (exitedBefore) settle("exit", false);
-            },
-            (error: unknown) => {
-              scanning = false;
-              fail(error);
-            },
-          );
-        };
-        scan();
-        // Output listeners run inside the session's flush; scan afterwards, once per burst.
-        let scheduled = false;
-        cleanups.push(
-          session.onOutput(() => {
-            if (scheduled) return;
-            scheduled = true;
-            setImmediate(() => {
-              scheduled = false;
-              scan();
-            });
-          }),
-        );
-        // The tail of the output is in the log before exit listeners run: one last look.
-        cleanups.push(session.onExit(() => scan()));
-        return;
+        return checkOnOutput(async () => {
+          const match = await scanner.check();
+          return match === null ? null : { reason: "pattern", match };
+        });
+      }
+      case "prompt": {
+        const detector = new PromptDetector((query) => session.readLog(query), spec.origin!);
+        return checkOnOutput(async () => ((await detector.check()) ? { reason: "prompt" } : null));
       }
     }
+
+    /**
+     * Runs an asynchronous check now and after each burst of output. One check at a time; output
+     * or an exit during a check asks for one more afterwards. The wait ends with `exit` (not
+     * satisfied) only after a check that began once the process had exited (the tail of the
+     * output is in the log before exit listeners run) found nothing.
+     */
+    function checkOnOutput(check: () => Promise<{ reason: "pattern" | "prompt"; match?: string } | null>): void {
+      let checking = false;
+      let again = false;
+      const run = () => {
+        if (settled) return;
+        if (checking) {
+          again = true;
+          return;
+        }
+        checking = true;
+        const exitedBefore = !session.running;
+        check().then(
+          (found) => {
+            checking = false;
+            if (settled) return;
+            if (found !== null) return settle(found.reason, true, found.match);
+            if (again) {
+              again = false;
+              return run();
+            }
+            if (exitedBefore) settle("exit", false);
+          },
+          (error: unknown) => {
+            checking = false;
+            fail(error);
+          },
+        );
+      };
+      run();
+      // Output listeners run inside the session's flush; check afterwards, once per burst.
+      let scheduled = false;
+      cleanups.push(
+        session.onOutput(() => {
+          if (scheduled) return;
+          scheduled = true;
+          setImmediate(() => {
+            scheduled = false;
+            run();
+          });
+        }),
+      );
+      // The tail of the output is in the log before exit listeners run: one last look.
+      cleanups.push(session.onExit(() => run()));
+    }
   });
+}
+
+/**
+ * "The shell is back at its prompt": after at least one new line since the input was typed, the
+ * unfinished last line shows the prompt the input was typed at (`origin.prefix`) — the same text,
+ * or, when the prompt ends in a marker and a blank (`$ `, `# `, `> `, `>>> `, `❯ `), a line ending
+ * the same way (a prompt showing the working directory changes after `cd`). Works for shells and
+ * REPLs alike without knowing which one runs.
+ */
+export class PromptDetector {
+  private readonly prompt: string;
+
+  constructor(
+    private readonly read: LogReader,
+    private readonly origin: ScanOrigin,
+  ) {
+    this.prompt = visibleText(origin.prefix);
+  }
+
+  /** The prompt the wait looks for, as text (empty: there was none to look for). */
+  get promptText(): string {
+    return this.prompt;
+  }
+
+  async check(): Promise<boolean> {
+    if (this.prompt.trim() === "") return false;
+    const last = await this.read({ mode: "tail", tailLines: 1 });
+    // A capped line comes with a marker line before it: too long to be a prompt anyway.
+    if (last.totalLines <= this.origin.from || !last.endsWithPartialLine || last.output.includes("\n")) return false;
+    return samePrompt(this.prompt, visibleText(last.output));
+  }
+}
+
+/** Cleaned text with its trailing blanks kept (cleaning trims them; a sentinel after them keeps them). */
+export function visibleText(raw: string): string {
+  const SENTINEL = "\uE000";
+  const text = cleanTerminalText(`${raw}${SENTINEL}`);
+  return text.endsWith(SENTINEL) ? text.slice(0, -1) : text;
+}
+
+function samePrompt(before: string, now: string): boolean {
+  if (now === before) return true;
+  // A marker and a blank at the end ("$ ", "> "): the part before it may have changed (cwd, branch).
+  return /\S\s$/.test(before) && now.slice(-2) === before.slice(-2);
 }
 
 /** Reads the session's output log (in the terminal host). */

@@ -16,7 +16,9 @@ export const MAX_PATTERN_CHARS = 500;
 /** One read never returns more lines than this, whatever the mode. */
 export const MAX_READ_LINES = 10_000;
 export const WAIT_CONDITIONS = ["idle", "exit", "pattern"] as const;
-export type WaitCondition = (typeof WAIT_CONDITIONS)[number];
+/** A send-and-wait can also wait for the prompt the input was typed at to come back. */
+export const INPUT_WAIT_CONDITIONS = [...WAIT_CONDITIONS, "prompt"] as const;
+export type WaitCondition = (typeof INPUT_WAIT_CONDITIONS)[number];
 export const INPUT_MODES = ["line", "raw", "paste"] as const;
 export type InputMode = (typeof INPUT_MODES)[number];
 /** Input larger than this is refused with 413 (UTF-8 bytes). */
@@ -37,6 +39,7 @@ interface WaitFields {
 }
 
 const waitForField = z.enum(WAIT_CONDITIONS, { error: `must be one of ${list(WAIT_CONDITIONS)}` });
+const inputWaitForField = z.enum(INPUT_WAIT_CONDITIONS, { error: `must be one of ${list(INPUT_WAIT_CONDITIONS)}` });
 const patternField = z
   .string({ error: "must be text" })
   .min(1, "must not be empty")
@@ -45,10 +48,10 @@ const patternField = z
 const flagsField = z.string({ error: "must be text" }).regex(/^(?!.*(.).*\1)[imsu]*$/, "may only hold the flags i, m, s and u, each once");
 
 /** Fields that only make sense with some waits, a pattern wait without a pattern, a regex that does not compile. */
-function checkWaitFields(q: WaitFields, ctx: z.RefinementCtx): void {
+function checkWaitFields(q: WaitFields, ctx: z.RefinementCtx, conditions: readonly WaitCondition[] = WAIT_CONDITIONS): void {
   const misplaced = (field: string, condition: string) =>
     ctx.addIssue({ code: "custom", path: [field], message: `only applies with waitFor=${condition}` });
-  if (q.waitFor === undefined && q.timeoutMs !== undefined) misplaced("timeoutMs", "idle|exit|pattern");
+  if (q.waitFor === undefined && q.timeoutMs !== undefined) misplaced("timeoutMs", conditions.join("|"));
   if (q.waitFor !== "idle" && q.idleMs !== undefined) misplaced("idleMs", "idle");
   if (q.waitFor !== "pattern" && q.pattern !== undefined) misplaced("pattern", "pattern");
   if (q.waitFor !== "pattern" && q.flags !== undefined) misplaced("flags", "pattern");
@@ -99,7 +102,7 @@ export const bufferQuerySchema = z
     timeoutMs: intParam(0, MAX_WAIT_MS).optional(),
     executionId: executionIdParam.optional(),
   })
-  .superRefine(checkWaitFields)
+  .superRefine((q, ctx) => checkWaitFields(q, ctx))
   .transform((q) => ({
     executionId: q.executionId,
     read: {
@@ -161,7 +164,7 @@ export const inputBodySchema = z
   .strictObject({
     input: z.string({ error: "must be text" }),
     mode: z.enum(INPUT_MODES, { error: `must be one of ${list(INPUT_MODES)}` }).default("line"),
-    waitFor: waitForField.optional(),
+    waitFor: inputWaitForField.optional(),
     idleMs: intField(10, MAX_WAIT_MS).optional(),
     pattern: patternField.optional(),
     flags: flagsField.optional(),
@@ -169,9 +172,9 @@ export const inputBodySchema = z
     read: inputReadSchema.optional(),
   })
   .superRefine((q, ctx) => {
-    checkWaitFields(q, ctx);
+    checkWaitFields(q, ctx, INPUT_WAIT_CONDITIONS);
     if (q.waitFor === undefined && q.read !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["read"], message: "only applies with waitFor=idle|exit|pattern (without a wait, read later with since=readFrom)" });
+      ctx.addIssue({ code: "custom", path: ["read"], message: "only applies with waitFor=idle|exit|pattern|prompt (without a wait, read later with since=readFrom)" });
     }
   })
   .transform((q) => ({

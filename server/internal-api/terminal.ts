@@ -4,7 +4,7 @@ import type { OutputReadQuery, OutputReadResult } from "../../src/terminal/host/
 import type { HostedSession } from "../../src/terminal/server/hosted-sessions";
 import type { Task } from "../../src/server/db/schema";
 import type { Services } from "../../src/server/services";
-import { currentPosition, waitForTerminal, type WaitOutcome } from "./buffer-wait";
+import { currentPosition, visibleText, waitForTerminal, type WaitOutcome } from "./buffer-wait";
 import { findErrorLines, omittedRange } from "./error-lines";
 import type { ApiContext, ApiHandler, ApiResult } from "./context";
 import { formatBytes, INPUT_BODY_LIMIT, SMALL_BODY_LIMIT, TASK_BODY_LIMIT } from "./request-body";
@@ -79,6 +79,12 @@ async function input(ctx: ApiContext): Promise<ApiResult | undefined> {
   const release = body.wait ? ctx.waits.acquire() : undefined;
   try {
     const origin = await currentPosition((query) => session.readLog(query));
+    if (body.wait?.condition === "prompt" && visibleText(origin.prefix).trim() === "") {
+      throw new AppError(
+        "conflict:prompt",
+        "waitFor=prompt needs a prompt on the terminal's last line when the input is sent, and the last line is empty (is the previous command still running?). Nothing was sent; use waitFor=idle or pattern, or wait for the prompt first.",
+      );
+    }
     const written = await writeInput(session, body.input, body.mode);
     if (!body.wait) {
       const exit = session.exit;

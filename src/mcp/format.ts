@@ -58,8 +58,12 @@ function formatWait(wait: NonNullable<BufferData["wait"]>): string {
       return `[pattern matched after ${seconds}: ${JSON.stringify(wait.match ?? "")}]`;
     case "idle":
       return `[output went quiet after ${seconds}]`;
+    case "prompt":
+      return `[prompt back after ${seconds}]`;
     case "exit":
-      return wait.condition === "pattern" ? `[process exited after ${seconds} without the pattern appearing]` : `[process exited after ${seconds}]`;
+      if (wait.condition === "pattern") return `[process exited after ${seconds} without the pattern appearing]`;
+      if (wait.condition === "prompt") return `[process exited after ${seconds}; the prompt did not come back]`;
+      return `[process exited after ${seconds}]`;
     default:
       return `[timed out after ${seconds} waiting for ${wait.condition}]`;
   }

@@ -96,6 +96,29 @@ describe("internal API: send and wait", () => {
     expect(res.body.data.output.output).toMatch(/No such file or directory\nexit=2/);
   });
 
+  it("prompt: answers when the shell's prompt is back, also when the prompt shows a directory that changed", async () => {
+    const taskId = await shell();
+    const res = await send(taskId, { input: 'sleep 0.3; echo "exit=$?"', waitFor: "prompt", timeoutMs: 20_000 });
+    expect(res.body.data.wait).toMatchObject({ condition: "prompt", satisfied: true, reason: "prompt" });
+    expect(res.body.data.output.output).toMatch(/^exit=0\n\$$/m);
+    // A prompt with the working directory: `cd` changes it, the "> " that ends it does not.
+    const ps1 = await send(taskId, { input: "PS1='\\w> '; cd /tmp", waitFor: "idle", idleMs: 300 });
+    expect(ps1.body.data.output.output).toMatch(/^\/tmp>$/m);
+    const cd = await send(taskId, { input: "cd / && echo moved", waitFor: "prompt", timeoutMs: 20_000 });
+    expect(cd.body.data.wait).toMatchObject({ satisfied: true, reason: "prompt" });
+    expect(cd.body.data.output.output).toMatch(/^moved\n\/>$/m);
+    // The prompt does not come back when the shell exits.
+    const exited = await send(taskId, { input: "exit 5", waitFor: "prompt", timeoutMs: 20_000 });
+    expect(exited.body.data).toMatchObject({ running: false, exitCode: 5, wait: { condition: "prompt", satisfied: false, reason: "exit" } });
+  });
+
+  it("prompt: refused with 409 before anything is typed when no prompt is showing", async () => {
+    const taskId = await command('read -r _; echo "got it"; sleep 60');
+    const before = (await readBuffer(h, taskId, { mode: "tail", tailLines: 0 })).body.data.totalBytes;
+    expectFailure(await send(taskId, { input: "x", waitFor: "prompt" }), 409, "conflict:prompt", /waitFor=prompt needs a prompt/);
+    expect((await readBuffer(h, taskId, { mode: "tail", tailLines: 0 })).body.data.totalBytes).toBe(before);
+  });
+
   it("timeout: the answer says so and still returns what came", async () => {
     const taskId = await command('read -r _; while true; do echo tick; sleep 0.05; done');
     const res = await send(taskId, { input: "", waitFor: "idle", idleMs: 30_000, timeoutMs: 600, read: { mode: "tail", tailLines: 3 } });
@@ -147,14 +170,14 @@ describe("internal API: send and wait", () => {
     const taskId = await shell();
     const before = (await readBuffer(h, taskId, { mode: "tail", tailLines: 0 })).body.data.totalBytes;
     const cases: Array<[Record<string, unknown>, RegExp]> = [
-      [{ input: "x", waitFor: "soon" }, /^waitFor: must be one of idle, exit, pattern/],
+      [{ input: "x", waitFor: "soon" }, /^waitFor: must be one of idle, exit, pattern, prompt/],
       [{ input: "x", waitFor: "pattern" }, /^pattern: is required with waitFor=pattern/],
       [{ input: "x", waitFor: "pattern", pattern: "(" }, /^pattern: is not a valid regular expression/],
       [{ input: "x", waitFor: "pattern", pattern: "a", flags: "g" }, /^flags: may only hold/],
       [{ input: "x", pattern: "a" }, /^pattern: only applies with waitFor=pattern/],
       [{ input: "x", waitFor: "idle", timeoutMs: 60_000 }, /^timeoutMs: must be at most 50000/],
       [{ input: "x", waitFor: "exit", idleMs: 100 }, /^idleMs: only applies with waitFor=idle/],
-      [{ input: "x", timeoutMs: 100 }, /^timeoutMs: only applies/],
+      [{ input: "x", timeoutMs: 100 }, /^timeoutMs: only applies with waitFor=idle\|exit\|pattern\|prompt/],
       [{ input: "x", read: { mode: "tail" } }, /^read: only applies with waitFor/],
       [{ input: "x", waitFor: "idle", read: { mode: "sideways" } }, /^read\.mode: must be one of/],
       [{ input: "x", waitFor: "idle", read: { tailLines: -1 } }, /^read\.tailLines: must be at least 0/],

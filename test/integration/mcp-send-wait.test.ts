@@ -73,11 +73,10 @@ describe("MCP send_task_terminal_input: send and wait", () => {
   it("keeps error lines from the omitted middle, and shows the exit of the process", async () => {
     const { text } = await call({
       input: 'for i in $(seq 1 300); do echo "step $i"; [ $i = 100 ] && echo "npm ERR! code E404"; done; true',
-      waitFor: "idle",
-      idleMs: 500,
+      waitFor: "prompt",
       tailLines: 3,
     });
-    expect(text).toMatch(/^\[error-like lines in the omitted part \(1\):\]\nline \d+: npm ERR! code E404$/m);
+    expect(text).toMatch(/^\[error-like lines in the omitted part \(1\):\]\nline \d+: npm ERR! code E404\n\[prompt back after [\d.]+ s\]$/m);
     const exited = await call({ input: "exit 7", waitFor: "exit" });
     expect(exited.text).toMatch(/\[process exited after [\d.]+ s\]\n\[process exited with code 7\]$/);
   });

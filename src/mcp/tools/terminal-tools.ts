@@ -72,16 +72,17 @@ export function registerTerminalTools(server: McpServer, deps: ToolDeps): void {
         "mode 'line' (default) types the text and presses Enter — for shell commands and one-line answers. " +
         "'paste' sends it as a bracketed paste and then Enter — how to submit a prompt to Claude Code or another TUI, and for multi-line text. " +
         "'raw' sends exactly the characters given, no Enter: \\u0003 is Ctrl-C, \\u001b Esc, \\u001b[A arrow up, \\r Enter. " +
-        "waitFor: 'idle' (output quiet for idleMs), 'exit' (the process ended) or 'pattern' (a JavaScript regex; ^ and $ match at line ends; the echo of the typed line is ignored). " +
+        "waitFor: 'prompt' (the shell or REPL prompt the input was typed at is back: the command finished — the usual choice for shell commands), " +
+        "'idle' (output quiet for idleMs), 'exit' (the process ended) or 'pattern' (a JavaScript regex; ^ and $ match at line ends; the echo of the typed line is ignored). " +
         "Output is read from the line position taken just before the input was written, so fast output is never missed: " +
         "by default the first 5 and last 15 lines, cleaned, with the omitted count and any error-looking lines from the omitted middle with their line numbers. " +
-        "For a shell command's exit status in one call, append an echo and wait for it: input 'make test; echo \"exit=$?\"', waitFor 'pattern', pattern '^exit=\\d+$'. " +
+        "For a shell command's exit status in one call, append an echo: input 'make test; echo \"exit=$?\"' with waitFor 'prompt' (or 'pattern' with pattern '^exit=\\d+$'). " +
         "Without waitFor the answer gives readFrom: pass it as since to get_task_terminal_output later (a read without since misses output that came before it).",
       inputSchema: {
         taskId: taskIdArg,
         input: z.string().max(1_000_000).describe("The text or keys to send (at most 1 MB)."),
         mode: z.enum(["line", "paste", "raw"]).optional().describe("line (default), paste or raw."),
-        waitFor: z.enum(["idle", "exit", "pattern"]).optional().describe("Wait for this after sending, then return the output the input caused."),
+        waitFor: z.enum(["prompt", "idle", "exit", "pattern"]).optional().describe("Wait for this after sending, then return the output the input caused."),
         idleMs: z.number().int().min(10).max(MAX_TOOL_WAIT_MS).optional().describe("Quiet time that counts as idle (default 1000)."),
         pattern: z.string().min(1).max(500).optional().describe("JavaScript regex for waitFor=pattern, matched against the cleaned output since the input."),
         flags: z.string().regex(/^[isu]*$/).max(3).optional().describe("Regex flags i, s, u (m is always on)."),
