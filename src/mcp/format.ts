@@ -21,7 +21,8 @@ export function formatInput(taskId: string, data: InputData): string {
   const sent = `Sent ${data.bytesWritten} bytes to task ${taskId} (${data.mode} mode)`;
   const exited = data.running ? "" : ` [process exited${exitDetail(data.exitCode, data.signal)}]`;
   if (!data.output) return `${sent}; its output starts at line ${data.readFrom}: read it with get_task_terminal_output since=${data.readFrom}.${exited}`;
-  const lines = [`${sent}; output from line ${data.readFrom}:`, ...readLines(data.output)];
+  const output = { ...data.output, output: data.output.output.split("\n").map(shortLine).join("\n") };
+  const lines = [`${sent}; output from line ${data.readFrom}:`, ...readLines(output)];
   const errors = data.output.errorLines;
   if (errors.total > 0) {
     const count = errors.total > errors.lines.length ? `first ${errors.lines.length} of ${errors.total}` : `${errors.total}`;
@@ -30,6 +31,17 @@ export function formatInput(taskId: string, data: InputData): string {
   if (data.wait) lines.push(formatWait(data.wait));
   if (!data.running) lines.push(`[process exited${exitDetail(data.exitCode, data.signal)}]`);
   return lines.join("\n");
+}
+
+/**
+ * A shown line of a send-and-wait answer is cut here: one minified bundle or base64 blob must not
+ * spend the answer's budget; get_task_terminal_output shows it whole.
+ */
+export const MAX_ANSWER_LINE_CHARS = 400;
+
+function shortLine(line: string): string {
+  if (line.length <= MAX_ANSWER_LINE_CHARS) return line;
+  return `${line.slice(0, MAX_ANSWER_LINE_CHARS)}… [${line.length - MAX_ANSWER_LINE_CHARS} more chars]`;
 }
 
 /** The header that says which lines are shown and how to read on, then those lines. */

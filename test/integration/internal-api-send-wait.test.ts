@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApiHarness, type ApiHarness } from "../helpers/api-harness";
 import { expectFailure, readBuffer, startTask, terminalPath } from "../helpers/api-calls";
-import { commandProfile, makeTask, shellProfile } from "../helpers/test-services";
+import { commandProfile, makeTask, shellProfile, waitFor } from "../helpers/test-services";
 
 /**
  * Send and wait in one call (`POST …/input` with `waitFor`), on real PTYs: the answer carries the
@@ -117,6 +117,20 @@ describe("internal API: send and wait", () => {
     const before = (await readBuffer(h, taskId, { mode: "tail", tailLines: 0 })).body.data.totalBytes;
     expectFailure(await send(taskId, { input: "x", waitFor: "prompt" }), 409, "conflict:prompt", /waitFor=prompt needs a prompt/);
     expect((await readBuffer(h, taskId, { mode: "tail", tailLines: 0 })).body.data.totalBytes).toBe(before);
+  });
+
+  it("a client that disconnects mid-wait frees its waiter; the input stays typed", async () => {
+    const taskId = await shell();
+    const controller = new AbortController();
+    const pending = h
+      .request("POST", terminalPath(taskId, "input"), { body: { input: "echo TYPED-$((1+1)); read -r _", waitFor: "pattern", pattern: "never", timeoutMs: 50_000 }, signal: controller.signal })
+      .catch((error: Error) => error);
+    await waitFor(() => h.dispatcher.openWaits === 1, 5_000, "the wait to be registered");
+    controller.abort();
+    expect(await pending).toBeInstanceOf(Error);
+    await waitFor(() => h.dispatcher.openWaits === 0, 5_000, "the waiter to be freed");
+    const typed = await readBuffer(h, taskId, { since: 0, waitFor: "pattern", pattern: "^TYPED-2$", timeoutMs: 10_000 });
+    expect(typed.body.data.wait.satisfied).toBe(true);
   });
 
   it("timeout: the answer says so and still returns what came", async () => {

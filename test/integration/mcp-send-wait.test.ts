@@ -70,6 +70,11 @@ describe("MCP send_task_terminal_input: send and wait", () => {
     expect(estimateTokens(text)).toBeLessThanOrEqual(400);
   });
 
+  it("cuts very long lines in the answer", async () => {
+    const { text } = await call({ input: "printf 'x%.0s' $(seq 1 3000); echo", waitFor: "prompt" });
+    expect(text).toMatch(/^x{400}… \[2600 more chars\]$/m);
+  });
+
   it("keeps error lines from the omitted middle, and shows the exit of the process", async () => {
     const { text } = await call({
       input: 'for i in $(seq 1 300); do echo "step $i"; [ $i = 100 ] && echo "npm ERR! code E404"; done; true',

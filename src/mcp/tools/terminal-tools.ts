@@ -75,7 +75,7 @@ export function registerTerminalTools(server: McpServer, deps: ToolDeps): void {
         "waitFor: 'prompt' (the shell or REPL prompt the input was typed at is back: the command finished — the usual choice for shell commands), " +
         "'idle' (output quiet for idleMs), 'exit' (the process ended) or 'pattern' (a JavaScript regex; ^ and $ match at line ends; the echo of the typed line is ignored). " +
         "Output is read from the line position taken just before the input was written, so fast output is never missed: " +
-        "by default the first 5 and last 15 lines, cleaned, with the omitted count and any error-looking lines from the omitted middle with their line numbers. " +
+        "by default the first 5 and last 15 lines, cleaned (lines cut at 400 characters), with the omitted count and any error-looking lines from the omitted middle with their line numbers. " +
         "For a shell command's exit status in one call, append an echo: input 'make test; echo \"exit=$?\"' with waitFor 'prompt' (or 'pattern' with pattern '^exit=\\d+$'). " +
         "Without waitFor the answer gives readFrom: pass it as since to get_task_terminal_output later (a read without since misses output that came before it).",
       inputSchema: {
