@@ -267,10 +267,11 @@ export class PatternScanner {
  * text that unfinished line already has (e.g. the prompt an input is about to be typed at).
  */
 export async function currentPosition(read: LogReader): Promise<ScanOrigin> {
-  const now = await read({ mode: "tail", tailLines: 0 });
-  const current = await read({ mode: "full", since: now.totalLines, maxLines: 1 });
-  // A capped unfinished line renders with a marker: then nothing is cut (rare, harmless).
-  return { from: now.totalLines, prefix: current.endsWithPartialLine && !current.truncated ? current.output : "" };
+  // One read (one round trip to the terminal host): the last line, which is the unfinished one if any.
+  const last = await read({ mode: "tail", tailLines: 1 });
+  // A capped unfinished line renders after a marker line: then nothing is cut (rare, harmless).
+  const prefix = last.endsWithPartialLine && !last.output.includes("\n") ? last.output : "";
+  return { from: last.totalLines, prefix };
 }
 
 /** The cleaned text without the echo of the typed line at its start; nothing while the echo is still arriving. */
