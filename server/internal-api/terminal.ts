@@ -98,7 +98,7 @@ async function input(ctx: ApiContext): Promise<ApiResult | undefined> {
     const { running, exitCode, signal, ...read } = await readBuffer(session, query);
     const omitted = omittedRange(read, query, origin.from);
     const errorLines = omitted ? await findErrorLines((q) => session.readLog(q), omitted.from, omitted.to) : { lines: [], total: 0 };
-    const data: TerminalInputView = { mode: body.mode, bytesWritten: written, running, readFrom: origin.from, exitCode, signal, wait, output: { ...read, errorLines } };
+    const data: TerminalInputView = { mode: body.mode, bytesWritten: written, running, readFrom: origin.from, exitCode, signal, wait, output: { ...read, omitted: omitted ?? null, errorLines } };
     return { data };
   } finally {
     release?.();

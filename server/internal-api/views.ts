@@ -152,6 +152,8 @@ export interface TerminalInputView {
 export type TerminalInputOutputView = OutputReadResult & {
   fromLine: number;
   toLine: number;
+  /** The lines the read left out (half-open, absolute), when it left any out: read them with `since`. */
+  omitted: { from: number; to: number } | null;
   /** Lines of the omitted part that look like errors (see error-lines.ts), with their numbers. */
   errorLines: ErrorLines;
 };

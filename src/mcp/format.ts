@@ -45,14 +45,17 @@ function shortLine(line: string): string {
 }
 
 /** The header that says which lines are shown and how to read on, then those lines. */
-function readLines(data: Omit<InputOutputData, "errorLines">): string[] {
+function readLines(data: Omit<InputOutputData, "errorLines" | "omitted"> & { omitted?: InputOutputData["omitted"] }): string[] {
   const lines: string[] = [];
   const shown = data.stats.linesShown;
   if (shown === 0) {
     lines.push(`[no output after line ${data.nextReadFrom}; ${data.totalLines} lines so far; read on with since=${data.nextReadFrom}]`);
   } else {
     const notes: string[] = [];
-    if (data.stats.linesOmitted > 0 && !data.hasMore) notes.push(`${data.stats.linesOmitted} lines not shown`);
+    if (data.stats.linesOmitted > 0 && !data.hasMore) {
+      const where = data.omitted && data.omitted.to > data.omitted.from ? ` (${data.omitted.from}–${data.omitted.to})` : "";
+      notes.push(`${data.stats.linesOmitted} lines not shown${where}`);
+    }
     if (data.hasMore) notes.push("more follows");
     if (data.endsWithPartialLine) notes.push("last line unfinished");
     if (data.firstLine > 0 && data.fromLine <= data.firstLine) notes.push(`lines before ${data.firstLine} were dropped from the buffer`);

@@ -48,6 +48,9 @@ describe("internal API: send and wait", () => {
     expect(out.output).toMatch(/\.\.\. \[\d+ lines omitted\] \.\.\./);
     expect(out.output).toMatch(/^19999\n20000\nDONE-MARK(\n\$)?$/m);
     expect(out.stats.linesShown).toBeLessThanOrEqual(20);
+    // Where the left-out lines are, to read them with since: between the 5 head and the 15 tail lines.
+    expect(out.omitted).toEqual({ from: out.fromLine + 5, to: out.toLine - 15 });
+    expect(out.omitted.to - out.omitted.from).toBe(out.stats.linesOmitted);
     expect(out.errorLines).toEqual({ lines: [], total: 0 });
     // 20 000 lines overflow the 10 000-line ring: the read says the start was dropped.
     expect(out).toMatchObject({ truncated: true });
