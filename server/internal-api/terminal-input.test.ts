@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PASTE_END, PASTE_START, planInput } from "./terminal-input";
+import { echoOf, PASTE_END, PASTE_START, planInput } from "./terminal-input";
 
 describe("planInput", () => {
   it("line: ends the text with exactly one Enter (\\r)", () => {
@@ -19,5 +19,15 @@ describe("planInput", () => {
   it("paste: bracketed text, then Enter separately; markers inside the text cannot end the paste early", () => {
     expect(planInput("fix the tests\nplease\n", "paste")).toEqual({ first: `${PASTE_START}fix the tests\nplease${PASTE_END}`, then: "\r" });
     expect(planInput(`a${PASTE_END}rm -rf ~\r`, "paste")).toEqual({ first: `${PASTE_START}arm -rf ~\r${PASTE_END}`, then: "\r" });
+  });
+});
+
+describe("echoOf", () => {
+  it("is the input's first line without trailing blanks, or undefined when nothing visible is typed", () => {
+    expect(echoOf("seq 1 5; echo DONE  ")).toBe("seq 1 5; echo DONE");
+    expect(echoOf("line one\nline two")).toBe("line one");
+    expect(echoOf(`${PASTE_START}pasted${PASTE_END}`)).toBe("pasted");
+    expect(echoOf("")).toBeUndefined();
+    expect(echoOf("   \n")).toBeUndefined();
   });
 });

@@ -45,3 +45,13 @@ function asLine(input: string): string {
   if (input.endsWith("\r")) return input;
   return `${input}\r`;
 }
+
+/**
+ * What a terminal echoes of the input, as cleaned text compares it: its first line without trailing
+ * blanks (later lines of a multi-line input echo behind continuation prompts). Undefined when the
+ * input has no visible text.
+ */
+export function echoOf(input: string): string | undefined {
+  const first = input.split(PASTE_START).join("").split(PASTE_END).join("").split(/\r?\n|\r/, 1)[0]!.trimEnd();
+  return first === "" ? undefined : first;
+}

@@ -4,15 +4,17 @@ import type { OutputReadQuery, OutputReadResult } from "../../src/terminal/host/
 import type { HostedSession } from "../../src/terminal/server/hosted-sessions";
 import type { Task } from "../../src/server/db/schema";
 import type { Services } from "../../src/server/services";
-import { waitForTerminal, type WaitOutcome } from "./buffer-wait";
+import { currentPosition, visibleText, waitForTerminal, type WaitOutcome } from "./buffer-wait";
+import { findErrorLines, omittedRange } from "./error-lines";
 import type { ApiContext, ApiHandler, ApiResult } from "./context";
 import { formatBytes, INPUT_BODY_LIMIT, SMALL_BODY_LIMIT, TASK_BODY_LIMIT } from "./request-body";
 import type { Router } from "./router";
-import { PASTE_ENTER_DELAY_MS, planInput } from "./terminal-input";
+import { echoOf, PASTE_ENTER_DELAY_MS, planInput } from "./terminal-input";
 import {
   bufferQuerySchema,
   emptyQuerySchema,
   inputBodySchema,
+  type InputMode,
   MAX_INPUT_BYTES,
   resizeBodySchema,
   snapshotQuerySchema,
@@ -57,7 +59,12 @@ async function resize(ctx: ApiContext): Promise<ApiResult> {
   return { data: session.size };
 }
 
-async function input(ctx: ApiContext): Promise<ApiResult> {
+/**
+ * Types into the terminal and, with a wait, answers with what the input caused: the line position
+ * is taken just before the write (`readFrom`), the wait's pattern scan starts there, and the
+ * answer reads from there, so output that comes before the wait begins is not missed.
+ */
+async function input(ctx: ApiContext): Promise<ApiResult | undefined> {
   const task = taskOf(ctx);
   const body = parseInput(inputBodySchema, await ctx.body(), "body");
   const bytes = Buffer.byteLength(body.input, "utf8");
@@ -68,7 +75,39 @@ async function input(ctx: ApiContext): Promise<ApiResult> {
     throw new AppError("bad_request:body", `input: must not be empty in ${body.mode} mode (an empty line mode input sends Enter)`);
   }
   const session = runningSession(ctx.services, task);
-  const plan = planInput(body.input, body.mode);
+  // Taken before anything is written: a refused wait (429) must not leave the input typed.
+  const release = body.wait ? ctx.waits.acquire() : undefined;
+  try {
+    const origin = await currentPosition((query) => session.readLog(query));
+    if (body.wait?.condition === "prompt" && visibleText(origin.prefix).trim() === "") {
+      throw new AppError(
+        "conflict:prompt",
+        "waitFor=prompt needs a prompt on the terminal's last line when the input is sent, and the last line is empty (is the previous command still running?). Nothing was sent; use waitFor=idle or pattern, or wait for the prompt first.",
+      );
+    }
+    const written = await writeInput(session, body.input, body.mode);
+    if (!body.wait) {
+      const exit = session.exit;
+      const data: TerminalInputView = { mode: body.mode, bytesWritten: written, running: session.running, readFrom: origin.from, exitCode: exit?.exitCode ?? null, signal: exit?.signal ?? null };
+      return { data };
+    }
+    const echo = body.mode === "raw" ? undefined : echoOf(body.input);
+    const wait = await waitForTerminal(session, { ...body.wait, origin: { ...origin, echo } }, ctx.signal, ctx.patterns);
+    if (!wait) return undefined; // the client went away (the input was typed all the same)
+    const query = { ...body.read, since: origin.from };
+    const { running, exitCode, signal, ...read } = await readBuffer(session, query);
+    const omitted = omittedRange(read, query, origin.from);
+    const errorLines = omitted ? await findErrorLines((q) => session.readLog(q), omitted.from, omitted.to) : { lines: [], total: 0 };
+    const data: TerminalInputView = { mode: body.mode, bytesWritten: written, running, readFrom: origin.from, exitCode, signal, wait, output: { ...read, omitted: omitted ?? null, errorLines } };
+    return { data };
+  } finally {
+    release?.();
+  }
+}
+
+/** Writes the planned bytes; returns how many went in. */
+async function writeInput(session: HostedSession, text: string, mode: InputMode): Promise<number> {
+  const plan = planInput(text, mode);
   session.write(plan.first);
   let written = Buffer.byteLength(plan.first, "utf8");
   if (plan.then !== undefined) {
@@ -79,8 +118,7 @@ async function input(ctx: ApiContext): Promise<ApiResult> {
       written += Buffer.byteLength(plan.then, "utf8");
     }
   }
-  const data: TerminalInputView = { mode: body.mode, bytesWritten: written, running: session.running };
-  return { data };
+  return written;
 }
 
 async function buffer(ctx: ApiContext): Promise<ApiResult | undefined> {

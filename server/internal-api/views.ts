@@ -4,6 +4,7 @@ import type { HostedSession } from "../../src/terminal/server/hosted-sessions";
 import type { ScreenSnapshot } from "../../src/terminal/host/screen-mirror";
 import type { Execution, Task } from "../../src/server/db/schema";
 import type { WaitOutcome } from "./buffer-wait";
+import type { ErrorLines } from "./error-lines";
 import type { InputMode } from "./terminal-schemas";
 
 /** What the API shows of rows and sessions: JSON-friendly, and never a secret's hash. */
@@ -133,7 +134,29 @@ export interface TerminalInputView {
   mode: InputMode;
   bytesWritten: number;
   running: boolean;
+  /**
+   * The line position taken just before the write: everything the input caused is at lines >= it.
+   * Read it later with `GET …/buffer?since=<readFrom>` (the unfinished line it names, e.g. the
+   * prompt the input was typed at, is included).
+   */
+  readFrom: number;
+  exitCode: number | null;
+  signal: string | null;
+  /** With a wait: how it ended. */
+  wait?: WaitOutcome;
+  /** With a wait: the output from `readFrom` on, read as asked (default head-tail, cleaned). */
+  output?: TerminalInputOutputView;
 }
+
+/** The read part of a send-and-wait answer: a buffer read from `readFrom`, plus the error lines it left out. */
+export type TerminalInputOutputView = OutputReadResult & {
+  fromLine: number;
+  toLine: number;
+  /** The lines the read left out (half-open, absolute), when it left any out: read them with `since`. */
+  omitted: { from: number; to: number } | null;
+  /** Lines of the omitted part that look like errors (see error-lines.ts), with their numbers. */
+  errorLines: ErrorLines;
+};
 
 export type TaskView = Omit<Task, "createdAt" | "updatedAt"> & { createdAt: string; updatedAt: string };
 

@@ -10,6 +10,7 @@ export type {
   TaskView as TaskData,
   TerminalBufferView as BufferData,
   TerminalInputView as InputData,
+  TerminalInputOutputView as InputOutputData,
   TerminalSnapshotView as SnapshotData,
   TerminalStatusView as StatusData,
 } from "../../server/internal-api/views";

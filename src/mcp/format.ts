@@ -1,4 +1,4 @@
-import type { BufferData, ExecutionData, SnapshotData, StatusData, TaskData } from "./api-types";
+import type { BufferData, ExecutionData, InputData, InputOutputData, SnapshotData, StatusData, TaskData } from "./api-types";
 
 /**
  * Compact text for agents, who pay per token: a bracketed header that says what was shown and
@@ -6,23 +6,64 @@ import type { BufferData, ExecutionData, SnapshotData, StatusData, TaskData } fr
  */
 
 export function formatBuffer(data: BufferData): string {
+  const lines = readLines(data);
+  if (data.wait) lines.push(formatWait(data.wait));
+  if (!data.running) lines.push(`[process exited${exitDetail(data.exitCode, data.signal)}]`);
+  return lines.join("\n");
+}
+
+/**
+ * `send_task_terminal_input`: what was sent and, after a wait, the output it caused (read from
+ * `readFrom`, the position taken before the write), the error lines the read left out, how the
+ * wait ended and the exit status. Without a wait: where to read from later.
+ */
+export function formatInput(taskId: string, data: InputData): string {
+  const sent = `Sent ${data.bytesWritten} bytes to task ${taskId} (${data.mode} mode)`;
+  const exited = data.running ? "" : ` [process exited${exitDetail(data.exitCode, data.signal)}]`;
+  if (!data.output) return `${sent}; its output starts at line ${data.readFrom}: read it with get_task_terminal_output since=${data.readFrom}.${exited}`;
+  const output = { ...data.output, output: data.output.output.split("\n").map(shortLine).join("\n") };
+  const lines = [`${sent}; output from line ${data.readFrom}:`, ...readLines(output)];
+  const errors = data.output.errorLines;
+  if (errors.total > 0) {
+    const count = errors.total > errors.lines.length ? `first ${errors.lines.length} of ${errors.total}` : `${errors.total}`;
+    lines.push(`[error-like lines in the omitted part (${count}):]`, ...errors.lines.map((e) => `line ${e.line}: ${e.text}`));
+  }
+  if (data.wait) lines.push(formatWait(data.wait));
+  if (!data.running) lines.push(`[process exited${exitDetail(data.exitCode, data.signal)}]`);
+  return lines.join("\n");
+}
+
+/**
+ * A shown line of a send-and-wait answer is cut here: one minified bundle or base64 blob must not
+ * spend the answer's budget; get_task_terminal_output shows it whole.
+ */
+export const MAX_ANSWER_LINE_CHARS = 400;
+
+function shortLine(line: string): string {
+  if (line.length <= MAX_ANSWER_LINE_CHARS) return line;
+  return `${line.slice(0, MAX_ANSWER_LINE_CHARS)}… [${line.length - MAX_ANSWER_LINE_CHARS} more chars]`;
+}
+
+/** The header that says which lines are shown and how to read on, then those lines. */
+function readLines(data: Omit<InputOutputData, "errorLines" | "omitted"> & { omitted?: InputOutputData["omitted"] }): string[] {
   const lines: string[] = [];
   const shown = data.stats.linesShown;
   if (shown === 0) {
     lines.push(`[no output after line ${data.nextReadFrom}; ${data.totalLines} lines so far; read on with since=${data.nextReadFrom}]`);
   } else {
     const notes: string[] = [];
-    if (data.stats.linesOmitted > 0 && !data.hasMore) notes.push(`${data.stats.linesOmitted} lines not shown`);
+    if (data.stats.linesOmitted > 0 && !data.hasMore) {
+      const where = data.omitted && data.omitted.to > data.omitted.from ? ` (${data.omitted.from}–${data.omitted.to})` : "";
+      notes.push(`${data.stats.linesOmitted} lines not shown${where}`);
+    }
     if (data.hasMore) notes.push("more follows");
     if (data.endsWithPartialLine) notes.push("last line unfinished");
     if (data.firstLine > 0 && data.fromLine <= data.firstLine) notes.push(`lines before ${data.firstLine} were dropped from the buffer`);
     const extra = notes.length > 0 ? `; ${notes.join("; ")}` : "";
     lines.push(`[lines ${data.fromLine}–${data.toLine} of ${Math.max(data.totalLines, data.toLine)}${extra}; read more with since=${data.nextReadFrom}]`);
+    lines.push(data.output);
   }
-  if (shown > 0) lines.push(data.output);
-  if (data.wait) lines.push(formatWait(data.wait));
-  if (!data.running) lines.push(`[process exited${exitDetail(data.exitCode, data.signal)}]`);
-  return lines.join("\n");
+  return lines;
 }
 
 function formatWait(wait: NonNullable<BufferData["wait"]>): string {
@@ -32,8 +73,12 @@ function formatWait(wait: NonNullable<BufferData["wait"]>): string {
       return `[pattern matched after ${seconds}: ${JSON.stringify(wait.match ?? "")}]`;
     case "idle":
       return `[output went quiet after ${seconds}]`;
+    case "prompt":
+      return `[prompt back after ${seconds}]`;
     case "exit":
-      return wait.condition === "pattern" ? `[process exited after ${seconds} without the pattern appearing]` : `[process exited after ${seconds}]`;
+      if (wait.condition === "pattern") return `[process exited after ${seconds} without the pattern appearing]`;
+      if (wait.condition === "prompt") return `[process exited after ${seconds}; the prompt did not come back]`;
+      return `[process exited after ${seconds}]`;
     default:
       return `[timed out after ${seconds} waiting for ${wait.condition}]`;
   }

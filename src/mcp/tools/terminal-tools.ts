@@ -1,7 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { BufferData, InputData, SnapshotData, StatusData } from "../api-types";
-import { formatBuffer, formatSnapshot, formatStatus } from "../format";
+import { formatBuffer, formatInput, formatSnapshot, formatStatus } from "../format";
 import { resultOf, taskIdArg, taskIdFor, taskPath, type ToolDeps } from "./tool-kit";
 
 /**
@@ -21,8 +21,10 @@ export function registerTerminalTools(server: McpServer, deps: ToolDeps): void {
       description:
         "Reads what a task's terminal printed, as text (ANSI codes removed and progress bars reduced to their last state unless clean=false). " +
         "Default: the last 50 lines. Line numbers are absolute; pass since=<number from the header> to read only what came after. " +
-        "Instead of polling, set waitFor: 'idle' (output quiet for idleMs), 'exit' (process ended) or 'pattern' (a JavaScript regex appears in new output); " +
-        "the call returns when that happens or after timeoutMs (default 30000, at most 45000) and says which.",
+        "Instead of polling, set waitFor: 'idle' (output quiet for idleMs), 'exit' (process ended) or 'pattern' (a JavaScript regex appears in new output — newer than this call, or from since; ^ and $ match at line ends); " +
+        "the call returns when that happens or after timeoutMs (default 30000, at most 45000) and says which. " +
+        "To run a command and see its result, do not send and then wait here: output that comes before this call would be missed by a pattern wait. " +
+        "Use send_task_terminal_input with waitFor instead (one call), or pass the readFrom it answered as since.",
       inputSchema: {
         taskId: taskIdArg,
         mode: z.enum(["tail", "head", "full", "head-tail"]).optional().describe("Which lines: tail (default), head, full (from `since`), head-tail."),
@@ -64,24 +66,56 @@ export function registerTerminalTools(server: McpServer, deps: ToolDeps): void {
   server.registerTool(
     "send_task_terminal_input",
     {
-      title: "Type into a task's terminal",
+      title: "Type into a task's terminal (and wait for the result)",
       description:
-        "Sends input to a task's running terminal. mode 'line' (default) types the text and presses Enter — for shell commands and one-line answers. " +
+        "Sends input to a task's running terminal and, with waitFor, returns what it caused in the same call — use this instead of sending and then reading. " +
+        "mode 'line' (default) types the text and presses Enter — for shell commands and one-line answers. " +
         "'paste' sends it as a bracketed paste and then Enter — how to submit a prompt to Claude Code or another TUI, and for multi-line text. " +
         "'raw' sends exactly the characters given, no Enter: \\u0003 is Ctrl-C, \\u001b Esc, \\u001b[A arrow up, \\r Enter. " +
-        "Then read the effect with get_task_terminal_output (e.g. waitFor='idle').",
+        "waitFor: 'prompt' (the shell or REPL prompt the input was typed at is back: the command finished — the usual choice for shell commands), " +
+        "'idle' (output quiet for idleMs), 'exit' (the process ended) or 'pattern' (a JavaScript regex; ^ and $ match at line ends; the echo of the typed line is ignored). " +
+        "Output is read from the line position taken just before the input was written, so fast output is never missed: " +
+        "by default the first 5 and last 15 lines, cleaned (lines cut at 400 characters), with the omitted count and any error-looking lines from the omitted middle with their line numbers. " +
+        "For a shell command's exit status in one call, append an echo: input 'make test; echo \"exit=$?\"' with waitFor 'prompt' (or 'pattern' with pattern '^exit=\\d+$'). " +
+        "Without waitFor the answer gives readFrom: pass it as since to get_task_terminal_output later (a read without since misses output that came before it).",
       inputSchema: {
         taskId: taskIdArg,
         input: z.string().max(1_000_000).describe("The text or keys to send (at most 1 MB)."),
         mode: z.enum(["line", "paste", "raw"]).optional().describe("line (default), paste or raw."),
+        waitFor: z.enum(["prompt", "idle", "exit", "pattern"]).optional().describe("Wait for this after sending, then return the output the input caused."),
+        idleMs: z.number().int().min(10).max(MAX_TOOL_WAIT_MS).optional().describe("Quiet time that counts as idle (default 1000)."),
+        pattern: z.string().min(1).max(500).optional().describe("JavaScript regex for waitFor=pattern, matched against the cleaned output since the input."),
+        flags: z.string().regex(/^[isu]*$/).max(3).optional().describe("Regex flags i, s, u (m is always on)."),
+        timeoutMs: z.number().int().min(0).max(MAX_TOOL_WAIT_MS).optional().describe("Longest wait in ms (default 30000); on timeout you still get the output so far."),
+        outputMode: z.enum(["head-tail", "tail", "head", "full"]).optional().describe("How the output is shown: head-tail (default), tail, head, full."),
+        headLines: z.number().int().min(0).max(10_000).optional().describe("Lines from the start of the output (default 5)."),
+        tailLines: z.number().int().min(0).max(10_000).optional().describe("Lines from the end of the output (default 15)."),
+        clean: z.boolean().optional().describe("Strip escape codes and collapse rewrites (default true)."),
       },
       annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: false },
     },
     async (args) => {
       const task = taskIdFor(deps, args.taskId);
       if (!task.ok) return task.result;
-      const outcome = await deps.client.request<InputData>("POST", taskPath(task.id, "/input"), { body: { input: args.input, mode: args.mode } });
-      return resultOf(outcome, (data) => `Sent ${data.bytesWritten} bytes to task ${task.id} (${data.mode} mode).${data.running ? "" : " The process has exited since."}`);
+      const waiting = args.waitFor !== undefined;
+      const read = waiting
+        ? { mode: args.outputMode, headLines: args.headLines, tailLines: args.tailLines, clean: args.clean }
+        : undefined;
+      const waitMs = waiting ? (args.timeoutMs ?? 30_000) : 0;
+      const outcome = await deps.client.request<InputData>("POST", taskPath(task.id, "/input"), {
+        body: {
+          input: args.input,
+          mode: args.mode,
+          waitFor: args.waitFor,
+          idleMs: args.idleMs,
+          pattern: args.pattern,
+          flags: args.flags,
+          timeoutMs: waiting ? waitMs : args.timeoutMs,
+          read: read && Object.values(read).some((v) => v !== undefined) ? read : undefined,
+        },
+        timeoutMs: waitMs + WAIT_MARGIN_MS + 10_000,
+      });
+      return resultOf(outcome, (data) => formatInput(task.id, data));
     },
   );
 
