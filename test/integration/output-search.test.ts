@@ -87,6 +87,30 @@ describe("internal API: output search", () => {
     expect(again.matches.slice(0, 4)).toEqual(data.matches);
   });
 
+  it("a recording cut at its size cap: the lines after the cut come from the live log, the gap between is reported", async () => {
+    h.services.settings.update({ "terminal.recordingMaxBytes": 1024 * 1024 });
+    const task = makeTask(h.services, shellProfile(h.services), "cut");
+    await startTask(h, task.id);
+    // About 2.4 MB of lines: the recording stops near the middle, the ring keeps the last 100.
+    await sendInput(h, task.id, 'for i in $(seq 1 40000); do printf "row-%06d %s\\n" $i ________________________________________; done; echo ALL-DONE');
+    const done = await readBuffer(h, task.id, { since: 0, waitFor: "pattern", pattern: "^ALL-DONE", flags: "m", timeoutMs: 45_000 });
+    expect(done.body.data.wait, done.text).toMatchObject({ satisfied: true });
+    const ring = (await readBuffer(h, task.id, { since: 0 })).body.data;
+
+    const res = await search(task.id, { q: "^row-(000005|040000) ", regex: true, context: 0 });
+    expect(res.status, res.text).toBe(200);
+    const data = res.body.data;
+    expect(data.matches.map((m: any) => m.text.slice(0, 10))).toEqual(["row-000005", "row-040000"]);
+    expect(data.unsearchable).not.toBeNull();
+    expect(data.unsearchable.toLine).toBe(ring.firstLine);
+    expect(data.unsearchable.fromLine).toBeGreaterThan(data.matches[0].line);
+    expect(data.unsearchable.fromLine).toBeLessThan(data.unsearchable.toLine);
+    // Every row outside the gap is found once: the numbering is continuous on both sides of it.
+    const all = (await search(task.id, { q: "^row-", regex: true, context: 0, maxMatches: 1 })).body.data;
+    const gap = data.unsearchable.toLine - data.unsearchable.fromLine;
+    expect(all.totalMatches).toBe(40_000 - gap);
+  }, 120_000);
+
   it("searches a finished run from its recording after the session is gone, and a past run by executionId", async () => {
     const taskId = await finishedTask('for i in $(seq 1 600); do echo "line-$i"; done; echo "last Marker"');
     const first = h.services.executions.latestForTask(taskId)!;
