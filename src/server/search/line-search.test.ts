@@ -29,7 +29,7 @@ describe("LineSearch", () => {
   });
 
   it("cleanLine equals the cleaner on plain and escaped lines", () => {
-    for (const raw of ["plain  ", "tab\t", "a\u00a0 ", "\x1b[1mbold\x1b[0m", "over\rwrite", "x\u3000", "", "é ok\r"]) {
+    for (const raw of ["plain  ", "tab\t", "a\u00a0 ", "\x1b[1mbold\x1b[0m", "over\rwrite", "x\u3000", "", "é ok\r", "line \t\r", "abc\r  ", "\r", "a\r\r", "x\u00a0\r"]) {
       expect(cleanLine(raw)).toBe(cleanTerminalText(raw));
     }
   });

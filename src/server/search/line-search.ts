@@ -17,16 +17,23 @@ export const SHOWN_LINE_CHARS = 300;
 /** Shown before the match when a long line is cut. */
 const SHOWN_BEFORE_MATCH = 80;
 
-/** C0 controls but tab, DEL and C1 controls: a line without them cleans to itself, trimmed. */
-const CONTROL_CHARS = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/;
-const TRAILING_BLANKS = /[ \t]+$/;
+/**
+ * C0 controls but tab, DEL and C1 controls — except one `\r` at the very end: nearly every line
+ * of PTY output ends in the `\r` of `\r\n`, and a carriage return with nothing after it changes
+ * nothing. A line without them cleans to itself, trimmed.
+ */
+const CONTROL_CHARS = /[\x00-\x08\x0a-\x0c\x0e-\x1f\x7f-\x9f]|\r(?!$)/;
 
 /** The clean text of one raw log line: cleanTerminalText's result, without its cost for plain lines. */
 export function cleanLine(raw: string): string {
   if (CONTROL_CHARS.test(raw)) return cleanTerminalText(raw);
-  const trimmed = raw.replace(TRAILING_BLANKS, "");
+  let end = raw.length;
+  if (end > 0 && raw.charCodeAt(end - 1) === 0x0d) end--;
+  let code = 0;
+  while (end > 0 && ((code = raw.charCodeAt(end - 1)) === 0x20 || code === 0x09)) end--;
   // Other trailing whitespace (NBSP, ideographic space…) follows the cleaner's own rule.
-  return /\s$/.test(trimmed) ? cleanTerminalText(raw) : trimmed;
+  if (end > 0 && raw.charCodeAt(end - 1) > 0x7f && /\s/.test(raw[end - 1]!)) return cleanTerminalText(raw);
+  return end === raw.length ? raw : raw.slice(0, end);
 }
 
 type Matcher = (text: string) => { index: number; length: number } | undefined;
@@ -47,11 +54,11 @@ function compile(spec: SearchSpec): Matcher {
       return index < 0 ? undefined : { index, length: needle.length };
     };
   }
-  const needle = spec.query.toLowerCase();
+  // Case-insensitive plain text: the engine's own folding, without lower-casing every line.
+  const folded = new RegExp(spec.query.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i");
   return (text) => {
-    const index = text.toLowerCase().indexOf(needle);
-    // Lower-casing may change a text's length (rare letters); the shown span is then clamped.
-    return index < 0 ? undefined : { index, length: needle.length };
+    const match = folded.exec(text);
+    return match ? { index: match.index, length: match[0].length } : undefined;
   };
 }
 

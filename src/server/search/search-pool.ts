@@ -140,6 +140,13 @@ export class SearchPool {
       workerData: { entry: new URL("./search-worker.ts", import.meta.url).href },
     });
     worker.unref();
+    // A worker that dies between jobs (out of memory, a bug) is replaced at the next job.
+    worker.once("exit", () => {
+      if (slot.worker === worker) {
+        slot.worker = undefined;
+        slot.ready = undefined;
+      }
+    });
     slot.worker = worker;
     slot.ready = new Promise((resolve, reject) => {
       const onMessage = (message: WorkerReply) => {
