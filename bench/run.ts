@@ -7,11 +7,11 @@
  * target; it fails only when a scenario cannot run.
  *
  * Options (after `npm run bench --`):
- *   --only=throughput,echo,fanout,memory,load,reconnect,reattach,tokens,review,missions   run a subset
+ *   --only=throughput,echo,fanout,memory,load,reconnect,reattach,tokens,review,missions,search   run a subset
  *   --quick            smaller sizes (a smoke run, not comparable)
  *   --cpu-prof         profile the app server of each scenario (node --cpu-prof; not its terminal host) and print its top frames
  *   --skip-build       use the existing .next build even if stale (the server's own code runs from source)
- *   --throughput-reps=N  --fanout-copies=N  --echo-keys=N  --load-seconds=N  --missions-reps=N  --reattach-reps=N
+ *   --throughput-reps=N  --fanout-copies=N  --echo-keys=N  --load-seconds=N  --missions-reps=N  --reattach-reps=N  --search-reps=N
  *   --reattach-delay-ms=N  (diagnostics: reconnect N ms after the restarted server listens)
  *
  * Every server runs with its terminal host (a separate process since issue 14): CPU and RSS are
@@ -34,11 +34,12 @@ import { missionsScenario } from "./scenarios/missions";
 import { reattachScenario } from "./scenarios/reattach";
 import { reconnectScenario } from "./scenarios/reconnect";
 import { reviewScenario } from "./scenarios/review";
+import { searchScenario } from "./scenarios/search";
 import { throughputScenario } from "./scenarios/throughput";
 import { tokensScenario } from "./scenarios/tokens";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const SCENARIOS = ["throughput", "echo", "fanout", "memory", "load", "reconnect", "reattach", "tokens", "review", "missions"] as const;
+const SCENARIOS = ["throughput", "echo", "fanout", "memory", "load", "reconnect", "reattach", "tokens", "review", "missions", "search"] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 function option(name: string): string | undefined {
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
     reviewRuns: quick ? 3 : 7,
     missionsReps: numberOption("missions-reps", quick ? 3 : 5),
     reattachReps: numberOption("reattach-reps", quick ? 1 : 3),
+    searchReps: numberOption("search-reps", quick ? 1 : 3),
     reattachDelayMs: option("reattach-delay-ms") === undefined ? 0 : numberOption("reattach-delay-ms", 0),
     floodMiB: 200,
   };
@@ -174,6 +176,7 @@ async function main(): Promise<void> {
       tokens: () => tokensScenario(ctx),
       review: () => reviewScenario(ctx, config.reviewRuns),
       missions: () => missionsScenario(ctx, config.missionsReps),
+      search: () => searchScenario(ctx, config.searchReps),
     };
     for (const name of SCENARIOS) {
       if (only && !only.includes(name)) continue;

@@ -9,6 +9,7 @@ import { findErrorLines, omittedRange } from "./error-lines";
 import type { ApiContext, ApiHandler, ApiResult } from "./context";
 import { formatBytes, INPUT_BODY_LIMIT, SMALL_BODY_LIMIT, TASK_BODY_LIMIT } from "./request-body";
 import type { Router } from "./router";
+import { registerSearchRoutes } from "./terminal-search";
 import { echoOf, PASTE_ENTER_DELAY_MS, planInput } from "./terminal-input";
 import {
   bufferQuerySchema,
@@ -35,6 +36,7 @@ export function registerTerminalRoutes(router: Router<ApiHandler>): void {
     .add("GET", `${base}/buffer`, buffer)
     .add("GET", `${base}/snapshot`, snapshot)
     .add("GET", `${base}/status`, status);
+  registerSearchRoutes(router);
 }
 
 async function start(ctx: ApiContext): Promise<ApiResult> {

@@ -1,5 +1,6 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { InternalApiClient } from "./api-client";
+import { registerSearchTools } from "./tools/search-tools";
 import { registerTaskTools } from "./tools/task-tools";
 import { registerTerminalTools } from "./tools/terminal-tools";
 import { registerWorkspaceTools } from "./tools/workspace-tools";
@@ -19,5 +20,6 @@ export function buildMcpServer(options: { client: InternalApiClient; defaultTask
   registerTerminalTools(server, deps);
   registerTaskTools(server, deps);
   registerWorkspaceTools(server, deps);
+  registerSearchTools(server, deps);
   return server;
 }

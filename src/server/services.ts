@@ -7,6 +7,7 @@ import { ProfileService } from "./profiles/profile-service";
 import { INTERNAL_TOKEN_FILE, loadOrCreateTokenFile } from "./security/secrets";
 import { recordingPath } from "../terminal/recording/asciicast-writer";
 import { HistoryService } from "./recordings/history-service";
+import { OutputSearchService } from "./search/output-search-service";
 import { lastRecordedEventAt } from "../terminal/recording/recording-tail";
 import { SettingsService } from "./settings/settings-service";
 import { TaskService } from "./tasks/task-service";
@@ -38,6 +39,8 @@ export interface Services {
   /** What an isolated task changed, and landing it: commit, merge, push, pull request. */
   review: WorkspaceReviewService;
   history: HistoryService;
+  /** Search in task output (one run, or all runs), matched in worker threads. */
+  search: OutputSearchService;
   internalToken: string;
   startedAt: Date;
   version: string;
@@ -87,6 +90,7 @@ export function createServices(
     dataDir: config.dataDir,
     isRunning: (taskId) => sessions.get(taskId)?.running === true,
   });
+  const history = new HistoryService(executions, settings, config.dataDir);
   const services: Services = {
     config,
     logger,
@@ -100,13 +104,15 @@ export function createServices(
     terminals: undefined as unknown as TerminalService,
     workspaces,
     review: new WorkspaceReviewService({ workspaceOf: (taskId) => workspaces.workspaceOf(taskId) }),
-    history: new HistoryService(executions, settings, config.dataDir),
+    history,
+    search: new OutputSearchService({ db: database.db, tasks, sessions, history }),
     internalToken,
     startedAt: new Date(),
     version,
     origin: `http://${config.host}:${config.port}`,
     async close() {
       services.terminals.detach();
+      services.search.dispose();
       sessions.detach();
       database.close();
     },

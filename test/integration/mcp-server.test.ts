@@ -16,6 +16,7 @@ const TOOLS = [
   "get_task_terminal_output",
   "get_task_terminal_snapshot",
   "list_tasks",
+  "search_task_terminal_output",
   "send_task_terminal_input",
   "start_task",
   "stop_task",

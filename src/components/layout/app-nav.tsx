@@ -10,6 +10,7 @@ import { ThemeToggle } from "../theme/theme-toggle";
 const LINKS = [
   { href: "/", label: "Board", key: "b", matches: (path: string) => path === "/" || path.startsWith("/tasks") },
   { href: "/missions", label: "Missions", key: "m", matches: (path: string) => path.startsWith("/missions") },
+  { href: "/search", label: "Search", key: undefined, matches: (path: string) => path.startsWith("/search") },
   { href: "/settings", label: "Settings", key: "s", matches: (path: string) => path.startsWith("/settings") },
 ] as const;
 
@@ -38,7 +39,7 @@ export function AppNav({ theme }: { theme: Theme }) {
                 href={link.href}
                 className="app-nav-link"
                 aria-current={active ? "page" : undefined}
-                title={`${link.label} (${link.key})`}
+                title={link.key ? `${link.label} (${link.key})` : link.label}
               >
                 {link.label}
               </Link>

@@ -140,6 +140,11 @@ export const hostCallSchema = z.discriminatedUnion("op", [
     contextLines: z.number().int().min(1).max(20).optional(),
   }),
   z.object({ op: z.literal("stats"), taskId: id, executionId: id }),
+  /**
+   * Writes the session's buffered recording to disk now and answers where its log stands, at one
+   * instant: the file then holds every line the log has numbered (output search reads it).
+   */
+  z.object({ op: z.literal("flushRecording"), taskId: id, executionId: id }),
   /** Runs the app server has written to its database (they leave `endedWhileAway`). */
   z.object({ op: z.literal("exitsRecorded"), executionIds: z.array(id).max(100_000) }),
   /** `npm run stop`: stop every session, then exit. Answered with how many were stopped. */
@@ -154,6 +159,16 @@ export interface SessionStats {
   totalBytes: number;
   outputBytes: number;
   lastOutputAt: string | null;
+}
+
+/**
+ * The log's position when the recording was flushed. `recording`: `complete` (the file holds all
+ * output so far), `cut` (it stopped at its size cap; later lines are only in the live log), `none`.
+ */
+export interface RecordingFlush {
+  recording: "complete" | "cut" | "none";
+  firstLine: number;
+  totalLines: number;
 }
 
 export type SpawnResult = { pid: number; commandLine: string; startedAt: string; recordingStartedAt: number };
@@ -176,6 +191,7 @@ export interface HostCallResults {
   readLog: OutputReadResult;
   snapshot: ScreenSnapshot;
   stats: SessionStats;
+  flushRecording: RecordingFlush;
   exitsRecorded: null;
   shutdown: { stopped: number };
   status: HostStatus;

@@ -71,6 +71,8 @@ export class TerminalHostService {
   private app: Peer | undefined;
   /** Exits not yet confirmed as recorded by an app server, by execution id. */
   private readonly unrecordedExits = new Map<string, EndedRun>();
+  /** Each session's recording, for `flushRecording` (gone with the session). */
+  private readonly recordings = new WeakMap<PtySession, AsciicastWriter>();
   private readonly idleListeners = new Set<() => void>();
   private readonly shutdownListeners = new Set<() => void>();
   private shuttingDown: Promise<number> | undefined;
@@ -303,6 +305,13 @@ export class TerminalHostService {
       }
       case "stats":
         return stats(this.session(call.taskId, call.executionId));
+      case "flushRecording": {
+        const session = this.session(call.taskId, call.executionId);
+        const recording = this.recordings.get(session);
+        recording?.flush();
+        const state = !recording ? "none" : recording.truncated ? "cut" : "complete";
+        return { recording: state, firstLine: session.log.firstLine, totalLines: session.log.totalLines };
+      }
       case "exitsRecorded":
         for (const id of call.executionIds) this.unrecordedExits.delete(id);
         return null;
@@ -350,6 +359,7 @@ export class TerminalHostService {
       throw new HostCallFailure(spawned.code, spawned.message);
     }
     const session = spawned.session;
+    this.recordings.set(session, recording);
     session.onExit((exit) => this.exited(session, exit));
     this.store.add(session);
     return { pid: session.pid, commandLine: session.commandLine, startedAt: session.startedAt.toISOString(), recordingStartedAt: recording.startedAt };

@@ -1,4 +1,4 @@
-import type { EndedRun, HostCallResults, HostedSessionInfo, HostMessage, SessionStats, SpawnSpec } from "../contract/host-protocol";
+import type { EndedRun, HostCallResults, HostedSessionInfo, HostMessage, RecordingFlush, SessionStats, SpawnSpec } from "../contract/host-protocol";
 import type { ClientMessage, ServerMessage, SessionState } from "../contract/protocol";
 import type { OutputReadQuery, OutputReadResult } from "../host/output-log";
 import type { ScreenSnapshot, SnapshotOptions, SnapshotViewMode } from "../host/screen-mirror";
@@ -131,6 +131,11 @@ export class HostedSession {
       ...(options.nLines !== undefined ? { nLines: options.nLines } : {}),
       ...(options.contextLines !== undefined ? { contextLines: options.contextLines } : {}),
     });
+  }
+
+  /** Flushes the run's recording to disk and says where the log stood then (see RecordingFlush). */
+  flushRecording(): Promise<RecordingFlush> {
+    return this.registry.connection.call({ op: "flushRecording", taskId: this.taskId, executionId: this.executionId });
   }
 
   stats(): Promise<SessionStats> {
