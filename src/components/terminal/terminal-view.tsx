@@ -8,7 +8,9 @@ import { useAppEvents } from "@/lib/client/app-events-client";
 import type { SessionState } from "@/terminal/contract/protocol";
 import type { ConnectionStatus } from "@/terminal/client/terminal-connection";
 import { TerminalController } from "@/terminal/client/terminal-controller";
+import { TerminalSearchBar } from "./terminal-search-bar";
 import { readTerminalTheme, TERMINAL_FONT_FAMILY } from "./terminal-theme";
+import { useTerminalSearch } from "./use-terminal-search";
 import styles from "./terminal-view.module.css";
 
 export { ACTIVITY_THROTTLE_MS } from "@/terminal/client/terminal-controller";
@@ -85,6 +87,8 @@ export const TerminalView = memo(function TerminalView({
   // The font size at creation; later changes go through the controller (effect below).
   const initialFontSize = useRef(fontSize);
   const [status, setStatus] = useState<ConnectionStatus>("connecting");
+  // Ctrl/Cmd+F: find in this terminal's scrollback (TerminalSearchBar).
+  const { attach: attachSearch, bar: searchBar } = useTerminalSearch(readTerminalTheme);
   // Ack policy inputs, read by updatePolicy (refs: they change without re-creating anything).
   const gateRef = useRef<AckGate | undefined>(undefined);
   const resyncRef = useRef<() => void>(() => undefined);
@@ -134,6 +138,7 @@ export const TerminalView = memo(function TerminalView({
       },
       wantsActivity: () => Boolean(callbacksRef.current.onActivity),
       visibility: () => flags.current,
+      onTerminal: attachSearch,
     });
     controllerRef.current = controller;
     gateRef.current = controller.gate;
@@ -145,7 +150,7 @@ export const TerminalView = memo(function TerminalView({
       controllerRef.current = undefined;
       controller.dispose();
     };
-  }, [taskId, scrollback]);
+  }, [taskId, scrollback, attachSearch]);
 
   // A new font size changes how many cells fit: propose the new size (the server applies it).
   useEffect(() => {
@@ -213,6 +218,7 @@ export const TerminalView = memo(function TerminalView({
   return (
     <div ref={screenRef} className={className ? `${styles.screen} ${className}` : styles.screen} data-testid="terminal-screen" data-connection={status}>
       <div ref={containerRef} className={styles.xterm} />
+      <TerminalSearchBar {...searchBar} />
       {status === "reconnecting" ? <div className={styles.overlay}>Reconnecting…</div> : null}
     </div>
   );

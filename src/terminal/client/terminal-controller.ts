@@ -57,6 +57,11 @@ export interface TerminalControllerOptions {
   /** Whether anyone listens for activity now: without a listener, output starts no throttle timer. */
   wantsActivity(): boolean;
   visibility(): ViewVisibility;
+  /**
+   * Extras that work on the xterm itself (the search bar): called once it is open, and the returned
+   * detach runs before it is disposed.
+   */
+  onTerminal?(term: Xterm): () => void;
 }
 
 export class TerminalController {
@@ -75,6 +80,7 @@ export class TerminalController {
   private readonly offTheme: () => void;
   private readonly reportActivity: Throttled<number>;
   private readonly staleCheck: ReturnType<typeof setInterval>;
+  private detachExtras: (() => void) | undefined;
 
   constructor(
     private readonly container: HTMLElement,
@@ -128,6 +134,8 @@ export class TerminalController {
     this.conn?.dispose();
     this.conn = undefined;
     this.proposeSize = () => undefined;
+    this.detachExtras?.();
+    this.detachExtras = undefined;
     this.term?.dispose();
     this.term = undefined;
   }
@@ -157,6 +165,7 @@ export class TerminalController {
     term.loadAddon(fit);
     swallowTerminalQueries(term);
     term.open(container);
+    this.detachExtras = options.onTerminal?.(term);
     const conn = new TerminalConnection(
       options.taskId,
       {
