@@ -123,6 +123,13 @@ test("Ctrl+F in a Missions tile finds a scrolled-out line; Esc closes the bar, n
   await startTaskViaApi(request, app, taskId);
   const missions = new MissionsPage(page, app);
   await missions.goto();
+  // The help lists the search key and how to send Ctrl+F itself.
+  await page.keyboard.press("?");
+  const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await expect(help).toContainText("Ctrl+F / ⌘F");
+  await expect(help).toContainText("send Ctrl+F itself to the program");
+  await page.keyboard.press("Escape");
+  await expect(help).toBeHidden();
   const tile = missions.tile("Tile search");
   const terminal = missions.terminal("Tile search");
   await terminal.waitLive();

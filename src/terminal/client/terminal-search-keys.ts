@@ -39,11 +39,6 @@ function isKeyF(input: SearchKeyInput): boolean {
   return !/^[a-z]$/.test(key) && input.code === "KeyF";
 }
 
-/** How the search key is written for this platform, for tooltips and help text. */
-export function searchKeyLabel(mac: boolean): string {
-  return mac ? "⌘F" : "Ctrl+F";
-}
-
 export function isMacPlatform(): boolean {
   if (typeof navigator === "undefined") return false;
   const platform = (navigator as Navigator & { userAgentData?: { platform?: string } }).userAgentData?.platform ?? navigator.platform;

@@ -29,7 +29,8 @@ export function checkSearchQuery(query: string, flags: SearchFlags): QueryCheck 
   try {
     pattern = new RegExp(query, flags.caseSensitive ? "g" : "gi");
   } catch (error) {
-    const detail = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, "") : "";
+    // V8 says "Invalid regular expression: /<pattern>/<flags>: <reason>"; the field already shows the pattern.
+    const detail = error instanceof Error ? error.message.replace(/^Invalid regular expression: (\/.*\/[a-z]*: )?/s, "") : "";
     return { ok: false, message: detail ? `Invalid regular expression: ${detail}` : "Invalid regular expression" };
   }
   if (pattern.test("")) return { ok: false, message: "This expression matches empty text" };
