@@ -13,6 +13,8 @@ export interface TerminalSearchBarProps {
   /** Changes on every press of the search key: the bar takes the keyboard again. */
   openRequest: number;
   results: SearchResults | null;
+  /** The search code could not be loaded: the bar says so instead of finding nothing. */
+  unavailable: boolean;
   onClose(): void;
   /** The highlights were removed (the bar closed or the query was emptied). */
   onCleared(): void;
@@ -26,13 +28,13 @@ const NO_FLAGS: SearchFlags = { caseSensitive: false, regex: false };
  * Esc closes it and gives the keyboard back to the terminal. Kept mounted while closed, so the
  * last query is there when it opens again.
  */
-export function TerminalSearchBar({ search, open, openRequest, results, onClose, onCleared }: TerminalSearchBarProps) {
+export function TerminalSearchBar({ search, open, openRequest, results, unavailable, onClose, onCleared }: TerminalSearchBarProps) {
   const inputRef = useRef<HTMLInputElement>(null);
   const [query, setQuery] = useState("");
   const [flags, setFlags] = useState<SearchFlags>(NO_FLAGS);
   const errorId = useId();
   const check = checkSearchQuery(query, flags);
-  const error = check.ok ? null : check.message;
+  const error = unavailable ? "Search could not be loaded; reload the page to try again." : check.ok ? null : check.message;
 
   const run = (nextQuery: string, nextFlags: SearchFlags, direction: SearchDirection, fromLatest: boolean) => {
     if (!search) return;

@@ -19,6 +19,7 @@ export function useTerminalSearch(readTheme: () => ITheme): {
   // Bumped by every press of the search key: the bar (re)takes the keyboard even when already open.
   const [openRequest, setOpenRequest] = useState(0);
   const [results, setResults] = useState<SearchResults | null>(null);
+  const [unavailable, setUnavailable] = useState(false);
 
   const attach = useCallback(
     (term: Xterm) => {
@@ -28,6 +29,7 @@ export function useTerminalSearch(readTheme: () => ITheme): {
           setOpenRequest((n) => n + 1);
         },
         onResults: setResults,
+        onUnavailable: () => setUnavailable(true),
       });
       setSearch(created);
       return () => {
@@ -42,5 +44,5 @@ export function useTerminalSearch(readTheme: () => ITheme): {
 
   const onClose = useCallback(() => setOpen(false), []);
   const onCleared = useCallback(() => setResults(null), []);
-  return { attach, bar: { search, open, openRequest, results, onClose, onCleared } };
+  return { attach, bar: { search, open, openRequest, results, unavailable, onClose, onCleared } };
 }

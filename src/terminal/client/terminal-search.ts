@@ -17,6 +17,8 @@ export interface TerminalSearchEvents {
   /** The search key was pressed in the terminal: show the bar (or focus it when shown). */
   onOpenRequest(): void;
   onResults(results: SearchResults): void;
+  /** The addon's chunk could not be loaded (the server went away): searching cannot work here. */
+  onUnavailable(): void;
 }
 
 export type SearchDirection = "next" | "previous";
@@ -50,26 +52,29 @@ export class TerminalSearch {
       const pending = this.pending;
       this.pending = undefined;
       pending?.();
+    }, () => {
+      this.pending = undefined;
+      if (!this.disposed) events.onUnavailable();
     });
   }
 
   /**
-   * Find the query from the active match in `direction`. `incremental` (while typing) keeps the
-   * current match when it still matches the longer query, instead of jumping past it.
+   * Find the query from the active match (or from the newest output) in `direction`. A query that
+   * grew while typing stays on the match it extends, searching "previous" (the addon's expansion).
    * A query that cannot run (see checkSearchQuery) clears the highlights: no throw.
    */
-  find(query: string, flags: SearchFlags, direction: SearchDirection, incremental = false): void {
+  find(query: string, flags: SearchFlags, direction: SearchDirection): void {
     if (this.disposed) return;
     const addon = this.addon;
     if (!addon) {
-      this.pending = () => this.find(query, flags, direction, incremental);
+      this.pending = () => this.find(query, flags, direction);
       return;
     }
     if (query === "" || !checkSearchQuery(query, flags).ok) {
       this.clear();
       return;
     }
-    const options = { ...flags, incremental, decorations: searchDecorations(this.readTheme()) };
+    const options = { ...flags, decorations: searchDecorations(this.readTheme()) };
     this.refresh = () => {
       addon.clearDecorations();
       this.run(() => addon.findNext(query, { ...options, decorations: searchDecorations(this.readTheme()), incremental: true }));
