@@ -5,7 +5,9 @@ import { useEffect, useRef, useState } from "react";
 import { onThemeChange } from "@/lib/client/theme-client";
 import { formatBytes } from "@/lib/format/quantities";
 import { CastFormatError, CastParser, type CastItem, type CastParserStats } from "@/terminal/recording/cast-parser";
+import { TerminalSearchBar } from "../terminal/terminal-search-bar";
 import { readTerminalTheme, TERMINAL_FONT_FAMILY } from "../terminal/terminal-theme";
+import { useTerminalSearch } from "../terminal/use-terminal-search";
 import styles from "./recording.module.css";
 
 /**
@@ -31,12 +33,15 @@ type Xterm = import("@xterm/xterm").Terminal;
 export function RecordingTerminal({ executionId }: { executionId: string }) {
   const containerRef = useRef<HTMLDivElement>(null);
   const [phase, setPhase] = useState<Phase>({ kind: "loading", bytes: 0 });
+  // Ctrl/Cmd+F: find in the replay, all of it (the scrollback holds SCROLLBACK_LINES).
+  const { attach: attachSearch, bar: searchBar } = useTerminalSearch(readTerminalTheme);
 
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
     const abort = new AbortController();
     let term: Xterm | undefined;
+    let detachSearch: (() => void) | undefined;
     const offTheme = onThemeChange(() => {
       if (term) term.options.theme = readTerminalTheme();
     });
@@ -51,11 +56,14 @@ export function RecordingTerminal({ executionId }: { executionId: string }) {
         fontSize: 12,
         fontFamily: TERMINAL_FONT_FAMILY,
         scrollback: SCROLLBACK_LINES,
+        // Search highlights are decorations, still a proposed API in xterm 6.
+        allowProposedApi: true,
         theme: readTerminalTheme(),
       });
       const fit = new FitAddon();
       term.loadAddon(fit);
       term.open(container);
+      detachSearch = attachSearch(term);
       const activeTerm = term;
       const caughtUp = () => new Promise<void>((resolve) => activeTerm.write("", resolve));
 
@@ -120,9 +128,10 @@ export function RecordingTerminal({ executionId }: { executionId: string }) {
       cancelAnimationFrame(frame);
       abort.abort();
       offTheme();
+      detachSearch?.();
       term?.dispose();
     };
-  }, [executionId]);
+  }, [executionId, attachSearch]);
 
   return (
     <div className={styles.viewer}>
@@ -131,6 +140,7 @@ export function RecordingTerminal({ executionId }: { executionId: string }) {
       </p>
       <div className={styles.screen} data-testid="recording-screen" hidden={phase.kind === "missing" || phase.kind === "error"}>
         <div ref={containerRef} className={styles.xterm} />
+        <TerminalSearchBar {...searchBar} />
       </div>
       {phase.kind === "error" ? (
         <p className="form-alert" role="alert">

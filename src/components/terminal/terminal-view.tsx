@@ -8,7 +8,10 @@ import { useAppEvents } from "@/lib/client/app-events-client";
 import type { SessionState, Sizing } from "@/terminal/contract/protocol";
 import type { ConnectionStatus } from "@/terminal/client/terminal-connection";
 import { TerminalController, type TerminalSizeInfo } from "@/terminal/client/terminal-controller";
+
+import { TerminalSearchBar } from "./terminal-search-bar";
 import { readTerminalTheme, TERMINAL_FONT_FAMILY } from "./terminal-theme";
+import { useTerminalSearch } from "./use-terminal-search";
 import styles from "./terminal-view.module.css";
 
 export { ACTIVITY_THROTTLE_MS } from "@/terminal/client/terminal-controller";
@@ -106,6 +109,8 @@ export const TerminalView = memo(function TerminalView({
   // The font size at creation; later changes go through the controller (effect below).
   const initialFontSize = useRef(fontSize);
   const [status, setStatus] = useState<ConnectionStatus>("connecting");
+  // Ctrl/Cmd+F: find in this terminal's scrollback (TerminalSearchBar).
+  const { attach: attachSearch, bar: searchBar } = useTerminalSearch(readTerminalTheme);
   // Ack policy inputs, read by updatePolicy (refs: they change without re-creating anything).
   const gateRef = useRef<AckGate | undefined>(undefined);
   const resyncRef = useRef<() => void>(() => undefined);
@@ -160,6 +165,7 @@ export const TerminalView = memo(function TerminalView({
       // A phone's keyboard typing into the task never re-wraps it for the desktop: touch screens follow.
       sizing: () => (sizingRef.current === "lead" && !isTouchScreen() ? "lead" : "follow"),
       shrinkToFitMinFont: () => (shrinkRef.current ? MIN_SHRUNK_FONT_SIZE : undefined),
+      onTerminal: attachSearch,
     });
     controllerRef.current = controller;
     gateRef.current = controller.gate;
@@ -171,7 +177,7 @@ export const TerminalView = memo(function TerminalView({
       controllerRef.current = undefined;
       controller.dispose();
     };
-  }, [taskId, scrollback]);
+  }, [taskId, scrollback, attachSearch]);
 
   // A new font size changes how many cells fit: propose the new size (the server applies it).
   useEffect(() => {
@@ -243,6 +249,7 @@ export const TerminalView = memo(function TerminalView({
   return (
     <div ref={screenRef} className={className ? `${styles.screen} ${className}` : styles.screen} data-testid="terminal-screen" data-connection={status}>
       <div ref={containerRef} className={styles.xterm} />
+      <TerminalSearchBar {...searchBar} />
       {status === "reconnecting" ? <div className={styles.overlay}>Reconnecting…</div> : null}
     </div>
   );

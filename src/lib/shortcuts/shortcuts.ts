@@ -23,7 +23,13 @@ export const SHORTCUTS: readonly Shortcut[] = [
 
 /** Keys that work elsewhere, listed in the help dialog but not handled by the global listener. */
 export const CONTEXT_KEYS: ReadonlyArray<{ keys: string; description: string }> = [
-  { keys: "Esc", description: "Close a dialog, or collapse an expanded Missions tile (inside a terminal, Esc goes to the program)" },
+  {
+    keys: "Ctrl+F / ⌘F",
+    description:
+      "In a terminal (task page, Missions tile, a run's replay): find in its output, scrollback included. Enter / Shift+Enter: next / previous match; Esc: close",
+  },
+  { keys: "Ctrl+Shift+F", description: "In a terminal: send Ctrl+F itself to the program (on macOS, Ctrl+F goes to the program as it is)" },
+  { keys: "Esc", description: "Close a dialog or the terminal search, or collapse an expanded Missions tile (inside a terminal, Esc goes to the program)" },
   { keys: "Click", description: "Click a Missions tile to type into its terminal" },
 ];
 

@@ -74,6 +74,11 @@ export interface TerminalControllerOptions {
    * px, so that whole lines fit its width; undefined: keep the font and scroll sideways.
    */
   shrinkToFitMinFont?(): number | undefined;
+  /**
+   * Extras that work on the xterm itself (the search bar): called once it is open, and the returned
+   * detach runs before it is disposed.
+   */
+  onTerminal?(term: Xterm): () => void;
 }
 
 /** Font sizes are whole or half pixels: finer steps only blur the glyphs. */
@@ -97,6 +102,7 @@ export class TerminalController {
   private readonly offTheme: () => void;
   private readonly reportActivity: Throttled<number>;
   private readonly staleCheck: ReturnType<typeof setInterval>;
+  private detachExtras: (() => void) | undefined;
 
   constructor(
     private readonly container: HTMLElement,
@@ -192,6 +198,8 @@ export class TerminalController {
     this.conn?.dispose();
     this.conn = undefined;
     this.proposeSize = () => undefined;
+    this.detachExtras?.();
+    this.detachExtras = undefined;
     this.term?.dispose();
     this.term = undefined;
   }
@@ -221,6 +229,7 @@ export class TerminalController {
     term.loadAddon(fit);
     swallowTerminalQueries(term);
     term.open(container);
+    this.detachExtras = options.onTerminal?.(term);
     const conn = new TerminalConnection(
       options.taskId,
       {
