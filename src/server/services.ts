@@ -4,6 +4,8 @@ import { AppEvents } from "./events/app-events";
 import { ExecutionService } from "./executions/execution-service";
 import type { Logger } from "./logger";
 import { ProfileService } from "./profiles/profile-service";
+import { ScreenStatusWatcher } from "./agents/screen-status";
+import { AgentCliDetector } from "./agents/cli-detect";
 import { INTERNAL_TOKEN_FILE, loadOrCreateTokenFile } from "./security/secrets";
 import { recordingPath } from "../terminal/recording/asciicast-writer";
 import { HistoryService } from "./recordings/history-service";
@@ -38,6 +40,8 @@ export interface Services {
   /** What an isolated task changed, and landing it: commit, merge, push, pull request. */
   review: WorkspaceReviewService;
   history: HistoryService;
+  /** Which agent CLIs are on PATH, with their versions (Settings). */
+  agentClis: AgentCliDetector;
   internalToken: string;
   startedAt: Date;
   version: string;
@@ -101,6 +105,7 @@ export function createServices(
     workspaces,
     review: new WorkspaceReviewService({ workspaceOf: (taskId) => workspaces.workspaceOf(taskId) }),
     history: new HistoryService(executions, settings, config.dataDir),
+    agentClis: new AgentCliDetector(),
     internalToken,
     startedAt: new Date(),
     version,
@@ -126,6 +131,15 @@ export function createServices(
     prepareLaunch: options.prepareLaunch,
     forgetRun: options.forgetRun,
   });
+  // Off the request path: Settings finds the answer ready.
+  void services.agentClis.refresh().catch((error: unknown) => logger.warn({ err: error }, "could not detect the agent CLIs"));
+  // Agents without hooks (Aider, opencode): their status is read from their screen.
+  const screenStatus = new ScreenStatusWatcher({ sessions, executions, tasks, profiles, logger });
+  const close = services.close;
+  services.close = async () => {
+    screenStatus.dispose();
+    await close();
+  };
   sessions.onEvent((event) => {
     if (event.type !== "changed") events.emit({ type: "session.changed", taskId: event.taskId, live: event.type === "added" });
   });
