@@ -25,7 +25,7 @@ export interface IdleRule {
 export const IDLE_RULES: Partial<Record<ProfileKind, IdleRule>> = {
   // Aider's prompt_toolkit prompt: `> `, or the chat mode's name before it (`architect> `,
   // `ask> `, `code> `), `multi> ` in multi-line mode. Text the user began typing follows it.
-  aider: { cursorLine: /^(?:[a-z][a-z-]* )?(?:multi)?> ?/ },
+  aider: { cursorLine: /^(?:[a-z][a-z-]*(?: multi)?|multi)?> ?/ },
   // opencode's TUI shows "esc interrupt" in its footer while a turn runs.
   opencode: { fullScreen: true, busy: /\besc\b.{0,4}\binterrupt/i },
 };
