@@ -7,10 +7,14 @@
  *   never on a command line that `ps` shows.
  * - Gemini CLI: a settings file passed as its system settings (GEMINI_CLI_SYSTEM_SETTINGS_PATH),
  *   with command hooks and the MCP server. Gemini may redact variables from a hook's environment,
- *   so CALLBACK_URL is given in the hook's own `env`.
+ *   so CALLBACK_URL is given in the hook's own `env`. Gemini reads such a file only from a
+ *   root-owned, not group/other-writable path (geminiSkipsSystemSettings); elsewhere the run
+ *   starts without it and its status is read from the screen.
  * - opencode: a config file (OPENCODE_CONFIG, merged over the user's) with the MCP server.
  * The files are 0600 in the run's private directory (they hold the callback secret and the token).
  */
+import fs from "node:fs";
+import path from "node:path";
 import { MCP_SERVER_NAME, shellQuote } from "../claude/claude-settings";
 
 /** Milliseconds Gemini CLI waits for a hook (its unit); the callback answers in milliseconds. */
@@ -81,4 +85,27 @@ export function buildOpencodeConfig(options: { node: string; mcpEntry: string; m
     $schema: "https://opencode.ai/config.json",
     mcp: { [MCP_SERVER_NAME]: { type: "local", command: [options.node, options.mcpEntry], environment: options.mcpEnv, enabled: true } },
   };
+}
+
+/**
+ * Gemini CLI reads a system settings file only when it and every directory above it are owned by
+ * root and writable by no group or other (its `isFileAndDirectorySecureSync`, checked in 0.61);
+ * otherwise it skips the file with a warning. Returns why it would be skipped, or undefined.
+ */
+export function geminiSkipsSystemSettings(file: string, stat: (p: string) => { uid: number; mode: number } = fs.statSync): string | undefined {
+  const GROUP_OR_OTHER_WRITE = 0o022;
+  let current = path.resolve(file);
+  for (;;) {
+    let info: { uid: number; mode: number };
+    try {
+      info = stat(current);
+    } catch (error) {
+      return `${current}: ${(error as Error).message}`;
+    }
+    if (info.uid !== 0) return `${current} is not owned by root`;
+    if ((info.mode & GROUP_OR_OTHER_WRITE) !== 0) return `${current} is writable by group or others`;
+    const parent = path.dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
 }

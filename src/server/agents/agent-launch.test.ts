@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CliProfile, Task } from "../db/schema";
 import { createAgentLaunch } from "./agent-launch";
-import { GEMINI_HOOK_TIMEOUT_MS } from "./agent-config";
+import { GEMINI_HOOK_TIMEOUT_MS, geminiSkipsSystemSettings } from "./agent-config";
 
 const CALLBACK = "http://127.0.0.1:4321/api/callback/exec-1/s3cret";
 const TOKEN = "tok-secret-123";
@@ -44,7 +44,7 @@ describe("createAgentLaunch", () => {
   });
 
   it("writes Gemini CLI's private system settings: hooks to CALLBACK_URL and the MCP server", () => {
-    const prepared = createAgentLaunch(options())(context("gemini", ["--prompt-interactive=fix it"]));
+    const prepared = createAgentLaunch({ ...options(), geminiSkips: () => undefined })(context("gemini", ["--prompt-interactive=fix it"]));
     const file = path.join(dataDir, "runs", "exec-1", "gemini-settings.json");
     expect(prepared.args).toEqual(["--prompt-interactive=fix it"]);
     expect(prepared.env).toEqual({ GEMINI_CLI_SYSTEM_SETTINGS_PATH: file });
@@ -59,6 +59,39 @@ describe("createAgentLaunch", () => {
     });
     prepared.cleanup?.();
     expect(fs.existsSync(path.dirname(file))).toBe(false);
+  });
+
+  it("starts Gemini CLI without the file where Gemini would skip it (a path not owned by root)", () => {
+    const warnings: unknown[] = [];
+    const logger = { warn: (...args: unknown[]) => warnings.push(args), error: () => undefined } as never;
+    const prepared = createAgentLaunch({ ...options(), logger, geminiSkips: (file) => `${file} is not owned by root` })(context("gemini", ["-m", "x"]));
+    expect(prepared.args).toEqual(["-m", "x"]);
+    expect(prepared.env).toEqual({});
+    expect(fs.existsSync(path.join(dataDir, "runs", "exec-1", "gemini-settings.json"))).toBe(false);
+    expect(warnings).toHaveLength(1);
+    prepared.cleanup?.();
+  });
+
+  it("applies Gemini's own rule: root-owned and not group/other-writable, up to /", () => {
+    const tree: Record<string, { uid: number; mode: number }> = {
+      "/": { uid: 0, mode: 0o40755 },
+      "/srv": { uid: 0, mode: 0o40755 },
+      "/srv/data": { uid: 0, mode: 0o40700 },
+      "/srv/data/s.json": { uid: 0, mode: 0o100600 },
+      "/tmp": { uid: 0, mode: 0o41777 },
+      "/tmp/s.json": { uid: 0, mode: 0o100600 },
+      "/home": { uid: 0, mode: 0o40755 },
+      "/home/me": { uid: 1000, mode: 0o40755 },
+      "/home/me/s.json": { uid: 1000, mode: 0o100600 },
+    };
+    const stat = (p: string) => {
+      const info = tree[p];
+      if (!info) throw new Error("ENOENT");
+      return info;
+    };
+    expect(geminiSkipsSystemSettings("/srv/data/s.json", stat)).toBeUndefined();
+    expect(geminiSkipsSystemSettings("/tmp/s.json", stat)).toBe("/tmp is writable by group or others");
+    expect(geminiSkipsSystemSettings("/home/me/s.json", stat)).toBe("/home/me/s.json is not owned by root");
   });
 
   it("writes opencode's private config with the MCP server", () => {

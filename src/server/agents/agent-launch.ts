@@ -1,9 +1,10 @@
+import fs from "node:fs";
 import { AppError } from "../../lib/errors";
 import { HOOK_FORWARDER, MCP_ENTRY } from "../claude/claude-launch";
 import { GEMINI_SETTINGS_FILE, makePrivateDir, OPENCODE_CONFIG_FILE, removeRunFiles, runDir, writePrivateJson } from "../claude/run-files";
 import type { Logger } from "../logger";
 import type { LaunchContext, TerminalServiceDeps } from "../terminals/terminal-service";
-import { buildGeminiSettings, buildOpencodeConfig, codexOverrides } from "./agent-config";
+import { buildGeminiSettings, buildOpencodeConfig, codexOverrides, geminiSkipsSystemSettings } from "./agent-config";
 
 type PrepareLaunch = NonNullable<TerminalServiceDeps["prepareLaunch"]>;
 
@@ -16,6 +17,8 @@ export interface AgentLaunchOptions {
   mcpEntry?: string;
   hookForwarder?: string;
   logger?: Logger;
+  /** Why Gemini CLI would skip the run's settings file (default: its own path rule), or undefined. */
+  geminiSkips?: (file: string) => string | undefined;
 }
 
 /**
@@ -27,6 +30,7 @@ export function createAgentLaunch(options: AgentLaunchOptions): PrepareLaunch {
   const node = options.node ?? process.execPath;
   const mcpEntry = options.mcpEntry ?? MCP_ENTRY;
   const hookForwarder = options.hookForwarder ?? HOOK_FORWARDER;
+  const geminiSkips = options.geminiSkips ?? ((file: string) => geminiSkipsSystemSettings(file));
 
   const withRunDir = (ctx: LaunchContext, write: (dir: string) => { args: string[]; env: Record<string, string> }) => {
     const dir = runDir(options.dataDir, ctx.executionId);
@@ -53,8 +57,15 @@ export function createAgentLaunch(options: AgentLaunchOptions): PrepareLaunch {
         // Root options before the subcommand (`resume`) or the prompt; Codex applies them to both.
         return { args: [...codexOverrides({ node, hookForwarder, mcpEntry }), ...ctx.args], env: {} };
       case "gemini":
-        return withRunDir(ctx, (dir) => {
+        return withRunDir(ctx, (dir): { args: string[]; env: Record<string, string> } => {
           const file = writePrivateJson(dir, GEMINI_SETTINGS_FILE, buildGeminiSettings({ node, hookForwarder, mcpEntry, callbackUrl: ctx.callbackUrl, mcpEnv: mcpEnv(ctx) }));
+          const skipped = geminiSkips(file);
+          if (skipped) {
+            // Gemini would print a security warning and ignore it: start without; the screen tells the status.
+            fs.rmSync(file, { force: true });
+            options.logger?.warn({ executionId: ctx.executionId, reason: skipped }, "Gemini CLI would not read a settings file here; its run has no hooks or MCP server");
+            return { args: ctx.args, env: {} };
+          }
           return { args: ctx.args, env: { GEMINI_CLI_SYSTEM_SETTINGS_PATH: file } };
         });
       case "opencode":

@@ -21,12 +21,12 @@ export interface AgentCliPresence {
 }
 
 /** Runs `<path> --version` without a shell, bounded in time and output. */
-export function readVersion(file: string, env: NodeJS.ProcessEnv): Promise<{ version: string | null; error?: string }> {
+export function readVersion(file: string, env: Readonly<Record<string, string | undefined>>): Promise<{ version: string | null; error?: string }> {
   return new Promise((resolve) => {
     execFile(
       file,
       ["--version"],
-      { env, cwd: os.tmpdir(), timeout: VERSION_TIMEOUT_MS, killSignal: "SIGKILL", maxBuffer: 64 * 1024, windowsHide: true },
+      { env: { ...env } as NodeJS.ProcessEnv, cwd: os.tmpdir(), timeout: VERSION_TIMEOUT_MS, killSignal: "SIGKILL", maxBuffer: 64 * 1024, windowsHide: true },
       (error, stdout, stderr) => {
         const first = `${stdout}`.split("\n").map((line) => line.trim()).find(Boolean) ?? `${stderr}`.split("\n").map((l) => l.trim()).find(Boolean);
         if (error && !first) {
@@ -40,7 +40,7 @@ export function readVersion(file: string, env: NodeJS.ProcessEnv): Promise<{ ver
   });
 }
 
-export async function detectAgentClis(env: NodeJS.ProcessEnv = process.env): Promise<AgentCliPresence[]> {
+export async function detectAgentClis(env: Readonly<Record<string, string | undefined>> = process.env): Promise<AgentCliPresence[]> {
   return Promise.all(
     BUILTIN_AGENT_KINDS.map(async (kind): Promise<AgentCliPresence> => {
       const file = resolveCommand(AGENT_CLIS[kind].binary, os.tmpdir(), env.PATH);
@@ -61,7 +61,7 @@ export class AgentCliDetector {
   private running: Promise<AgentCliPresence[]> | undefined;
 
   constructor(
-    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly env: Readonly<Record<string, string | undefined>> = process.env,
     private readonly now: () => number = Date.now,
   ) {}
 

@@ -34,3 +34,12 @@ describe("opencode's idle screen", () => {
     expect(isAtIdlePrompt(opencode, screen(["$ opencode", "Error: something"], 1, false))).toBe(false);
   });
 });
+
+describe("Gemini CLI's idle screen", () => {
+  const gemini = IDLE_RULES.gemini!;
+  it("is its empty input box, not while it works", () => {
+    expect(isAtIdlePrompt(gemini, screen([" Gemini CLI v0.61.0", "╭──╮", "│ >   Type your message or @path/to/file │", "╰──╯", " ~/p   no sandbox"], 4))).toBe(true);
+    expect(isAtIdlePrompt(gemini, screen([" ⠏ Reading files (esc to cancel, 3s)", "│ >   Type your message or @path/to/file │"], 1))).toBe(false);
+    expect(isAtIdlePrompt(gemini, screen([" How would you like to authenticate for this project?"], 0))).toBe(false);
+  });
+});
