@@ -1,21 +1,32 @@
 #!/usr/bin/env node
-// Forwards one Claude Code hook payload (JSON on stdin) to this run's CALLBACK_URL.
+// Forwards one agent CLI event to this run's CALLBACK_URL.
 //
-// Used for SessionStart, where Claude Code skips `"type": "http"` hooks ("HTTP hooks are not
-// supported for SessionStart"), so the session id still reaches AI Manager and Resume needs no
-// typing. It prints nothing — a SessionStart hook's stdout would become Claude's context — and
-// always exits 0, so a stopped app never disturbs the agent.
+// - Claude Code and Gemini CLI hooks: the event's JSON arrives on stdin. Claude Code needs this for
+//   SessionStart, where it skips `"type": "http"` hooks ("HTTP hooks are not supported for
+//   SessionStart"), so the session id still reaches AI Manager and Resume needs no typing; Gemini
+//   CLI has only command hooks.
+// - Codex CLI's `notify` program: the JSON is the last command-line argument, stdin is not used.
+//
+// It prints nothing — a SessionStart hook's stdout would become the agent's context — and always
+// exits 0, so a stopped app never disturbs the agent.
 const TIMEOUT_MS = 5_000;
 
 const url = process.env.CALLBACK_URL;
-const chunks = [];
-for await (const chunk of process.stdin) chunks.push(chunk);
+const fromArgs = process.argv.length > 2 ? process.argv[process.argv.length - 1] : undefined;
+let body;
+if (fromArgs !== undefined) {
+  body = Buffer.from(fromArgs, "utf8");
+} else {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  body = Buffer.concat(chunks);
+}
 if (url) {
   try {
     await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: Buffer.concat(chunks),
+      body,
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch {

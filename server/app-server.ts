@@ -5,6 +5,7 @@ import type { Duplex } from "node:stream";
 import next from "next";
 import type { AppConfig } from "../src/server/config";
 import type { Logger } from "../src/server/logger";
+import { createAgentLaunch } from "../src/server/agents/agent-launch";
 import { createClaudeLaunch, removeClaudeRunFiles } from "../src/server/claude/claude-launch";
 import { publishServices, clearServices } from "../src/server/registry";
 import { createServices, type Services } from "../src/server/services";
@@ -59,12 +60,18 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
   // refuses a second app server on the same data dir before this one touches the database.
   const host = await connectToHost(config.dataDir, { role: "app", launch: true });
   const services: Services = createServices(config, logger, readVersion(), {
-    // Claude runs get hooks to their CALLBACK_URL and this app's MCP server (src/server/claude).
-    prepareLaunch: createClaudeLaunch({
+    // Agent runs get their status reporting to CALLBACK_URL and this app's MCP server
+    // (src/server/claude for Claude Code, src/server/agents for Codex, Gemini CLI and opencode).
+    prepareLaunch: createAgentLaunch({
       dataDir: config.dataDir,
       internalToken: () => services.internalToken,
       logger,
-      liveRuns: new Set(host.welcome.sessions.filter((s) => s.running).map((s) => s.executionId)),
+      claude: createClaudeLaunch({
+        dataDir: config.dataDir,
+        internalToken: () => services.internalToken,
+        logger,
+        liveRuns: new Set(host.welcome.sessions.filter((s) => s.running).map((s) => s.executionId)),
+      }),
     }),
     forgetRun: (executionId) => removeClaudeRunFiles(config.dataDir, executionId),
     host,

@@ -70,3 +70,52 @@ describe("interpretCallback: Claude Code hook payloads", () => {
     expect(() => interpretCallback({ hook_event_name: 7 }, null)).toThrowError(/hook_event_name/);
   });
 });
+
+describe("interpretCallback: Gemini CLI hooks", () => {
+  it("maps BeforeAgent to running and AfterAgent to review with the start of the response", () => {
+    expect(interpretCallback(hook("BeforeAgent", { prompt: "go" }), "needs_input")).toEqual({
+      kind: "hook",
+      event: "BeforeAgent",
+      report: { status: "running", message: null, sessionId: SESSION },
+    });
+    expect(interpretCallback(hook("AfterAgent", { prompt: "go", prompt_response: "All  tests\npass.", stop_hook_active: false }), "running")).toEqual({
+      kind: "hook",
+      event: "AfterAgent",
+      report: { status: "review", message: "All tests pass.", sessionId: SESSION },
+    });
+  });
+
+  it("keeps what the agent reported during the turn, and reads a tool permission notification as needs_input", () => {
+    expect(interpretCallback(hook("AfterAgent", { prompt_response: "x" }), "done")).toMatchObject({ report: { sessionId: SESSION }, ignored: "kept the reported status done" });
+    expect(interpretCallback(hook("Notification", { notification_type: "ToolPermission", message: "Allow shell: rm -rf build?" }), "running")).toMatchObject({
+      report: { status: "needs_input", message: "Allow shell: rm -rf build?" },
+    });
+  });
+});
+
+describe("interpretCallback: Codex notify", () => {
+  const THREAD = "0199a213-81c0-7800-8aa1-bbab2a035a53";
+  const turn = (extra: Record<string, unknown> = {}) => ({
+    type: "agent-turn-complete",
+    "thread-id": THREAD,
+    "turn-id": "12345",
+    cwd: "/tmp/p",
+    "input-messages": ["Rename foo to bar"],
+    "last-assistant-message": "Rename complete and verified `cargo build` succeeds.",
+    ...extra,
+  });
+
+  it("reads a finished turn as review, with the thread id as the session id", () => {
+    expect(interpretCallback(turn(), "running")).toEqual({
+      kind: "hook",
+      event: "agent-turn-complete",
+      report: { status: "review", message: "Rename complete and verified `cargo build` succeeds.", sessionId: THREAD },
+    });
+  });
+
+  it("keeps a final status, ignores other notification types, and refuses a malformed type", () => {
+    expect(interpretCallback(turn(), "failed")).toMatchObject({ report: { sessionId: THREAD }, ignored: "kept the reported status failed" });
+    expect(interpretCallback({ type: "approval-requested", "thread-id": THREAD }, "running")).toMatchObject({ report: { sessionId: THREAD }, ignored: "approval-requested notifications are not used" });
+    expect(() => interpretCallback({ type: 42 }, null)).toThrowError(/type: must be text/);
+  });
+});

@@ -12,7 +12,12 @@ import { parseInput } from "./validate";
  *   `SessionStart` → running, and the session id is recorded (Resume needs it);
  *   `UserPromptSubmit` → running; `Notification` → needs_input with its message;
  *   `Stop` → review, with the start of Claude's last message. Anything else (SessionEnd…) is
- *   acknowledged and ignored.
+ *   acknowledged and ignored. Gemini CLI's hooks send the same shape with its own event names:
+ *   `BeforeAgent` → running, `AfterAgent` → review (with the start of `prompt_response`);
+ *   its `SessionStart` and `Notification` (tool permission) read as Claude's;
+ * - a Codex CLI `notify` payload (`{ "type": "agent-turn-complete", "thread-id", … }`, passed to
+ *   bin/ai-manager-hook.mjs as its argument): the turn ended → review, with the start of
+ *   `last-assistant-message`; the thread id is the session id `codex resume` takes.
  *
  * Hooks never overwrite what the agent said on purpose: `Stop` keeps a review/done/failed the
  * agent reported during the turn, and an `idle_prompt` notification (Claude has simply been
@@ -53,13 +58,26 @@ const hookBodySchema = z.looseObject({
   message: z.unknown().optional(),
   notification_type: z.unknown().optional(),
   last_assistant_message: z.unknown().optional(),
+  prompt_response: z.unknown().optional(),
 });
+
+/** Codex's notify JSON uses kebab-case keys; other notification types may come in later versions. */
+const codexNotifySchema = z.looseObject({
+  type: z.string({ error: "must be text" }).max(100, "is too long"),
+  "thread-id": z.unknown().optional(),
+  "last-assistant-message": z.unknown().optional(),
+});
+export const CODEX_TURN_COMPLETE = "agent-turn-complete";
 
 /** Throws a 400 AppError for a body that is neither shape. `current` is the run's last reported status. */
 export function interpretCallback(body: unknown, current: AgentStatus | null): CallbackMeaning {
   if (typeof body === "object" && body !== null && !Array.isArray(body) && "hook_event_name" in body) {
     const hook = parseInput(hookBodySchema, body, "body");
     return interpretHook(hook, current);
+  }
+  if (typeof body === "object" && body !== null && !Array.isArray(body) && "type" in body && !("status" in body)) {
+    const notify = parseInput(codexNotifySchema, body, "body");
+    return interpretCodexNotify(notify, current);
   }
   const report = parseInput(reportBodySchema, body ?? {}, "body");
   return { kind: "report", report: { status: report.status, message: report.message ?? null, sessionId: report.sessionId } };
@@ -73,20 +91,33 @@ function interpretHook(hook: z.output<typeof hookBodySchema>, current: AgentStat
   switch (event) {
     case "SessionStart":
     case "UserPromptSubmit":
+    case "BeforeAgent":
       return { kind: "hook", event, report: { status: "running", message: null, sessionId } };
     case "Notification": {
       const type = typeof hook.notification_type === "string" ? hook.notification_type : undefined;
       if (type === "auth_success") return keep("auth_success is not a request for input");
       if (type === "idle_prompt" && current && FINAL_STATUSES.has(current)) return keep(`kept the reported status ${current}`);
-      const message = text(hook.message, MAX_REPORT_MESSAGE_CHARS) ?? "Claude is waiting for your input";
+      const message = text(hook.message, MAX_REPORT_MESSAGE_CHARS) ?? "The agent is waiting for your input";
       return { kind: "hook", event, report: { status: "needs_input", message, sessionId } };
     }
     case "Stop":
       if (current && FINAL_STATUSES.has(current)) return keep(`kept the reported status ${current}`);
       return { kind: "hook", event, report: { status: "review", message: text(hook.last_assistant_message, STOP_SUMMARY_CHARS), sessionId } };
+    case "AfterAgent":
+      if (current && FINAL_STATUSES.has(current)) return keep(`kept the reported status ${current}`);
+      return { kind: "hook", event, report: { status: "review", message: text(hook.prompt_response, STOP_SUMMARY_CHARS), sessionId } };
     default:
       return { kind: "hook", event, report: {}, ignored: `${event} events are not used` };
   }
+}
+
+function interpretCodexNotify(notify: z.output<typeof codexNotifySchema>, current: AgentStatus | null): CallbackMeaning {
+  const event = notify.type;
+  const parsedId = agentSessionIdSchema.safeParse(notify["thread-id"]);
+  const sessionId = parsedId.success ? parsedId.data : undefined;
+  if (event !== CODEX_TURN_COMPLETE) return { kind: "hook", event, report: { sessionId }, ignored: `${event} notifications are not used` };
+  if (current && FINAL_STATUSES.has(current)) return { kind: "hook", event, report: { sessionId }, ignored: `kept the reported status ${current}` };
+  return { kind: "hook", event, report: { status: "review", message: text(notify["last-assistant-message"], STOP_SUMMARY_CHARS), sessionId } };
 }
 
 /** A one-line summary of a free-text field, or null when there is none. */

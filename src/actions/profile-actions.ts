@@ -1,6 +1,8 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { BUILTIN_AGENT_KINDS } from "@/lib/agent-clis";
 import type { ActionResult } from "@/lib/errors";
 import { profileFormSchema, profileIdSchema, toFormFields } from "@/lib/schemas/profile-form-schemas";
 import { actionFailure, invalidInput } from "@/server/actions/action-support";
@@ -69,5 +71,22 @@ export async function deleteProfile(id: unknown): Promise<ActionResult> {
     return { ok: true };
   } catch (error) {
     return actionFailure(error, "deleteProfile");
+  }
+}
+
+const builtinKindSchema = z.enum(BUILTIN_AGENT_KINDS, { error: `must be one of ${BUILTIN_AGENT_KINDS.join(", ")}` });
+
+/** Settings' "Use" on a built-in agent CLI: its profile (created with the CLI's defaults if none exists) becomes active. */
+export async function useBuiltinProfile(kind: unknown): Promise<ActionResult<{ id: string }>> {
+  const parsed = builtinKindSchema.safeParse(kind);
+  if (!parsed.success) return invalidInput("kind", parsed.error.issues);
+  try {
+    const services = getServices();
+    const profile = services.profiles.ensureBuiltin(parsed.data);
+    services.profiles.setActive(profile.id);
+    revalidateEverything();
+    return { ok: true, data: { id: profile.id } };
+  } catch (error) {
+    return actionFailure(error, "useBuiltinProfile");
   }
 }

@@ -31,7 +31,8 @@ export type AgentStatus = (typeof AGENT_STATUSES)[number];
 export const EXECUTION_STATUSES = ["running", "succeeded", "failed", "stopped", "interrupted"] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
-export const PROFILE_KINDS = ["claude", "shell", "custom"] as const;
+/** Stored as text (no CHECK in the schema): a new kind needs no migration. */
+export const PROFILE_KINDS = ["claude", "codex", "gemini", "opencode", "aider", "shell", "custom"] as const;
 export type ProfileKind = (typeof PROFILE_KINDS)[number];
 
 export const PROMPT_DELIVERIES = ["args", "type"] as const;

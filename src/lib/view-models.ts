@@ -1,4 +1,5 @@
 import type { ProfileKind, PromptDelivery, TaskStatus } from "./domain";
+import type { BuiltinAgentKind } from "./agent-clis";
 
 /**
  * Plain shapes that server components hand to client components: only what the UI shows, with
@@ -46,6 +47,17 @@ export interface ProfileView {
   env: Record<string, string>;
   promptDelivery: PromptDelivery;
   isActive: boolean;
+}
+
+/** One built-in agent CLI on the settings page: where it is installed and its profile. */
+export interface AgentCliView {
+  kind: BuiltinAgentKind;
+  path: string | null;
+  version: string | null;
+  error?: string;
+  /** The profile "Use" would activate, when one exists. */
+  profileName: string | null;
+  active: boolean;
 }
 
 /** One session in the session store, joined with its task: a tile (or an ended row) in Missions. */

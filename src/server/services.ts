@@ -4,6 +4,8 @@ import { AppEvents } from "./events/app-events";
 import { ExecutionService } from "./executions/execution-service";
 import type { Logger } from "./logger";
 import { ProfileService } from "./profiles/profile-service";
+import { ScreenStatusWatcher } from "./agents/screen-status";
+import { AgentCliDetector } from "./agents/cli-detect";
 import { INTERNAL_TOKEN_FILE, loadOrCreateTokenFile } from "./security/secrets";
 import { recordingPath } from "../terminal/recording/asciicast-writer";
 import { HistoryService } from "./recordings/history-service";
@@ -41,6 +43,8 @@ export interface Services {
   history: HistoryService;
   /** Search in task output (one run, or all runs), matched in worker threads. */
   search: OutputSearchService;
+  /** Which agent CLIs are on PATH, with their versions (Settings). */
+  agentClis: AgentCliDetector;
   internalToken: string;
   startedAt: Date;
   version: string;
@@ -106,6 +110,7 @@ export function createServices(
     review: new WorkspaceReviewService({ workspaceOf: (taskId) => workspaces.workspaceOf(taskId) }),
     history,
     search: new OutputSearchService({ db: database.db, tasks, sessions, history }),
+    agentClis: new AgentCliDetector(),
     internalToken,
     startedAt: new Date(),
     version,
@@ -132,6 +137,15 @@ export function createServices(
     prepareLaunch: options.prepareLaunch,
     forgetRun: options.forgetRun,
   });
+  // Off the request path: Settings finds the answer ready.
+  void services.agentClis.refresh().catch((error: unknown) => logger.warn({ err: error }, "could not detect the agent CLIs"));
+  // Agents without hooks (Aider, opencode): their status is read from their screen.
+  const screenStatus = new ScreenStatusWatcher({ sessions, executions, tasks, profiles, logger });
+  const close = services.close;
+  services.close = async () => {
+    screenStatus.dispose();
+    await close();
+  };
   sessions.onEvent((event) => {
     if (event.type !== "changed") events.emit({ type: "session.changed", taskId: event.taskId, live: event.type === "added" });
   });

@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
+import { AgentCliList } from "@/components/settings/agent-cli-list";
 import { ProfileList } from "@/components/settings/profile-list";
 import { RepoSettingsList } from "@/components/settings/repo-settings-list";
 import { SettingsForm } from "@/components/settings/settings-form";
 import { WorktreeUsage } from "@/components/settings/worktree-usage";
 import styles from "@/components/settings/settings.module.css";
-import type { ProfileView } from "@/lib/view-models";
+import type { AgentCliView, ProfileView } from "@/lib/view-models";
 import { getServices } from "@/server/registry";
 
 export const dynamic = "force-dynamic";
@@ -26,6 +27,12 @@ export default async function SettingsPage() {
     promptDelivery: profile.promptDelivery,
     isActive: profile.isActive,
   }));
+  const installed = await services.agentClis.current();
+  const clis: AgentCliView[] = installed.map((cli) => {
+    const ofKind = profiles.filter((profile) => profile.kind === cli.kind);
+    const chosen = ofKind.find((profile) => profile.isActive) ?? ofKind[0];
+    return { ...cli, profileName: chosen?.name ?? null, active: chosen?.isActive ?? false };
+  });
   return (
     <main className="page">
       <div className="page-header">
@@ -36,6 +43,7 @@ export default async function SettingsPage() {
       </div>
       <div className={styles.layout}>
         <ProfileList profiles={profiles} />
+        <AgentCliList clis={clis} />
         <section className="panel" aria-labelledby="limits-title">
           <div className="panel-header">
             <div>

@@ -61,7 +61,7 @@ export function ProfileForm({ initial, submitLabel, pendingLabel, action, onSucc
             />
           )}
         </Field>
-        <Field label="Kind" error={errors.kind} hint="Claude Code profiles get hooks, MCP and resume.">
+        <Field label="Kind" error={errors.kind} hint="Agent kinds (Claude Code, Codex, Gemini CLI, opencode, Aider) get status reporting, resume and, where the CLI takes it, this app's MCP server.">
           {(control) => (
             <select {...control} className="select" name="kind" defaultValue={initial?.kind ?? "custom"}>
               {PROFILE_KINDS.map((kind) => (

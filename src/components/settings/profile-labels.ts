@@ -2,6 +2,10 @@ import type { ProfileKind, PromptDelivery } from "@/lib/domain";
 
 export const KIND_LABELS: Record<ProfileKind, string> = {
   claude: "Claude Code",
+  codex: "Codex CLI",
+  gemini: "Gemini CLI",
+  opencode: "opencode",
+  aider: "Aider",
   shell: "Shell",
   custom: "Custom CLI",
 };

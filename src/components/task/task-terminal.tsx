@@ -15,7 +15,7 @@ export interface TaskTerminalProps {
   /** The task's stored prompt: what Start sends unless edited. */
   prompt: string;
   profileName: string;
-  /** Claude profiles can resume a recorded session. */
+  /** Agent CLI profiles can resume a previous session (src/lib/agent-clis.ts). */
   canResume: boolean;
   /** The session as the server saw it when the page rendered (null: none). */
   initialSession: SessionState | null;

@@ -9,7 +9,10 @@ import path from "node:path";
 export const RUNS_DIR = "runs";
 export const SETTINGS_FILE = "claude-settings.json";
 export const MCP_CONFIG_FILE = "mcp-config.json";
-const OWN_FILES = [SETTINGS_FILE, MCP_CONFIG_FILE];
+/** Gemini CLI's settings (hooks + MCP) and opencode's config for the run (src/server/agents). */
+export const GEMINI_SETTINGS_FILE = "gemini-settings.json";
+export const OPENCODE_CONFIG_FILE = "opencode.json";
+const OWN_FILES = [SETTINGS_FILE, MCP_CONFIG_FILE, GEMINI_SETTINGS_FILE, OPENCODE_CONFIG_FILE];
 
 export function runDir(dataDir: string, executionId: string): string {
   return path.join(dataDir, RUNS_DIR, executionId);

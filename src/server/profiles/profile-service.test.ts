@@ -158,3 +158,23 @@ describe("create and update", () => {
     expect(again.list()).toEqual(app.profiles.list());
   });
 });
+
+describe("built-in agent CLI profiles", () => {
+  it("creates one with the CLI's defaults, then finds it again instead of a copy", () => {
+    const codex = app.profiles.ensureBuiltin("codex");
+    expect(codex).toMatchObject({ name: "Codex CLI", kind: "codex", command: "codex", args: ["--", "{prompt}"], promptDelivery: "args", isActive: false });
+    expect(app.profiles.ensureBuiltin("codex").id).toBe(codex.id);
+    const aider = app.profiles.ensureBuiltin("aider");
+    expect(aider).toMatchObject({ kind: "aider", command: "aider", args: [], promptDelivery: "type" });
+    expect(app.profiles.ensureBuiltin("claude").name).toBe(CLAUDE_PROFILE_NAME);
+  });
+
+  it("prefers the active one of a kind, and picks a free name when the label is taken", () => {
+    app.profiles.create({ name: "Gemini CLI", kind: "custom", command: "gemini" });
+    const gemini = app.profiles.ensureBuiltin("gemini");
+    expect(gemini.name).toBe("Gemini CLI (2)");
+    const second = app.profiles.create({ name: "Gemini flash", kind: "gemini", command: "gemini", args: ["-m", "flash"] });
+    app.profiles.setActive(second.id);
+    expect(app.profiles.ensureBuiltin("gemini").id).toBe(second.id);
+  });
+});

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { asc, eq, ne } from "drizzle-orm";
 import { AppError, validationError } from "../../lib/errors";
+import { AGENT_CLIS, type BuiltinAgentKind } from "../../lib/agent-clis";
 import { profileInputSchema } from "../../lib/schemas/profile-schemas";
 import type { Db } from "../db/open-database";
 import { cliProfiles, type CliProfile } from "../db/schema";
@@ -48,6 +49,21 @@ export class ProfileService {
         ])
         .run();
     });
+  }
+
+  /**
+   * The profile for a built-in agent CLI (agent-clis.ts): an existing one of that kind — the
+   * active one first, else the oldest — or a new one with the CLI's defaults.
+   */
+  ensureBuiltin(kind: BuiltinAgentKind): CliProfile {
+    const existing = this.list().filter((profile) => profile.kind === kind);
+    const found = existing.find((profile) => profile.isActive) ?? existing[0];
+    if (found) return found;
+    const cli = AGENT_CLIS[kind];
+    const taken = new Set(this.list().map((profile) => profile.name.toLowerCase()));
+    let name = cli.label;
+    for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${cli.label} (${n})`;
+    return this.create({ name, kind, command: cli.binary, args: [...cli.args], env: {}, promptDelivery: cli.promptDelivery });
   }
 
   list(): CliProfile[] {

@@ -1,5 +1,7 @@
 import { PROMPT_PLACEHOLDER } from "../../lib/domain";
+import { AppError } from "../../lib/errors";
 import type { CliProfile } from "../db/schema";
+import { resumeArgs } from "../agents/agent-argv";
 
 export interface LaunchPlan {
   command: string;
@@ -8,15 +10,23 @@ export interface LaunchPlan {
   initialInput: string | undefined;
 }
 
+/** A resumed run: the agent's session id when one was reported, else the CLI's "last session". */
+export interface ResumeTarget {
+  sessionId: string | undefined;
+}
+
 /**
  * What to run for a task. `{prompt}` in an argument is replaced by the prompt; an argument that is
- * only `{prompt}` is left out when the prompt is empty, so the agent starts interactively.
- * Resume (Claude profiles) runs the same command with `--resume <sessionId>` instead of the prompt.
+ * only `{prompt}` (or `--option={prompt}`) is left out when the prompt is empty, so the agent
+ * starts interactively. Resume runs the profile's command with its CLI's resume arguments
+ * (agent-argv.ts) instead of the prompt.
  */
-export function buildLaunchPlan(profile: CliProfile, prompt: string, resumeSessionId?: string): LaunchPlan {
+export function buildLaunchPlan(profile: CliProfile, prompt: string, resume?: ResumeTarget): LaunchPlan {
   const withoutPrompt = profile.args.filter((arg) => !arg.includes(PROMPT_PLACEHOLDER));
-  if (resumeSessionId) {
-    return { command: profile.command, args: [...withoutPrompt, "--resume", resumeSessionId], initialInput: undefined };
+  if (resume) {
+    const args = resumeArgs(profile.kind, withoutPrompt, resume.sessionId);
+    if (!args) throw new AppError("bad_request:resume", `A "${profile.kind}" profile cannot resume a run${resume.sessionId ? "" : " without a session id"}.`);
+    return { command: profile.command, args, initialInput: undefined };
   }
   if (profile.promptDelivery === "type") {
     return {
@@ -26,12 +36,16 @@ export function buildLaunchPlan(profile: CliProfile, prompt: string, resumeSessi
     };
   }
   const args: string[] = [];
+  const empty = prompt.trim().length === 0;
   for (const arg of profile.args) {
-    if (arg === PROMPT_PLACEHOLDER && prompt.trim().length === 0) continue;
+    if (empty && (arg === PROMPT_PLACEHOLDER || OPTION_WITH_PROMPT.test(arg))) continue;
     args.push(arg.split(PROMPT_PLACEHOLDER).join(prompt));
   }
   return { command: profile.command, args, initialInput: undefined };
 }
+
+/** `--prompt={prompt}`: an option whose whole value is the prompt. */
+const OPTION_WITH_PROMPT = /^--?[A-Za-z0-9][A-Za-z0-9-]*=\{prompt\}$/;
 
 /**
  * Variables of the server's own process that must not leak into a task's terminal: they describe

@@ -13,7 +13,8 @@ import type { SettingsService } from "../settings/settings-service";
 import type { PreparedLaunch, WorkspaceService } from "../workspaces/workspace-service";
 import { resolveCommand } from "../../terminal/host/command-resolver";
 import type { TaskService } from "../tasks/task-service";
-import { buildLaunchPlan, buildSessionEnv } from "./launch-plan";
+import { buildLaunchPlan, buildSessionEnv, type ResumeTarget } from "./launch-plan";
+import { AGENT_CLIS, isBuiltinAgentKind } from "../../lib/agent-clis";
 import { recordingPath } from "../../terminal/recording/asciicast-writer";
 import { lastRecordedEventAt } from "../../terminal/recording/recording-tail";
 import { DEFAULT_COLS, DEFAULT_ROWS } from "../../terminal/host/pty-session";
@@ -124,23 +125,31 @@ export class TerminalService {
     return this.launch(taskId, options, undefined);
   }
 
+  /**
+   * Runs the task's agent again on its previous conversation: the given session id, else the one
+   * its last runs reported (hooks, notify), else — for CLIs that offer it — their most recent
+   * session in the task's directory (agent-clis.ts lists which CLI resumes how).
+   */
   async resume(taskId: string, sessionId?: string, options: Omit<StartOptions, "prompt"> = {}): Promise<Execution> {
     const task = this.deps.tasks.get(taskId);
     const profile = this.profileFor(task);
-    if (profile.kind !== "claude") {
+    if (!isBuiltinAgentKind(profile.kind)) {
       throw new AppError(
         "bad_request:resume",
-        `Resume needs a Claude Code profile; this task runs "${profile.name}". Start it again instead.`,
+        `Resume needs an agent CLI profile (Claude Code, Codex, Gemini CLI, opencode, Aider); this task runs "${profile.name}". Start it again instead.`,
       );
     }
-    let id = sessionId?.trim() || this.deps.executions.latestAgentSessionId(taskId);
-    if (!id) {
-      throw new AppError("bad_request:resume", "No Claude session id is recorded for this task yet; start it first.");
+    const support = AGENT_CLIS[profile.kind].resume;
+    let id = support === "last" ? undefined : sessionId?.trim() || this.deps.executions.latestAgentSessionId(taskId);
+    if (!id && support === "id") {
+      throw new AppError("bad_request:resume", `No ${AGENT_CLIS[profile.kind].label} session id is recorded for this task yet; start it first.`);
     }
-    const parsed = agentSessionIdSchema.safeParse(id);
-    if (!parsed.success) throw new AppError("bad_request:resume", `Session id ${parsed.error.issues[0]?.message}`);
-    id = parsed.data;
-    return this.launch(taskId, options, id);
+    if (id) {
+      const parsed = agentSessionIdSchema.safeParse(id);
+      if (!parsed.success) throw new AppError("bad_request:resume", `Session id ${parsed.error.issues[0]?.message}`);
+      id = parsed.data;
+    }
+    return this.launch(taskId, options, { sessionId: id });
   }
 
   async stop(taskId: string, signal?: StopSignal): Promise<Execution> {
@@ -180,7 +189,7 @@ export class TerminalService {
     return (task.profileId ? this.deps.profiles.find(task.profileId) : undefined) ?? this.deps.profiles.getActive();
   }
 
-  private async launch(taskId: string, options: StartOptions, resumeSessionId: string | undefined): Promise<Execution> {
+  private async launch(taskId: string, options: StartOptions, resume: ResumeTarget | undefined): Promise<Execution> {
     const { deps } = this;
     if (this.shuttingDown) throw new AppError("unavailable:shutdown", "The server is shutting down; no new sessions start.");
     let task = deps.tasks.get(taskId);
@@ -196,24 +205,24 @@ export class TerminalService {
       );
     }
     const profile = this.profileFor(task);
-    if (options.prompt !== undefined && options.prompt !== task.prompt && !resumeSessionId) {
+    if (options.prompt !== undefined && options.prompt !== task.prompt && !resume) {
       task = deps.tasks.update(taskId, { prompt: options.prompt });
     }
     this.starting.add(taskId);
     try {
-      const prepared = await deps.workspaces.prepare(task, { createIfMissing: !resumeSessionId });
+      const prepared = await deps.workspaces.prepare(task, { createIfMissing: !resume });
       if (this.shuttingDown) throw new AppError("unavailable:shutdown", "The server is shutting down; no new sessions start.");
-      return await this.spawn(task, profile, options, resumeSessionId, prepared);
+      return await this.spawn(task, profile, options, resume, prepared);
     } finally {
       this.starting.delete(taskId);
     }
   }
 
-  private async spawn(task: Task, profile: CliProfile, options: StartOptions, resumeSessionId: string | undefined, prepared: PreparedLaunch): Promise<Execution> {
+  private async spawn(task: Task, profile: CliProfile, options: StartOptions, resume: ResumeTarget | undefined, prepared: PreparedLaunch): Promise<Execution> {
     const { deps } = this;
     const prompt = options.prompt ?? task.prompt;
     const cwd = prepared.cwd;
-    const plan = buildLaunchPlan(profile, prompt, resumeSessionId);
+    const plan = buildLaunchPlan(profile, prompt, resume);
     const executionId = deps.executions.newId();
     const secret = newSecret(24);
     const callbackUrl = `${deps.origin()}/api/callback/${executionId}/${secret}`;
@@ -239,7 +248,7 @@ export class TerminalService {
     const rows = options.rows ?? DEFAULT_ROWS;
     let command = plan.command;
     const commandLine = [plan.command, ...args].join(" ");
-    if (prepared.setupCommand && prepared.setupMarker && !resumeSessionId) {
+    if (prepared.setupCommand && prepared.setupMarker && !resume) {
       // The agent must exist before the setup runs: a missing command fails the start, as without setup.
       const agent = resolveCommand(plan.command, cwd, env.PATH);
       if (!agent) {
@@ -292,7 +301,7 @@ export class TerminalService {
         commandLine: session.commandLine,
         cwd,
         callbackSecretHash: sha256(secret),
-        agentSessionId: resumeSessionId ?? null,
+        agentSessionId: resume?.sessionId ?? null,
         // The recording's clock: after a crash, its last event's offset dates the run's end.
         startedAt: new Date(recordingStartedAt),
       });

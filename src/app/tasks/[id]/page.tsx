@@ -15,6 +15,7 @@ import styles from "@/components/task/task-page.module.css";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { taskIdSchema } from "@/lib/schemas/task-schemas";
 import type { ProfileOption } from "@/lib/view-models";
+import { canResumeWith } from "@/lib/agent-clis";
 import { getServices } from "@/server/registry";
 
 export const dynamic = "force-dynamic";
@@ -60,7 +61,10 @@ export default async function TaskPage({ params }: TaskPageProps) {
       taskId={task.id}
       prompt={task.prompt}
       profileName={runProfile?.name ?? "the agent"}
-      canResume={runProfile?.kind === "claude" && Boolean(services.executions.latestAgentSessionId(task.id))}
+      canResume={
+        runProfile !== undefined &&
+        canResumeWith(runProfile.kind, { sessionId: Boolean(services.executions.latestAgentSessionId(task.id)), previousRun: executions.length > 0 })
+      }
       initialSession={services.sessions.get(task.id)?.state ?? null}
     />
   );

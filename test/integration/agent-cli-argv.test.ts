@@ -1,0 +1,213 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AGENT_CLIS, type BuiltinAgentKind } from "../../src/lib/agent-clis";
+import { createAgentLaunch } from "../../src/server/agents/agent-launch";
+import type { Task } from "../../src/server/db/schema";
+import { startApiHarness, type ApiHarness } from "../helpers/api-harness";
+
+
+const run = promisify(execFile);
+const BIN = path.resolve(__dirname, "../../node_modules/.bin");
+const REPORTS = path.resolve(__dirname, "../../test-reports");
+
+/**
+ * Every command line the built-in Codex, Gemini CLI and opencode profiles build, run through the
+ * real CLI (devDependencies, installed from npm) in a real PTY by the app itself — with the run's
+ * -c overrides, settings files and environment — in a throwaway HOME, so no account and no config
+ * of this machine is used. A parser that refused an option would print its error and exit; the
+ * assertions wait for the screen each CLI shows only after parsing (sign-in, authentication,
+ * its TUI) and that no "unknown option" error appeared.
+ */
+const PARSER_ERRORS = /unexpected argument|Unknown argument|Unknown arguments|unrecognized|Not enough arguments|invalid value/i;
+
+describe("agent CLI command lines against the real CLIs", () => {
+  let h: ApiHarness;
+  let home: string;
+  let cwd: string;
+
+  /**
+   * Gemini reads the run's settings only from a root-owned path no group or other may write
+   * (agent-config.ts); the shared temp dir is not one, so runs' files go under the repository.
+   */
+  let runsDir: string;
+
+  beforeAll(async () => {
+    fs.mkdirSync(REPORTS, { recursive: true, mode: 0o755 });
+    runsDir = fs.mkdtempSync(path.join(REPORTS, "agent-cli-runs-"));
+    h = await startApiHarness((_dataDir, services) => ({ prepareLaunch: createAgentLaunch({ dataDir: runsDir, internalToken: () => services().internalToken }) }));
+    home = fs.mkdtempSync(path.join(os.tmpdir(), "aim-cli-home-"));
+    cwd = fs.mkdtempSync(path.join(os.tmpdir(), "aim-cli-cwd-"));
+    fs.mkdirSync(path.join(home, ".codex"));
+    // Gemini asks whether to trust a folder before anything else; off here, its next screen is sign-in.
+    fs.mkdirSync(path.join(home, ".gemini"));
+    fs.writeFileSync(path.join(home, ".gemini", "settings.json"), JSON.stringify({ security: { folderTrust: { enabled: false } } }));
+  }, 60_000);
+
+  afterAll(async () => {
+    await h?.close();
+    fs.rmSync(home, { recursive: true, force: true });
+    fs.rmSync(cwd, { recursive: true, force: true });
+    fs.rmSync(runsDir, { recursive: true, force: true });
+  });
+
+  /** Only this test's HOME: nothing of the machine's config is read or written. */
+  function isolatedEnv(): Record<string, string> {
+    return {
+      HOME: home,
+      CODEX_HOME: path.join(home, ".codex"),
+      XDG_CONFIG_HOME: path.join(home, ".config"),
+      XDG_DATA_HOME: path.join(home, ".local", "share"),
+      XDG_CACHE_HOME: path.join(home, ".cache"),
+      XDG_STATE_HOME: path.join(home, ".local", "state"),
+    };
+  }
+
+  function taskFor(kind: BuiltinAgentKind, prompt: string): Task {
+    const builtin = h.services.profiles.ensureBuiltin(kind);
+    const profile = h.services.profiles.update(builtin.id, {
+      name: builtin.name,
+      kind,
+      command: path.join(BIN, AGENT_CLIS[kind].binary),
+      args: builtin.args,
+      env: isolatedEnv(),
+      promptDelivery: builtin.promptDelivery,
+    });
+    return h.services.tasks.create({ title: `${kind} argv`, cwd, prompt, profileId: profile.id });
+  }
+
+  /** Waits until the screen shows `expected`; fails at once with the screen if the CLI exits first. */
+  async function screenOf(taskId: string, expected: RegExp): Promise<string> {
+    let text = "";
+    const deadline = Date.now() + 150_000;
+    for (;;) {
+      const session = h.services.sessions.get(taskId);
+      if (!session) throw new Error("no session");
+      const snap = await session.snapshot("full");
+      text = snap.lines.join("\n");
+      if (expected.test(text)) return text;
+      if (!session.running) {
+        throw new Error(`exited before showing ${expected}: exit ${JSON.stringify(session.exit)}\n${text}`);
+      }
+      if (Date.now() > deadline) throw new Error(`never showed ${expected}:\n${text}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  async function launch(taskId: string, resume?: { sessionId?: string }): Promise<string> {
+    const execution = resume ? await h.services.terminals.resume(taskId, resume.sessionId) : await h.services.terminals.start(taskId);
+    return execution.commandLine as string;
+  }
+
+  async function stop(taskId: string): Promise<void> {
+    const session = h.services.sessions.get(taskId);
+    if (session?.running) await session.stop({ signal: "SIGKILL" });
+  }
+
+  it("codex: --help and --version answer", async () => {
+    const help = await run(path.join(BIN, "codex"), ["--help"], { env: { ...process.env, ...isolatedEnv() } });
+    expect(help.stdout).toMatch(/Usage: codex \[OPTIONS\] \[PROMPT\]/);
+    expect((await run(path.join(BIN, "codex"), ["--version"], { env: { ...process.env, ...isolatedEnv() } })).stdout).toMatch(/^codex-cli \d+\.\d+\.\d+/);
+  });
+
+  it("codex: the prompt (even one starting with -), notify and MCP overrides parse; it stops at sign-in", async () => {
+    const task = taskFor("codex", "--explain this repository");
+    const commandLine = await launch(task.id);
+    expect(commandLine).toContain("-c notify=");
+    expect(commandLine).not.toContain(h.services.internalToken);
+    const screen = await screenOf(task.id, /Sign in with ChatGPT/);
+    expect(screen).not.toMatch(PARSER_ERRORS);
+    await stop(task.id);
+  }, 180_000);
+
+  it("codex: resume --last and resume <id> parse (subcommand after the root -c overrides)", async () => {
+    const task = taskFor("codex", "first");
+    for (const sessionId of [undefined, "0199a213-81c0-7800-8aa1-bbab2a035a53"]) {
+      const commandLine = await launch(task.id, { sessionId });
+      expect(commandLine).toMatch(sessionId ? / resume 0199a213/ : / resume --last$/);
+      expect(await screenOf(task.id, /Sign in with ChatGPT/)).not.toMatch(PARSER_ERRORS);
+      await stop(task.id);
+    }
+  }, 240_000);
+
+  it("codex: its own config parser reads the MCP server with the token passed by name only", async () => {
+    const prepare = createAgentLaunch({ dataDir: h.services.dataDir, internalToken: () => "never-shown" });
+    const ctx = { task: { id: "t" } as Task, profile: { kind: "codex" } as never, executionId: "x", callbackUrl: `${h.origin}/api/callback/x/y`, args: [] };
+    const { args } = prepare(ctx);
+    const { stdout } = await run(path.join(BIN, "codex"), [...args, "mcp", "get", "ai-manager", "--json"], { env: { ...process.env, ...isolatedEnv() }, cwd });
+    const server = JSON.parse(stdout);
+    expect(server.transport).toMatchObject({ type: "stdio", command: process.execPath, env_vars: ["AI_MANAGER_URL", "AI_MANAGER_INTERNAL_TOKEN", "AI_MANAGER_TASK_ID"] });
+    expect(server.transport.args[0]).toMatch(/bin\/ai-manager-mcp\.mjs$/);
+    expect(stdout).not.toContain("never-shown");
+  }, 60_000);
+
+  it("gemini: --version answers; the interactive prompt and the run's system settings parse; it stops at authentication", async () => {
+    expect((await run(path.join(BIN, "gemini"), ["--version"], { env: { ...process.env, ...isolatedEnv() } })).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const task = taskFor("gemini", "-v explain this repository");
+    const commandLine = await launch(task.id);
+    expect(commandLine).toContain("--prompt-interactive=-v explain this repository");
+    const screen = await screenOf(task.id, /How would you like to authenticate/);
+    expect(screen).not.toMatch(PARSER_ERRORS);
+    expect(screen).not.toMatch(/Invalid configuration|Error in .*settings/i);
+    await stop(task.id);
+  }, 180_000);
+
+  it("gemini: --resume latest parses (no session yet: its own message, not a parser error)", async () => {
+    const task = taskFor("gemini", "");
+    const commandLine = await launch(task.id, {});
+    expect(commandLine).toMatch(/--resume latest$/);
+    const screen = await screenOf(task.id, /How would you like to authenticate|No previous sessions found|No sessions found/);
+    expect(screen).not.toMatch(PARSER_ERRORS);
+    await stop(task.id);
+  }, 180_000);
+
+  it("gemini: its own settings loader lists the run's MCP server", async () => {
+    const prepare = createAgentLaunch({ dataDir: runsDir, internalToken: () => "tok" });
+    const ctx = { task: { id: "t" } as Task, profile: { kind: "gemini" } as never, executionId: "gemini-mcp", callbackUrl: `${h.origin}/api/callback/x/y`, args: [] };
+    const prepared = prepare(ctx);
+    try {
+      const { stdout, stderr } = await run(path.join(BIN, "gemini"), ["mcp", "list"], { env: { ...process.env, ...isolatedEnv(), ...prepared.env }, cwd, timeout: 120_000 });
+      expect(prepared.env.GEMINI_CLI_SYSTEM_SETTINGS_PATH).toBeDefined();
+      expect(`${stdout}${stderr}`).toMatch(/ai-manager/);
+      expect(`${stdout}${stderr}`).not.toMatch(/Security Warning|Skipping/);
+    } finally {
+      prepared.cleanup?.();
+    }
+  }, 150_000);
+
+  it("opencode: --version answers; --prompt and the run's config parse; its TUI starts", async () => {
+    expect((await run(path.join(BIN, "opencode"), ["--version"], { env: { ...process.env, ...isolatedEnv() } })).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const task = taskFor("opencode", "-x explain this repository");
+    const commandLine = await launch(task.id);
+    expect(commandLine).toContain("--prompt=-x explain this repository");
+    const screen = await screenOf(task.id, /opencode|ctrl\+p|tab/i);
+    expect(screen).not.toMatch(PARSER_ERRORS);
+    await stop(task.id);
+  }, 180_000);
+
+  it("opencode: --continue and --session <id> parse", async () => {
+    const task = taskFor("opencode", "");
+    for (const sessionId of [undefined, "ses_0123456789abcdefABCDEF"]) {
+      const commandLine = await launch(task.id, { sessionId });
+      expect(commandLine).toMatch(sessionId ? /--session ses_0123/ : /--continue$/);
+      const screen = await screenOf(task.id, /opencode|ctrl\+p|tab|session/i);
+      expect(screen).not.toMatch(PARSER_ERRORS);
+      await stop(task.id);
+    }
+  }, 240_000);
+
+  it("opencode: its own config loader lists the run's MCP server", async () => {
+    const prepare = createAgentLaunch({ dataDir: h.services.dataDir, internalToken: () => "tok" });
+    const ctx = { task: { id: "t" } as Task, profile: { kind: "opencode" } as never, executionId: "opencode-mcp", callbackUrl: `${h.origin}/api/callback/x/y`, args: [] };
+    const prepared = prepare(ctx);
+    try {
+      const { stdout, stderr } = await run(path.join(BIN, "opencode"), ["mcp", "list"], { env: { ...process.env, ...isolatedEnv(), ...prepared.env }, cwd, timeout: 120_000 });
+      expect(`${stdout}${stderr}`).toMatch(/ai-manager/);
+    } finally {
+      prepared.cleanup?.();
+    }
+  }, 150_000);
+});

@@ -1,0 +1,59 @@
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { TaskStatus } from "../../src/lib/domain";
+import { createTestServices, waitFor, type TestServices } from "../helpers/test-services";
+
+const FAKE_AIDER = path.resolve(__dirname, "../fixtures/fake-aider.mjs");
+
+/**
+ * Status read from the screen, on a real PTY in the real terminal host: an Aider-like chat (its
+ * `> ` prompt after output goes quiet) moves its task to needs_input; typed input and the output
+ * that follows move it back to running; the prompt again → needs_input. A status someone set on
+ * purpose is left alone.
+ */
+describe("screen status for CLIs without hooks", () => {
+  let services: TestServices;
+
+  beforeEach(async () => {
+    services = await createTestServices();
+  });
+
+  afterEach(async () => {
+    await services.dispose();
+  });
+
+  function aiderTask(prompt = "") {
+    const profile = services.profiles.create({ name: "Fake Aider", kind: "aider", command: process.execPath, args: [FAKE_AIDER], promptDelivery: "type" });
+    return services.tasks.create({ title: "chat", cwd: path.dirname(FAKE_AIDER), prompt, profileId: profile.id });
+  }
+
+  it("needs_input at the prompt, running while it answers, needs_input again after", async () => {
+    const task = aiderTask();
+    await services.terminals.start(task.id);
+    const seen: TaskStatus[] = [services.tasks.get(task.id).status];
+    services.events.onEvent(() => {
+      const status = services.tasks.find(task.id)?.status;
+      if (status && seen.at(-1) !== status) seen.push(status);
+    });
+    await waitFor(() => services.tasks.get(task.id).status === "needs_input", 30_000, "the idle prompt");
+    expect(services.tasks.get(task.id).statusMessage).toBe("Aider is waiting for your input");
+    const execution = services.executions.latestForTask(task.id)!;
+    expect(services.executions.get(execution.id).agentStatus).toBe("needs_input");
+
+    services.sessions.get(task.id)!.write("rename foo\r");
+    await waitFor(() => services.tasks.get(task.id).status === "running", 30_000, "running while it answers");
+    await waitFor(() => services.tasks.get(task.id).status === "needs_input", 30_000, "the prompt after the answer");
+    expect(seen).toEqual(["running", "needs_input", "running", "needs_input"]);
+  }, 90_000);
+
+  it("records what the screen says on the run, but leaves a task status set on purpose alone", async () => {
+    const task = aiderTask();
+    const execution = await services.terminals.start(task.id);
+    await waitFor(() => services.tasks.get(task.id).status === "needs_input", 30_000, "the idle prompt");
+    services.tasks.setStatus(task.id, "review", "looked at it");
+    services.sessions.get(task.id)!.write("another\r");
+    await waitFor(() => services.executions.get(execution.id).agentStatus === "running", 30_000, "the run seen working");
+    await waitFor(() => services.executions.get(execution.id).agentStatus === "needs_input", 30_000, "the run seen at its prompt");
+    expect(services.tasks.get(task.id)).toMatchObject({ status: "review", statusMessage: "looked at it" });
+  }, 90_000);
+});
