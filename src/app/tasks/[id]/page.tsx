@@ -113,7 +113,7 @@ export default async function TaskPage({ params }: TaskPageProps) {
         <div className={styles.mainColumn}>
           <TaskBrief task={task} />
           {workspace && health ? <WorkspacePanel taskId={task.id} workspace={workspace} health={health} /> : null}
-          <ExecutionList executions={executions} now={now} />
+          <ExecutionList executions={executions} now={now} usage={Object.fromEntries(services.costs.usageOfMany(executions.map((e) => e.id)))} />
         </div>
         <TaskProperties task={task} profileLabel={profileLabel} now={now} />
       </div>
