@@ -61,7 +61,9 @@ export class CostService {
     this.limits = deps.readLimits ?? DEFAULT_READ_LIMITS;
     this.unsubscribe = deps.events.onEvent((event) => {
       if (event.type === "execution.changed" && event.execution.status !== "running" && this.tracked.has(event.execution.id)) {
-        void this.finish(event.execution.id);
+        this.finish(event.execution.id).catch((error: unknown) =>
+          deps.logger.warn({ err: error, executionId: event.execution.id }, "the last read of a run's transcript failed"),
+        );
       }
     });
   }
@@ -106,6 +108,7 @@ export class CostService {
    * makes one more read after it (the hook that called may have seen lines the running read missed).
    */
   refresh(executionId: string): Promise<void> {
+    if (this.closed) return Promise.resolve();
     const tracked = this.tracked.get(executionId);
     if (tracked?.inFlight) {
       tracked.again = true;
@@ -147,7 +150,7 @@ export class CostService {
     await this.refresh(executionId);
     this.clearTimers(tracked);
     this.tracked.delete(executionId);
-    this.emit(executionId, tracked.taskId);
+    if (!this.closed) this.emit(executionId, tracked.taskId);
   }
 
   private clearTimers(tracked: Tracked): void {
@@ -156,8 +159,10 @@ export class CostService {
     clearTimeout(tracked.catchUp);
   }
 
+  /** Every await is followed by a look at `closed`: the database is closed right after this service. */
   private async readOnce(executionId: string): Promise<void> {
     await this.discoverSubagents(executionId);
+    if (this.closed) return;
     const rows = this.store.rowsOf(executionId);
     if (rows.length === 0) return;
     const tracked = this.tracked.get(executionId);
@@ -166,6 +171,7 @@ export class CostService {
     let behind = false;
     for (const row of rows) {
       const read = await readAppendedLines(row.transcriptPath, row.readOffset, this.limits);
+      if (this.closed) return;
       if (!read) continue;
       if (read.truncated) {
         // Replaced or cut short: what it said before is no longer its content; count it afresh.
@@ -200,6 +206,7 @@ export class CostService {
     for (const main of mains) {
       const dir = subagentDirOf(main.transcriptPath);
       const names = await fs.readdir(dir).catch(() => [] as string[]);
+      if (this.closed) return;
       for (const name of names.filter((n) => SUBAGENT_FILE.test(n)).sort()) {
         if (!this.store.add(executionId, path.join(dir, name), MAX_TRANSCRIPTS_PER_RUN)) return;
       }
@@ -212,6 +219,7 @@ export class CostService {
   }
 
   private emit(executionId: string, taskId: string): void {
+    if (this.closed) return;
     const tracked = this.tracked.get(executionId);
     const send = () => {
       const usage = this.usageOf(executionId);
