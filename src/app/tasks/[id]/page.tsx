@@ -107,7 +107,8 @@ export default async function TaskPage({ params }: TaskPageProps) {
       <section aria-label="Terminal" className={styles.terminalSlot}>
         <TaskTabs taskId={task.id} hasWorkspace={workspace !== undefined} taskTitle={task.title} taskDone={task.status === "done"} terminal={terminal} />
       </section>
-      <LiveRefresh taskId={task.id} />
+      {/* Catch up once connected: a change between this render and the connection (a run's first usage reading) is not pushed again. */}
+      <LiveRefresh taskId={task.id} catchUpOnConnect />
 
       <div className={styles.layout}>
         <div className={styles.mainColumn}>
