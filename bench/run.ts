@@ -7,7 +7,7 @@
  * target; it fails only when a scenario cannot run.
  *
  * Options (after `npm run bench --`):
- *   --only=throughput,echo,fanout,memory,load,reconnect,reattach,tokens,review,missions   run a subset
+ *   --only=throughput,echo,fanout,memory,load,reconnect,reattach,tokens,review,missions,costs   run a subset
  *   --quick            smaller sizes (a smoke run, not comparable)
  *   --cpu-prof         profile the app server of each scenario (node --cpu-prof; not its terminal host) and print its top frames
  *   --skip-build       use the existing .next build even if stale (the server's own code runs from source)
@@ -26,6 +26,7 @@ import { createContext, leftoverHosts, shadowRoot, stopAllHosts, type Row, type 
 import { generateFloodFile } from "./lib/flood-file";
 import { formatSummary, summarizeProfile } from "./lib/profile-summary";
 import { round } from "./lib/stats";
+import { costsScenario } from "./scenarios/costs";
 import { echoScenario } from "./scenarios/echo";
 import { fanoutScenario } from "./scenarios/fanout";
 import { loadScenario } from "./scenarios/load";
@@ -38,7 +39,7 @@ import { throughputScenario } from "./scenarios/throughput";
 import { tokensScenario } from "./scenarios/tokens";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const SCENARIOS = ["throughput", "echo", "fanout", "memory", "load", "reconnect", "reattach", "tokens", "review", "missions"] as const;
+const SCENARIOS = ["throughput", "echo", "fanout", "memory", "load", "reconnect", "reattach", "tokens", "review", "missions", "costs"] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 function option(name: string): string | undefined {
@@ -118,6 +119,8 @@ async function main(): Promise<void> {
     reattachReps: numberOption("reattach-reps", quick ? 1 : 3),
     reattachDelayMs: option("reattach-delay-ms") === undefined ? 0 : numberOption("reattach-delay-ms", 0),
     floodMiB: 200,
+    costsTranscriptMiB: quick ? 5 : 50,
+    costsReps: quick ? 3 : 9,
   };
 
   const startedAt = new Date();
@@ -174,6 +177,7 @@ async function main(): Promise<void> {
       tokens: () => tokensScenario(ctx),
       review: () => reviewScenario(ctx, config.reviewRuns),
       missions: () => missionsScenario(ctx, config.missionsReps),
+      costs: () => costsScenario(ctx, config.costsTranscriptMiB, config.costsReps),
     };
     for (const name of SCENARIOS) {
       if (only && !only.includes(name)) continue;
