@@ -9,7 +9,8 @@ import { TaskPage } from "./pages/task-page";
 /**
  * What a run cost, as a person sees it: a hook reports the run's transcript to CALLBACK_URL (here
  * the Shell task's own curl, as Claude Code's http hook would), the run list shows its tokens and
- * cost, the figure grows without a reload as the transcript grows, and the Missions tile shows it.
+ * cost (and the task's properties the total), the figures grow without a reload as the transcript
+ * grows, and the Missions tile shows the cost.
  */
 test("the run list and the Missions tile show a Claude run's tokens and cost, updated as its transcript grows", async ({ page, app, request }) => {
   const transcript = path.join(app.dataDir, "claude", "projects", "-work", "3c1d9a7e.jsonl");
@@ -35,6 +36,7 @@ test("the run list and the Missions tile show a Claude run's tokens and cost, up
   fs.appendFileSync(transcript, jsonl(assistantLines({ id: "msg_e2e2", model, usage: { input: 0, output: 1_000_000 }, at: at(2), blocks: ["text", "tool_use"] })));
   await expect(usage).toHaveText("1.1M tokens · $15.09");
   await expect(usage).toHaveAttribute("title", /Sonnet 4\.5: 1k in, 1M out, 10k cache write, 50k cache read — \$15\.09/);
+  await expect(taskPage.properties.getByTestId("task-usage")).toHaveText("1.1M tokens · $15.09");
 
   const missions = new MissionsPage(page, app);
   await missions.goto();

@@ -46,6 +46,7 @@ export default async function TaskPage({ params }: TaskPageProps) {
   const profileLabel = pinned ? pinned.name : `Active profile (${active?.name ?? "none"})`;
   const profileOptions: ProfileOption[] = profiles.map(({ id, name, isActive }) => ({ id, name, isActive }));
   const executions = services.tasks.executionsOf(task.id);
+  const usage = Object.fromEntries(services.costs.usageOfMany(executions.map((e) => e.id)));
   const now = Date.now();
   const workspace = services.workspaces.workspaceOf(task.id);
   // Never a crash: a health check that cannot run is shown as the problem it is.
@@ -114,9 +115,9 @@ export default async function TaskPage({ params }: TaskPageProps) {
         <div className={styles.mainColumn}>
           <TaskBrief task={task} />
           {workspace && health ? <WorkspacePanel taskId={task.id} workspace={workspace} health={health} /> : null}
-          <ExecutionList executions={executions} now={now} usage={Object.fromEntries(services.costs.usageOfMany(executions.map((e) => e.id)))} />
+          <ExecutionList executions={executions} now={now} usage={usage} />
         </div>
-        <TaskProperties task={task} profileLabel={profileLabel} now={now} />
+        <TaskProperties task={task} profileLabel={profileLabel} now={now} usage={usage} />
       </div>
     </main>
   );
