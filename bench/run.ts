@@ -7,7 +7,7 @@
  * target; it fails only when a scenario cannot run.
  *
  * Options (after `npm run bench --`):
- *   --only=throughput,echo,fanout,memory,load,reconnect,reattach,tokens,review,missions,search   run a subset
+ *   --only=throughput,echo,fanout,memory,load,reconnect,reattach,tokens,review,missions,search,costs   run a subset
  *   --quick            smaller sizes (a smoke run, not comparable)
  *   --cpu-prof         profile the app server of each scenario (node --cpu-prof; not its terminal host) and print its top frames
  *   --skip-build       use the existing .next build even if stale (the server's own code runs from source)
@@ -26,6 +26,7 @@ import { createContext, leftoverHosts, shadowRoot, stopAllHosts, type Row, type 
 import { generateFloodFile } from "./lib/flood-file";
 import { formatSummary, summarizeProfile } from "./lib/profile-summary";
 import { round } from "./lib/stats";
+import { costsScenario } from "./scenarios/costs";
 import { echoScenario } from "./scenarios/echo";
 import { fanoutScenario } from "./scenarios/fanout";
 import { loadScenario } from "./scenarios/load";
@@ -39,7 +40,7 @@ import { throughputScenario } from "./scenarios/throughput";
 import { tokensScenario } from "./scenarios/tokens";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const SCENARIOS = ["throughput", "echo", "fanout", "memory", "load", "reconnect", "reattach", "tokens", "review", "missions", "search"] as const;
+const SCENARIOS = ["throughput", "echo", "fanout", "memory", "load", "reconnect", "reattach", "tokens", "review", "missions", "search", "costs"] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 function option(name: string): string | undefined {
@@ -120,6 +121,8 @@ async function main(): Promise<void> {
     searchReps: numberOption("search-reps", quick ? 1 : 3),
     reattachDelayMs: option("reattach-delay-ms") === undefined ? 0 : numberOption("reattach-delay-ms", 0),
     floodMiB: 200,
+    costsTranscriptMiB: quick ? 5 : 50,
+    costsReps: quick ? 3 : 9,
   };
 
   const startedAt = new Date();
@@ -177,6 +180,7 @@ async function main(): Promise<void> {
       review: () => reviewScenario(ctx, config.reviewRuns),
       missions: () => missionsScenario(ctx, config.missionsReps),
       search: () => searchScenario(ctx, config.searchReps),
+      costs: () => costsScenario(ctx, config.costsTranscriptMiB, config.costsReps),
     };
     for (const name of SCENARIOS) {
       if (only && !only.includes(name)) continue;

@@ -36,7 +36,17 @@ describe("interpretCallback: Claude Code hook payloads", () => {
       kind: "hook",
       event: "SessionStart",
       report: { status: "running", message: null, sessionId: SESSION },
+      transcriptPath: "/home/me/.claude/projects/x/7f1c.jsonl",
     });
+  });
+
+  it("takes the transcript path of any event only as an absolute, normal path to a .jsonl file; others are dropped, not refused", () => {
+    expect(interpretCallback(hook("SessionEnd"), "running")).toMatchObject({ transcriptPath: "/home/me/.claude/projects/x/7f1c.jsonl" });
+    for (const bad of ["relative/x.jsonl", "/a/../etc/passwd.jsonl", "/a//b.jsonl", "/a/./b.jsonl", "/etc/passwd", "/a/.jsonl", "/a/b\0c.jsonl", 42, null, "/" + "a".repeat(5000) + ".jsonl"]) {
+      const meaning = interpretCallback(hook("Stop", { transcript_path: bad }), "running");
+      expect(meaning, String(bad)).toMatchObject({ kind: "hook", event: "Stop" });
+      expect(meaning, String(bad)).not.toHaveProperty("transcriptPath");
+    }
   });
 
   it("UserPromptSubmit → running; Notification → needs_input with its message; Stop → review with the reply's start", () => {

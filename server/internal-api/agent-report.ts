@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AGENT_STATUSES, type AgentStatus } from "../../src/lib/domain";
+import { transcriptPathSchema } from "../../src/server/costs/transcript-path";
 import { agentSessionIdSchema } from "../../src/server/terminals/terminal-service";
 import { parseInput } from "./validate";
 
@@ -32,7 +33,14 @@ export interface AgentReport {
 
 export type CallbackMeaning =
   | { kind: "report"; report: AgentReport }
-  | { kind: "hook"; event: string; report: AgentReport; ignored?: string };
+  | {
+      kind: "hook";
+      event: string;
+      report: AgentReport;
+      ignored?: string;
+      /** The session's transcript (any hook event carries it), valid by transcriptPathSchema: where the run's usage is read. */
+      transcriptPath?: string;
+    };
 
 export const MAX_REPORT_MESSAGE_CHARS = 2_000;
 /** A Stop hook's message is the start of Claude's last reply: enough for a card, not a transcript. */
@@ -51,7 +59,7 @@ export const reportBodySchema = z.strictObject({
   sessionId: agentSessionIdSchema.optional(),
 });
 
-/** Claude Code sends many more fields (cwd, transcript_path, permission_mode…); they are not needed. */
+/** Claude Code sends many more fields (cwd, permission_mode…); they are not needed. */
 const hookBodySchema = z.looseObject({
   hook_event_name: z.string({ error: "must be text" }).max(100, "is too long"),
   session_id: z.unknown().optional(),
@@ -59,6 +67,7 @@ const hookBodySchema = z.looseObject({
   notification_type: z.unknown().optional(),
   last_assistant_message: z.unknown().optional(),
   prompt_response: z.unknown().optional(),
+  transcript_path: z.unknown().optional(),
 });
 
 /** Codex's notify JSON uses kebab-case keys; other notification types may come in later versions. */
@@ -73,7 +82,10 @@ export const CODEX_TURN_COMPLETE = "agent-turn-complete";
 export function interpretCallback(body: unknown, current: AgentStatus | null): CallbackMeaning {
   if (typeof body === "object" && body !== null && !Array.isArray(body) && "hook_event_name" in body) {
     const hook = parseInput(hookBodySchema, body, "body");
-    return interpretHook(hook, current);
+    const meaning = interpretHook(hook, current);
+    // A path that is not an absolute, normal .jsonl path is not an error of the report: its usage is just not read.
+    const transcript = transcriptPathSchema.safeParse(hook.transcript_path);
+    return transcript.success && meaning.kind === "hook" ? { ...meaning, transcriptPath: transcript.data } : meaning;
   }
   if (typeof body === "object" && body !== null && !Array.isArray(body) && "type" in body && !("status" in body)) {
     const notify = parseInput(codexNotifySchema, body, "body");

@@ -10,7 +10,8 @@ import { interpretCallback, type AgentReport } from "./agent-report";
  * stored on that execution row. A wrong secret, another run's secret and an unknown execution all
  * get the same 404, so the answer reveals nothing about which part was wrong.
  *
- * Effects: the execution's agent status/message/session id, and — when this is the task's latest
+ * Effects: the execution's agent status/message/session id; a hook's transcript path, from which
+ * the run's tokens and cost are read (src/server/costs); and — when this is the task's latest
  * run — the task's status and status message (the services emit the change events that update
  * open pages live). A report from an older run is recorded on that run and leaves the task alone.
  * Once a run has ended its URL is dead: 410, nothing recorded (a late or replayed report must not
@@ -44,6 +45,8 @@ export interface CallbackResult {
   status: AgentReport["status"] | null;
   taskUpdated: boolean;
   ignored?: string;
+  /** A hook reported a transcript path: true when the run's usage is read from it. */
+  usageTracked?: boolean;
 }
 
 export function applyCallback(services: Services, execution: Execution, body: unknown): CallbackResult {
@@ -57,6 +60,7 @@ export function applyCallback(services: Services, execution: Execution, body: un
     taskUpdated: false,
   };
   if (meaning.kind === "hook" && meaning.ignored) result.ignored = meaning.ignored;
+  if (meaning.kind === "hook" && meaning.transcriptPath) result.usageTracked = services.costs.noteTranscript(execution, meaning.transcriptPath);
   if (report.status === undefined && !report.sessionId) return result;
   services.executions.recordAgentReport(execution.id, {
     status: report.status,

@@ -181,7 +181,10 @@ async function status(ctx: ApiContext): Promise<ApiResult> {
   // A host that just went away cannot be asked: the run's row is then the status (its end is being recorded).
   const stats = session ? await session.stats().catch(() => undefined) : undefined;
   const live = session && stats ? { session, stats } : undefined;
-  return { data: terminalStatusView(task, live, execution) };
+  // Current to this moment: what the transcript appended since the last timed read is read now.
+  if (execution) await ctx.services.costs.refresh(execution.id);
+  const usage = execution ? ctx.services.costs.usageOf(execution.id) : null;
+  return { data: terminalStatusView(task, live, execution, usage) };
 }
 
 /**

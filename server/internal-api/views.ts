@@ -3,6 +3,7 @@ import type { SessionStats } from "../../src/terminal/contract/host-protocol";
 import type { HostedSession } from "../../src/terminal/server/hosted-sessions";
 import type { ScreenSnapshot } from "../../src/terminal/host/screen-mirror";
 import type { Execution, Task } from "../../src/server/db/schema";
+import type { RunUsage } from "../../src/lib/format/run-usage";
 import type { WaitOutcome } from "./buffer-wait";
 import type { ErrorLines } from "./error-lines";
 import type { InputMode } from "./terminal-schemas";
@@ -43,6 +44,8 @@ export interface TerminalStatusView {
   agentStatus: Execution["agentStatus"] | null;
   agentMessage: string | null;
   agentSessionId: string | null;
+  /** Tokens and cost of the run, from its agent's transcript (Claude Code runs); null when none was reported. */
+  usage: RunUsage | null;
 }
 
 /**
@@ -53,8 +56,10 @@ export function terminalStatusView(
   task: Task,
   live: { session: HostedSession; stats: SessionStats } | undefined,
   execution: Execution | undefined,
+  usage: RunUsage | null = null,
 ): TerminalStatusView {
   const base = {
+    usage,
     taskId: task.id,
     taskStatus: task.status,
     taskStatusMessage: task.statusMessage ?? null,

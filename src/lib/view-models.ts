@@ -1,3 +1,4 @@
+import type { RunUsage } from "./format/run-usage";
 import type { ProfileKind, PromptDelivery, TaskStatus } from "./domain";
 import type { BuiltinAgentKind } from "./agent-clis";
 
@@ -78,4 +79,6 @@ export interface MissionSession {
   endedAt: number | null;
   /** When the process last printed anything; null if it never did. */
   lastOutputAt: number | null;
+  /** Tokens and cost so far, from the agent's transcript (Claude runs); null: none reported. */
+  usage: RunUsage | null;
 }

@@ -14,3 +14,4 @@ export type {
   TerminalSnapshotView as SnapshotData,
   TerminalStatusView as StatusData,
 } from "../../server/internal-api/views";
+export type { RunUsage as UsageData } from "../lib/format/run-usage";

@@ -1,3 +1,4 @@
+import { formatRunUsage, formatTokenCount } from "../lib/format/run-usage";
 import type { BufferData, ExecutionData, InputData, InputOutputData, SnapshotData, StatusData, TaskData } from "./api-types";
 
 /**
@@ -123,6 +124,7 @@ export function formatStatus(data: StatusData): string {
     if (data.agentSessionId) agent.push(`(session ${data.agentSessionId})`);
     out.push(`Agent: ${agent.join(" ")}`);
   }
+  if (data.usage) out.push(formatUsageLine(data.usage));
   return out.join("\n");
 }
 
@@ -146,4 +148,17 @@ function exitDetail(exitCode: number | null, signal: string | null): string {
   if (signal) return ` by ${signal}`;
   if (exitCode !== null) return ` with code ${exitCode}`;
   return "";
+}
+
+/** "Usage: 1.2M tokens · $0.42 (in 3.1k, out 12k, cache write 80k, cache read 1.1M; 14 responses; claude-sonnet-4-5; prices as of …)" */
+function formatUsageLine(usage: NonNullable<StatusData["usage"]>): string {
+  const parts = [
+    `in ${formatTokenCount(usage.input)}, out ${formatTokenCount(usage.output)}, cache write ${formatTokenCount(usage.cacheWrite)}, cache read ${formatTokenCount(usage.cacheRead)}`,
+    `${usage.messages} response${usage.messages === 1 ? "" : "s"}`,
+  ];
+  const unpriced = usage.models.filter((m) => m.costUsd === null).map((m) => m.model);
+  parts.push(usage.models.map((m) => m.model).join(", ") || "no model yet");
+  if (unpriced.length > 0) parts.push(`no price for ${unpriced.join(", ")}`);
+  parts.push(`prices as of ${usage.pricesAsOf}`);
+  return `Usage: ${formatRunUsage(usage)} (${parts.join("; ")})`;
 }

@@ -1,5 +1,6 @@
 import type { AppConfig } from "./config";
 import { openDatabase, type OpenDatabase } from "./db/open-database";
+import { CostService } from "./costs/cost-service";
 import { AppEvents } from "./events/app-events";
 import { ExecutionService } from "./executions/execution-service";
 import type { Logger } from "./logger";
@@ -33,6 +34,8 @@ export interface Services {
   profiles: ProfileService;
   tasks: TaskService;
   executions: ExecutionService;
+  /** Tokens and cost of Claude runs, read from their transcripts as they run. */
+  costs: CostService;
   /** The sessions in the terminal host process (src/terminal/host), as this app server sees them. */
   sessions: HostedSessions;
   terminals: TerminalService;
@@ -85,6 +88,8 @@ export function createServices(
     alive,
   );
   if (interrupted.length > 0) logger.warn({ count: interrupted.length }, "marked runs left live by a previous server as interrupted");
+  const costs = new CostService({ db: database.db, events, logger });
+  costs.resume();
   const internalToken = loadOrCreateTokenFile(config.dataDir, INTERNAL_TOKEN_FILE, config.internalToken);
   const workspaces = new WorkspaceService({
     db: database.db,
@@ -104,6 +109,7 @@ export function createServices(
     profiles,
     tasks,
     executions,
+    costs,
     sessions,
     terminals: undefined as unknown as TerminalService,
     workspaces,
@@ -119,6 +125,7 @@ export function createServices(
       services.terminals.detach();
       services.search.dispose();
       sessions.detach();
+      costs.close();
       database.close();
     },
   };

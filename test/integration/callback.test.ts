@@ -1,8 +1,12 @@
+import fs from "node:fs";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppEvent } from "../../src/server/events/app-events";
 import { startApiHarness, type ApiHarness } from "../helpers/api-harness";
 import { expectFailure, readBuffer, startTask, terminalPath } from "../helpers/api-calls";
 import { commandProfile, makeTask, shellProfile, waitFor } from "../helpers/test-services";
+import { assistantLines, jsonl, userLine } from "../helpers/claude-transcript";
+import { formatStatus } from "../../src/mcp/format";
 
 /** CALLBACK_URL: the URL is the credential, it acts on its own execution, and pages hear of it. */
 describe("CALLBACK_URL", () => {
@@ -140,6 +144,45 @@ describe("CALLBACK_URL", () => {
     const other = await hook("PreCompact", { trigger: "auto" });
     expect(other.body.data).toMatchObject({ status: null, ignored: expect.any(String) });
     expect(h.services.tasks.get(run.taskId).status).toBe("review");
+  });
+
+  it("records a hook's transcript_path; the status API and MCP show the run's tokens and cost, current as the transcript grows", async () => {
+    const run = await runWithCallback("usage");
+    const transcript = path.join(h.services.dataDir, "claude-home", "projects", "-work", "0b9c7c1e.jsonl");
+    fs.mkdirSync(path.dirname(transcript), { recursive: true });
+    const now = Date.now();
+    fs.writeFileSync(
+      transcript,
+      jsonl([
+        // A resumed session's history: older than this run, not its cost.
+        ...assistantLines({ id: "msg_old", model: "claude-sonnet-4-5-20250929", usage: { input: 5_000, output: 5_000 }, at: new Date(now - 3_600_000) }),
+        userLine("add the endpoint", new Date(now)),
+        ...assistantLines({ id: "msg_a", model: "claude-sonnet-4-5-20250929", usage: { input: 1_000, output: 2_000, cacheWrite: 10_000, cacheRead: 50_000 }, at: new Date(now + 1), blocks: ["thinking", "tool_use"] }),
+      ]),
+    );
+    const hook = (event: string, transcriptPath: unknown) =>
+      h.request("POST", run.path, { token: null, body: { session_id: "0b9c7c1e-4a1d-4a51-9c3e-6d7a2f1e9b00", transcript_path: transcriptPath, cwd: "/tmp", hook_event_name: event } });
+
+    const refused = await hook("SessionStart", "../../etc/passwd.jsonl");
+    expect(refused.body.data).toMatchObject({ status: "running" });
+    expect(refused.body.data).not.toHaveProperty("usageTracked");
+    const start = await hook("SessionStart", transcript);
+    expect(start.body.data).toMatchObject({ event: "SessionStart", status: "running", usageTracked: true });
+
+    const status = (await h.request("GET", terminalPath(run.taskId, "status"))).body.data;
+    // $3 in, $15 out, $3.75 cache write, $0.30 cache read per million.
+    const cost = (1_000 * 3 + 2_000 * 15 + 10_000 * 3.75 + 50_000 * 0.3) / 1e6;
+    expect(status.usage).toMatchObject({ input: 1_000, output: 2_000, cacheWrite: 10_000, cacheRead: 50_000, totalTokens: 63_000, messages: 1, pricesAsOf: expect.any(String) });
+    expect(status.usage.costUsd).toBeCloseTo(cost, 9);
+    expect(formatStatus(status)).toMatch(/^Usage: 63k tokens · \$0\.09 \(in 1k, out 2k, cache write 10k, cache read 50k; 1 response; claude-sonnet-4-5-20250929; prices as of \d{4}-\d\d-\d\d\)$/m);
+
+    fs.appendFileSync(transcript, jsonl(assistantLines({ id: "msg_b", model: "claude-sonnet-4-5-20250929", usage: { input: 500, output: 500 }, at: new Date(now + 2) })));
+    await hook("Stop", transcript);
+    const after = (await h.request("GET", terminalPath(run.taskId, "status"))).body.data;
+    expect(after.usage).toMatchObject({ input: 1_500, output: 2_500, messages: 2 });
+    // Only numbers leave the server: no path, no transcript text.
+    expect(JSON.stringify(after)).not.toContain(transcript);
+    expect(JSON.stringify(after)).not.toContain("add the endpoint");
   });
 
   it("a run that has ended answers 410 and changes nothing, neither the run nor the task", async () => {

@@ -19,6 +19,7 @@ async function listMissions(): Promise<MissionSession[]> {
   const sessions = services.sessions.list();
   // One round trip to the terminal host for all of them; a session gone meanwhile shows no last output.
   const stats = await Promise.all(sessions.map((session) => session.stats().catch(() => undefined)));
+  const usage = services.costs.usageOfMany(sessions.map((session) => session.executionId));
   for (const [i, session] of sessions.entries()) {
     const task = services.tasks.find(session.taskId);
     if (!task) continue; // deleted a moment ago; its session is on its way out
@@ -37,6 +38,7 @@ async function listMissions(): Promise<MissionSession[]> {
       startedAt: session.startedAt.getTime(),
       endedAt: exit?.endedAt.getTime() ?? null,
       lastOutputAt: stats[i]?.lastOutputAt ? Date.parse(stats[i]!.lastOutputAt!) : null,
+      usage: usage.get(session.executionId) ?? null,
     });
   }
   return missions;

@@ -10,6 +10,8 @@ const REFRESH_DELAY_MS = 150;
 function concerns(event: ClientAppEvent, taskId: string | undefined, catchUpOnConnect: boolean): boolean {
   if (event.type === "connected") return event.first && catchUpOnConnect;
   if (event.type === "resync") return true;
+  // Usage is updated in place by the labels that show it; a whole page refresh per response is waste.
+  if (event.type === "execution.usage") return false;
   if (!taskId) return true;
   switch (event.type) {
     case "task.changed":

@@ -6,6 +6,7 @@ import { stopPtyExecution } from "@/actions/agent-actions";
 import type { SessionState } from "@/terminal/contract/protocol";
 import type { ConnectionStatus } from "@/terminal/client/terminal-connection";
 import type { MissionSession } from "@/lib/view-models";
+import { RunUsageLabel } from "../costs/run-usage-label";
 import { CONNECTION_TEXT, exitText } from "../terminal/terminal-labels";
 import { TerminalView, type TerminalExit, type TerminalViewHandle } from "../terminal/terminal-view";
 import { Ago, Elapsed } from "../time/live-time";
@@ -117,6 +118,7 @@ export const MissionTile = memo(function MissionTile({ mission, expanded, hidden
           <span className={styles.activity} data-testid="tile-activity">
             Active <Ago at={lastActivity} serverNow={serverNow} never="never" />
           </span>
+          <RunUsageLabel executionId={mission.executionId} initial={mission.usage} compact />
           {exit ? (
             <span className={styles.exit} data-testid="terminal-exit">
               {exitText(exit)}
@@ -171,6 +173,7 @@ function sameTile(a: MissionTileProps, b: MissionTileProps): boolean {
     x.startedAt === y.startedAt &&
     // Also taken from the server: a tile out of sight receives no output, so it cannot see it itself.
     x.lastOutputAt === y.lastOutputAt &&
+    x.usage?.updatedAt === y.usage?.updatedAt &&
     x.profileName === y.profileName
   );
 }

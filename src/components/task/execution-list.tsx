@@ -1,11 +1,22 @@
 import type { Execution } from "@/server/db/schema";
+import type { RunUsage } from "@/lib/format/run-usage";
+import { RunUsageLabel } from "../costs/run-usage-label";
 import { formatDateTime, formatDuration, formatRelativeTime } from "@/lib/format/time";
 import { RecordingButton } from "../recording/recording-button";
 import { StatusBadge } from "../ui/status-badge";
 import styles from "./task-page.module.css";
 
 /** The task's runs, newest first. A server component: times are computed once, at render. */
-export function ExecutionList({ executions, now }: { executions: Execution[]; now: number }) {
+export function ExecutionList({
+  executions,
+  now,
+  usage = {},
+}: {
+  executions: Execution[];
+  now: number;
+  /** Per execution id: tokens and cost read from the agent's transcript (Claude runs). */
+  usage?: Record<string, RunUsage>;
+}) {
   return (
     <section className="panel" aria-labelledby="runs-title">
       <div className="panel-header">
@@ -15,7 +26,7 @@ export function ExecutionList({ executions, now }: { executions: Execution[]; no
       {executions.length === 0 ? (
         <div className="empty-state">
           <h3>No runs yet</h3>
-          <p>Each time this task&apos;s agent is started, a run is recorded here with its duration and exit code.</p>
+          <p>Each time this task&apos;s agent is started, a run is recorded here with its duration, exit code and — for Claude Code — tokens and cost.</p>
         </div>
       ) : (
         <div className={styles.tableWrap}>
@@ -26,6 +37,7 @@ export function ExecutionList({ executions, now }: { executions: Execution[]; no
                 <th scope="col">Started</th>
                 <th scope="col">Duration</th>
                 <th scope="col">Exit</th>
+                <th scope="col">Usage</th>
                 <th scope="col">Profile</th>
                 <th scope="col">Command</th>
                 <th scope="col">
@@ -49,6 +61,9 @@ export function ExecutionList({ executions, now }: { executions: Execution[]; no
                     </td>
                     <td>{ended !== undefined ? formatDuration(ended - started) : `${formatDuration(now - started)} so far`}</td>
                     <td className="mono">{exitText(execution)}</td>
+                    <td>
+                      <RunUsageLabel executionId={execution.id} initial={usage[execution.id] ?? null} empty="—" />
+                    </td>
                     <td>{execution.profileName || "—"}</td>
                     <td className={`mono ${styles.command}`} title={execution.commandLine}>
                       {execution.commandLine}

@@ -1,4 +1,6 @@
 import type { Task } from "@/server/db/schema";
+import type { RunUsage } from "@/lib/format/run-usage";
+import { TaskUsageTotal } from "../costs/task-usage-total";
 import { formatDateTime, formatRelativeTime } from "@/lib/format/time";
 import { TaskStatusSelect } from "./task-status-select";
 import styles from "./task-page.module.css";
@@ -8,10 +10,12 @@ interface TaskPropertiesProps {
   /** "Claude Code" or "Active profile (Claude Code)" when the task follows the active one. */
   profileLabel: string;
   now: number;
+  /** Per run: tokens and cost read from its agent's transcript (Claude runs). */
+  usage?: Record<string, RunUsage>;
 }
 
 /** The property sidebar of a task page: status (editable), directory, profile, times. */
-export function TaskProperties({ task, profileLabel, now }: TaskPropertiesProps) {
+export function TaskProperties({ task, profileLabel, now, usage = {} }: TaskPropertiesProps) {
   const created = task.createdAt.getTime();
   const updated = task.updatedAt.getTime();
   return (
@@ -51,6 +55,14 @@ export function TaskProperties({ task, profileLabel, now }: TaskPropertiesProps)
           <dt>CLI profile</dt>
           <dd>{profileLabel}</dd>
         </div>
+        {Object.keys(usage).length > 0 ? (
+          <div>
+            <dt>Usage</dt>
+            <dd>
+              <TaskUsageTotal taskId={task.id} initial={usage} />
+            </dd>
+          </div>
+        ) : null}
         <div>
           <dt>Created</dt>
           <dd>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef } from "react";
+import type { RunUsage } from "@/lib/format/run-usage";
 
 /**
  * One shared connection per tab to `/ws/events`: every committed change on the server (tasks,
@@ -29,6 +30,8 @@ export type ClientAppEvent =
       } & Record<string, unknown>;
     }
   | { type: "session.changed"; taskId: string; live: boolean }
+  /** A run's tokens and cost grew; shown in place (RunUsageLabel), no page refresh. */
+  | { type: "execution.usage"; executionId: string; taskId: string; usage: RunUsage }
   | { type: "resync" }
   /**
    * Client-side only: the channel is (re)connected. `first` is the page's first connection —

@@ -17,6 +17,7 @@ function mission(overrides: Partial<MissionSession>): MissionSession {
     startedAt: 1000,
     endedAt: null,
     lastOutputAt: null,
+    usage: null,
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import { sql, type InferInsertModel, type InferSelectModel } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import {
   EXECUTION_STATUSES,
   PROFILE_KINDS,
@@ -98,6 +98,44 @@ export const executions = sqliteTable(
 );
 
 /**
+ * What a run's agent spent, read from its transcript (Claude Code's JSONL): one row per transcript
+ * file a run reported (a `/clear` starts a new one; subagents write their own). `readOffset` is
+ * where the next incremental read starts; `byModel` the de-duplicated token counts so far;
+ * `recentMessages` the last message ids counted, so lines that repeat one (Claude writes one line
+ * per content block) are not counted twice across reads and restarts.
+ */
+export const executionUsage = sqliteTable(
+  "execution_usage",
+  {
+    executionId: text("execution_id")
+      .notNull()
+      .references(() => executions.id, { onDelete: "cascade" }),
+    transcriptPath: text("transcript_path").notNull(),
+    readOffset: integer("read_offset").notNull().default(0),
+    byModel: text("by_model", { mode: "json" }).$type<Record<string, TokenCountsJson>>().notNull().default(sql`'{}'`),
+    recentMessages: text("recent_messages", { mode: "json" }).$type<RecentMessageJson[]>().notNull().default(sql`'[]'`),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.executionId, t.transcriptPath] })],
+);
+
+/** Stored shapes of execution_usage's JSON columns (the costs module owns their meaning). */
+export interface TokenCountsJson {
+  input: number;
+  output: number;
+  cacheWrite: number;
+  /** The part of cacheWrite written with the 1-hour lifetime (priced higher). */
+  cacheWrite1h: number;
+  cacheRead: number;
+  messages: number;
+}
+export interface RecentMessageJson {
+  id: string;
+  model: string;
+  counted: TokenCountsJson;
+}
+
+/**
  * An isolated task's worktree, recorded when it is created. The row goes with its task (cascade),
  * but the task delete flow (WorkspaceService.remove) deals with the worktree and branch first:
  * nothing on disk is removed by the cascade.
@@ -134,3 +172,4 @@ export type Execution = InferSelectModel<typeof executions>;
 export type NewExecution = InferInsertModel<typeof executions>;
 export type TaskWorkspaceRow = InferSelectModel<typeof taskWorkspaces>;
 export type RepoSettingsRow = InferSelectModel<typeof repoSettings>;
+export type ExecutionUsageRow = InferSelectModel<typeof executionUsage>;

@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { TaskStatus } from "../../lib/domain";
+import type { RunUsage } from "../../lib/format/run-usage";
 import type { Execution, Task } from "../db/schema";
 
 /**
@@ -11,7 +12,9 @@ export type AppEvent =
   | { type: "task.changed"; task: Task; previousStatus: TaskStatus | null }
   | { type: "task.deleted"; taskId: string }
   | { type: "execution.changed"; execution: Execution }
-  | { type: "session.changed"; taskId: string; live: boolean };
+  | { type: "session.changed"; taskId: string; live: boolean }
+  /** A run's token counts and cost grew (read from its agent's transcript); throttled per run. */
+  | { type: "execution.usage"; executionId: string; taskId: string; usage: RunUsage };
 
 export class AppEvents {
   private readonly emitter = new EventEmitter();

@@ -47,6 +47,7 @@ export default async function TaskPage({ params }: TaskPageProps) {
   const profileLabel = pinned ? pinned.name : `Active profile (${active?.name ?? "none"})`;
   const profileOptions: ProfileOption[] = profiles.map(({ id, name, isActive }) => ({ id, name, isActive }));
   const executions = services.tasks.executionsOf(task.id);
+  const usage = Object.fromEntries(services.costs.usageOfMany(executions.map((e) => e.id)));
   const now = Date.now();
   const workspace = services.workspaces.workspaceOf(task.id);
   // Never a crash: a health check that cannot run is shown as the problem it is.
@@ -111,15 +112,16 @@ export default async function TaskPage({ params }: TaskPageProps) {
       <section aria-label="Terminal" className={styles.terminalSlot}>
         <TaskTabs taskId={task.id} hasWorkspace={workspace !== undefined} taskTitle={task.title} taskDone={task.status === "done"} terminal={terminal} />
       </section>
-      <LiveRefresh taskId={task.id} />
+      {/* Catch up once connected: a change between this render and the connection (a run's first usage reading) is not pushed again. */}
+      <LiveRefresh taskId={task.id} catchUpOnConnect />
 
       <div className={styles.layout}>
         <div className={styles.mainColumn}>
           <TaskBrief task={task} />
           {workspace && health ? <WorkspacePanel taskId={task.id} workspace={workspace} health={health} /> : null}
-          <ExecutionList executions={executions} now={now} />
+          <ExecutionList executions={executions} now={now} usage={usage} />
         </div>
-        <TaskProperties task={task} profileLabel={profileLabel} now={now} />
+        <TaskProperties task={task} profileLabel={profileLabel} now={now} usage={usage} />
       </div>
     </main>
   );
