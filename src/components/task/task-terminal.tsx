@@ -5,7 +5,9 @@ import { resumePtyExecution, startPtyExecution, stopPtyExecution } from "@/actio
 import { useAppEvents } from "@/lib/client/app-events-client";
 import type { SessionState } from "@/terminal/contract/protocol";
 import type { ConnectionStatus } from "@/terminal/client/terminal-connection";
+import { KeyBar } from "../terminal/key-bar";
 import { CONNECTION_TEXT, exitText } from "../terminal/terminal-labels";
+import { useTouchDevice } from "../terminal/use-touch-device";
 import { TerminalView, type TerminalExit, type TerminalViewHandle } from "../terminal/terminal-view";
 import styles from "./task-terminal.module.css";
 
@@ -34,6 +36,10 @@ export function TaskTerminal({ taskId, prompt, profileName, canResume, initialSe
   const [error, setError] = useState<string | null>(null);
   const [resumable, setResumable] = useState(canResume);
   const [pending, startTransition] = useTransition();
+  const touch = useTouchDevice();
+  // The key bar shows while the terminal has the keyboard, or when pinned with the Keys toggle.
+  const [terminalFocused, setTerminalFocused] = useState(false);
+  const [keysPinned, setKeysPinned] = useState(false);
 
   useEffect(() => setResumable(canResume), [canResume]);
 
@@ -57,6 +63,7 @@ export function TaskTerminal({ taskId, prompt, profileName, canResume, initialSe
   }, []);
 
   const running = session?.running === true && exit === null && connection !== "idle";
+  const showKeys = touch && running && (terminalFocused || keysPinned);
 
   return (
     <div className={styles.root}>
@@ -77,6 +84,11 @@ export function TaskTerminal({ taskId, prompt, profileName, canResume, initialSe
           </span>
         )}
         <span className={styles.spacer} />
+        {touch && running && (
+          <button type="button" className="button" aria-pressed={keysPinned} onClick={() => setKeysPinned((pinned) => !pinned)}>
+            Keys
+          </button>
+        )}
         {!running && resumable && (
           <button type="button" className="button" disabled={pending} onClick={() => run(() => resumePtyExecution(taskId))}>
             Resume
@@ -109,16 +121,25 @@ export function TaskTerminal({ taskId, prompt, profileName, canResume, initialSe
           {error}
         </p>
       )}
-      <TerminalView
-        ref={viewRef}
-        taskId={taskId}
-        fontSize={fontSize}
-        className={styles.screen}
-        onStatus={setConnection}
-        onState={onState}
-        onExit={setExit}
-        onError={setError}
-      />
+      <div
+        className={styles.terminalArea}
+        onFocus={() => setTerminalFocused(true)}
+        onBlur={(event) => {
+          if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setTerminalFocused(false);
+        }}
+      >
+        <TerminalView
+          ref={viewRef}
+          taskId={taskId}
+          fontSize={fontSize}
+          className={styles.screen}
+          onStatus={setConnection}
+          onState={onState}
+          onExit={setExit}
+          onError={setError}
+        />
+        {showKeys && <KeyBar terminal={viewRef} onError={setError} />}
+      </div>
     </div>
   );
 }

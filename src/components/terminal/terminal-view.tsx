@@ -25,6 +25,12 @@ export interface TerminalViewHandle {
   /** Reconnect now (after a Start, or when told a session started). */
   reconnect(): void;
   focus(): void;
+  /** Bytes from an on-screen key, through the terminal's input path. */
+  sendKeys(data: string): void;
+  /** Text pasted from outside xterm (bracketed when the program turned bracketed paste on). */
+  paste(text: string): void;
+  /** The modes that decide which bytes a key sends. */
+  inputModes(): { applicationCursorKeys: boolean; bracketedPaste: boolean };
 }
 
 export interface TerminalExit {
@@ -109,6 +115,9 @@ export const TerminalView = memo(function TerminalView({
   useImperativeHandle(ref, () => ({
     reconnect: () => controllerRef.current?.reconnect(),
     focus: () => controllerRef.current?.focus(),
+    sendKeys: (data) => controllerRef.current?.sendKeys(data),
+    paste: (text) => controllerRef.current?.paste(text),
+    inputModes: () => controllerRef.current?.inputModes() ?? { applicationCursorKeys: false, bracketedPaste: false },
   }), []);
 
   // The terminal and its connection: one controller per task (src/terminal/client).
