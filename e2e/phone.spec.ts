@@ -234,6 +234,40 @@ test.describe("inbox", () => {
   });
 });
 
+test.describe("notifications on Android", () => {
+  test.use(phone("Pixel 7"));
+
+  test("where a page may not construct notifications, they are shown through a service worker that caches nothing", async ({ page, app, context, request }) => {
+    await context.grantPermissions(["notifications"], { origin: app.baseURL });
+    // As Chrome on Android: the page's constructor throws; only a service worker may show one.
+    await page.addInitScript(() => {
+      const Real = window.Notification;
+      const PageRefused = function () {
+        throw new TypeError("Failed to construct 'Notification': Illegal constructor. Use ServiceWorkerRegistration.showNotification() instead.");
+      } as unknown as typeof Notification;
+      Object.defineProperty(PageRefused, "permission", { get: () => Real.permission });
+      PageRefused.requestPermission = Real.requestPermission.bind(Real);
+      window.Notification = PageRefused;
+    });
+    const taskId = await createTaskViaApi(request, app, { title: "Ship the release notes" });
+    const inbox = new InboxPage(page, app);
+    await inbox.goto();
+    await expect(inbox.empty).toBeVisible();
+    await reportStatusViaApi(request, app, taskId, "needs_input", "Which version?");
+
+    await expect(page.getByRole("region", { name: "Notifications" }).getByRole("article", { name: "Ship the release notes" })).toBeVisible();
+    await expect
+      .poll(() => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => [n.title, n.body, n.tag, (n.data as { url: string }).url])))
+      .toEqual([["Ship the release notes", "Needs your input", `ai-manager:${taskId}`, `/tasks/${taskId}`]]);
+    // The Inbox follows live too.
+    await expect(inbox.card("Ship the release notes")).toBeVisible();
+    // The worker only notifies: no fetch handler, so pages are never answered from a cache.
+    const script = await (await page.request.get(`${app.baseURL}/notifications-sw.js`)).text();
+    expect(script).not.toMatch(/addEventListener\(\s*["']fetch["']/);
+    expect(script).not.toMatch(/caches\./);
+  });
+});
+
 test("the app installs: a manifest and icons, served without signing in, linked from every page", async ({ page, app, playwright }) => {
   const anonymous = await playwright.request.newContext({ extraHTTPHeaders: { connection: "close" } });
   try {
