@@ -1,4 +1,5 @@
 import path from "node:path";
+import { devices } from "@playwright/test";
 import { createTaskViaApi, reportStatusViaApi, startTaskViaApi } from "./fixtures/internal-api";
 import { projectDir } from "./fixtures/project-dirs";
 import { expect, test as base } from "./fixtures/test";
@@ -143,4 +144,26 @@ test("screenshots of Missions with live terminals, dark and light", async ({ pag
   await taskPage.gotoId(ids[0]!);
   await new TerminalPanel(page).expectText("14 passed");
   await page.screenshot({ path: shot("task-terminal-light.png") });
+});
+
+test.describe("on a phone", () => {
+  const { defaultBrowserType: _browser, ...iphone } = devices["iPhone 13"];
+  test.use(iphone);
+
+  test("screenshot of the Inbox on a phone", async ({ page, app, request, shot }) => {
+    const asking = await createTaskViaApi(request, app, {
+      title: "Migrate the billing jobs to the new queue",
+      project: "billing-service",
+      prompt: "printf 'Found 3 jobs still on the old queue:\\n  invoices-nightly\\n  dunning-retry\\n  tax-export\\nMove all three now? [y/N] '; read answer",
+    });
+    await startTaskViaApi(request, app, asking);
+    await reportStatusViaApi(request, app, asking, "needs_input", "Move the three remaining jobs now?");
+    const reviewing = await createTaskViaApi(request, app, { title: "Fix flaky checkout e2e test", project: "web-shop" });
+    await reportStatusViaApi(request, app, reviewing, "review", "Fixed the race in the cart fixture; 50 runs green.");
+    await page.goto(`${app.baseURL}/inbox`);
+    await expect(page.getByRole("article", { name: "Migrate the billing jobs to the new queue" }).getByLabel("Last lines")).toContainText("[y/N]");
+    await page.getByRole("region", { name: "Notifications" }).getByRole("button", { name: "Dismiss" }).evaluateAll((buttons) => buttons.forEach((b) => (b as HTMLButtonElement).click()));
+    await expect(page.getByRole("region", { name: "Notifications" }).getByRole("article")).toHaveCount(0);
+    await page.screenshot({ path: shot("phone-inbox.png") });
+  });
 });

@@ -122,4 +122,12 @@ describe("classifyPath", () => {
     expect(classifyPath("/api/internalx")).toBe("session");
     expect(classifyPath("/api/callback/e/s")).toBe("callback");
   });
+
+  it("opens the web app manifest and its icons: a phone fetches them without the session cookie", () => {
+    const install = ["/manifest.webmanifest", "/icon.svg", "/icon-192.png", "/icon-512.png", "/icon-maskable-512.png", "/apple-touch-icon.png"];
+    expect(install.map(classifyPath)).toEqual(Array(install.length).fill("public"));
+    // Only those exact files: neighbours, prefixes and other images stay behind the cookie.
+    const closed = ["/manifest.webmanifest/x", "/manifest.json", "/icon-192.png/", "/icon-1.png", "/icons/icon-192.png", "/x/icon.svg", "/apple-touch-icon.png.map", "/inbox"];
+    expect(closed.map(classifyPath)).toEqual(Array(closed.length).fill("session"));
+  });
 });

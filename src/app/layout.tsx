@@ -3,15 +3,26 @@ import { cookies } from "next/headers";
 import { AttentionCenter } from "@/components/attention/attention-center";
 import { AppNav } from "@/components/layout/app-nav";
 import { KeyboardShortcuts } from "@/components/shortcuts/keyboard-shortcuts";
+import { isInboxStatus } from "@/lib/inbox";
 import { DEFAULT_THEME, THEME_COLORS, THEME_COOKIE, parseTheme, type Theme } from "@/lib/theme/theme";
 import { getServices } from "@/server/registry";
 import "./globals.css";
 import "@/components/layout/app-nav.css";
+import "@/components/layout/small-screen.css";
 
 export const metadata: Metadata = {
   title: { default: "AI Manager", template: "%s · AI Manager" },
   description: "Tasks that run coding agents in real terminals.",
-  icons: { icon: "/icon.svg" },
+  // Installable on a phone's home screen (public/manifest.webmanifest; icons from scripts/make-icons.mjs).
+  manifest: "/manifest.webmanifest",
+  icons: {
+    icon: [
+      { url: "/icon.svg", type: "image/svg+xml" },
+      { url: "/icon-192.png", sizes: "192x192", type: "image/png" },
+    ],
+    apple: [{ url: "/apple-touch-icon.png", sizes: "180x180", type: "image/png" }],
+  },
+  appleWebApp: { capable: true, title: "AI Manager", statusBarStyle: "default" },
 };
 
 /** The theme comes from a cookie so the very first paint is in the right colours. */
@@ -40,12 +51,25 @@ function liveTaskTitles(): Record<string, string> {
   }
 }
 
+/** Tasks waiting on a person, for the nav's Inbox count (kept live by the nav from app events). */
+function inboxTaskIds(): string[] {
+  try {
+    return getServices()
+      .tasks.list()
+      .filter((task) => isInboxStatus(task.status))
+      .map((task) => task.id);
+  } catch {
+    // Rendered without the app's server (e.g. a build-time render): nothing to count.
+    return [];
+  }
+}
+
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const theme = await themeFromCookie();
   return (
     <html lang="en" data-theme={theme}>
       <body>
-        <AppNav theme={theme} />
+        <AppNav theme={theme} inboxTaskIds={inboxTaskIds()} />
         {children}
         <AttentionCenter taskTitles={liveTaskTitles()} />
         <KeyboardShortcuts />

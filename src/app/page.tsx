@@ -1,8 +1,10 @@
 import os from "node:os";
 import type { Metadata } from "next";
 import { BoardView } from "@/components/board/board-view";
+import { InboxCallout } from "@/components/inbox/inbox-callout";
 import { LiveRefresh } from "@/components/live/live-refresh";
 import { shortenPath } from "@/lib/format/paths";
+import { isInboxStatus } from "@/lib/inbox";
 import type { BoardTask, ProfileOption } from "@/lib/view-models";
 import { getServices } from "@/server/registry";
 
@@ -29,6 +31,7 @@ export default function BoardPage() {
   const profileOptions: ProfileOption[] = profiles.map(({ id, name, isActive }) => ({ id, name, isActive }));
   return (
     <main className="page">
+      <InboxCallout waiting={tasks.filter((task) => isInboxStatus(task.status)).length} />
       <BoardView tasks={tasks} profiles={profileOptions} defaultCwd={process.cwd()} now={Date.now()} />
       <LiveRefresh />
     </main>

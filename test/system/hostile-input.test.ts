@@ -558,6 +558,7 @@ describe(`hostile input on every surface (seed ${SEED})`, () => {
       resumePtyExecution: fc.tuple(mutableId, fc.oneof(hostileString, hostileValue)),
       stopPtyExecution: fc.tuple(mutableId),
       stopAllPtyExecutions: fc.constant([]),
+      sendInboxReply: fc.tuple(fc.oneof(fieldsOf(["taskId", "text"], { taskId: mutableId, text: hostileString }), hostileValue)),
     };
     const names = Object.keys(argsFor).filter((name) => actions.has(name));
     const extraArgs = fc.array(hostileValue, { maxLength: 2 });

@@ -61,7 +61,7 @@ export function AttentionCenter({ taskTitles }: AttentionCenterProps) {
         const final = { ...entry.notice, title: entry.notice.title ?? titles.current.get(notice.taskId) };
         push(final);
         const { title, body } = notificationContent(final);
-        showNotification(title, body, `ai-manager:${final.taskId}`, () => router.push(`/tasks/${final.taskId}`));
+        showNotification(title, body, `ai-manager:${final.taskId}`, () => router.push(`/tasks/${final.taskId}`), `/tasks/${final.taskId}`);
       }, MERGE_WINDOW_MS),
     };
     pending.current.set(notice.taskId, entry);

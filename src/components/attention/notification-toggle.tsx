@@ -26,9 +26,9 @@ export function NotificationToggle() {
   if (state === null || state === "unsupported") return null;
   if (state === "default") {
     return (
-      <button type="button" className="button button-ghost button-small" onClick={() => void requestNotifications()}>
+      <button type="button" className="button button-ghost button-small notification-enable" onClick={() => void requestNotifications()}>
         <Bell />
-        Enable notifications
+        <span className="notification-enable-label">Enable notifications</span>
       </button>
     );
   }

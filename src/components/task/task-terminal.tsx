@@ -6,7 +6,9 @@ import { useAppEvents } from "@/lib/client/app-events-client";
 import type { SessionState } from "@/terminal/contract/protocol";
 import type { ConnectionStatus } from "@/terminal/client/terminal-connection";
 import type { TerminalSizeInfo } from "@/terminal/client/terminal-controller";
+import { KeyBar } from "../terminal/key-bar";
 import { CONNECTION_TEXT, exitText } from "../terminal/terminal-labels";
+import { useTouchDevice } from "../terminal/use-touch-device";
 import { TerminalView, type TerminalExit, type TerminalViewHandle } from "../terminal/terminal-view";
 import styles from "./task-terminal.module.css";
 
@@ -36,6 +38,10 @@ export function TaskTerminal({ taskId, prompt, profileName, canResume, initialSe
   const [resumable, setResumable] = useState(canResume);
   const [pending, startTransition] = useTransition();
   const [size, setSize] = useState<TerminalSizeInfo | null>(null);
+  const touch = useTouchDevice();
+  // The key bar shows while the terminal has the keyboard, or when pinned with the Keys toggle.
+  const [terminalFocused, setTerminalFocused] = useState(false);
+  const [keysPinned, setKeysPinned] = useState(false);
 
   useEffect(() => setResumable(canResume), [canResume]);
 
@@ -61,6 +67,7 @@ export function TaskTerminal({ taskId, prompt, profileName, canResume, initialSe
   const running = session?.running === true && exit === null && connection !== "idle";
   // Another view sets the size and this one would fit another: offer to take it (the size policy).
   const canFit = running && connection === "live" && size?.fit != null && !size.owner && (size.fit.cols !== size.cols || size.fit.rows !== size.rows);
+  const showKeys = touch && running && (terminalFocused || keysPinned);
 
   return (
     <div className={styles.root}>
@@ -93,6 +100,11 @@ export function TaskTerminal({ taskId, prompt, profileName, canResume, initialSe
           </button>
         ) : null}
         <span className={styles.spacer} />
+        {touch && running && (
+          <button type="button" className="button" aria-pressed={keysPinned} onClick={() => setKeysPinned((pinned) => !pinned)}>
+            Keys
+          </button>
+        )}
         {!running && resumable && (
           <button type="button" className="button" disabled={pending} onClick={() => run(() => resumePtyExecution(taskId))}>
             Resume
@@ -125,17 +137,26 @@ export function TaskTerminal({ taskId, prompt, profileName, canResume, initialSe
           {error}
         </p>
       )}
-      <TerminalView
-        ref={viewRef}
-        taskId={taskId}
-        fontSize={fontSize}
-        className={styles.screen}
-        onStatus={setConnection}
-        onState={onState}
-        onSize={setSize}
-        onExit={setExit}
-        onError={setError}
-      />
+      <div
+        className={styles.terminalArea}
+        onFocus={() => setTerminalFocused(true)}
+        onBlur={(event) => {
+          if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setTerminalFocused(false);
+        }}
+      >
+        <TerminalView
+          ref={viewRef}
+          taskId={taskId}
+          fontSize={fontSize}
+          className={styles.screen}
+          onStatus={setConnection}
+          onState={onState}
+          onSize={setSize}
+          onExit={setExit}
+          onError={setError}
+        />
+        {showKeys && <KeyBar terminal={viewRef} onError={setError} />}
+      </div>
     </div>
   );
 }

@@ -32,6 +32,12 @@ export interface TerminalViewHandle {
   focus(): void;
   /** Resize the terminal to what fits this view, whatever the size policy says (the person asked). */
   takeSize(): void;
+  /** Bytes from an on-screen key, through the terminal's input path. */
+  sendKeys(data: string): void;
+  /** Text pasted from outside xterm (bracketed when the program turned bracketed paste on). */
+  paste(text: string): void;
+  /** The modes that decide which bytes a key sends. */
+  inputModes(): { applicationCursorKeys: boolean; bracketedPaste: boolean };
 }
 
 export interface TerminalExit {
@@ -136,6 +142,9 @@ export const TerminalView = memo(function TerminalView({
     reconnect: () => controllerRef.current?.reconnect(),
     focus: () => controllerRef.current?.focus(),
     takeSize: () => controllerRef.current?.takeSize(),
+    sendKeys: (data) => controllerRef.current?.sendKeys(data),
+    paste: (text) => controllerRef.current?.paste(text),
+    inputModes: () => controllerRef.current?.inputModes() ?? { applicationCursorKeys: false, bracketedPaste: false },
   }), []);
 
   // The terminal and its connection: one controller per task (src/terminal/client).

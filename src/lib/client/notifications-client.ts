@@ -1,6 +1,7 @@
 "use client";
 
 import { useSyncExternalStore } from "react";
+import { showThroughWorker } from "./worker-notifications";
 
 /**
  * Browser notifications: the permission (asked only when the person clicks "Enable
@@ -67,8 +68,11 @@ export function setMuted(value: boolean): void {
   notify();
 }
 
-/** Shows a system notification if the person allowed them; `onClick` opens the task. */
-export function showNotification(title: string, body: string, tag: string, onClick: () => void): void {
+/**
+ * Shows a system notification if the person allowed them; `onClick` opens the task, and `url` is
+ * the same place for a notification shown through the service worker (tapped after the page is gone).
+ */
+export function showNotification(title: string, body: string, tag: string, onClick: () => void, url = "/"): void {
   if (notificationState() !== "granted") return;
   try {
     // The tag makes the system replace an older notification about the same task (and collapses
@@ -80,6 +84,7 @@ export function showNotification(title: string, body: string, tag: string, onCli
       notification.close();
     };
   } catch {
-    // Some browsers only allow notifications from a service worker; the toast still shows.
+    // Some browsers (Chrome on Android) only allow notifications from a service worker.
+    void showThroughWorker(title, { body, tag, icon: "/icon-192.png", url });
   }
 }

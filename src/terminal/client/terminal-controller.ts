@@ -130,6 +130,25 @@ export class TerminalController {
     this.term?.focus();
   }
 
+  /**
+   * Bytes from an on-screen key (the phone key bar), through the same path as typed keys. The
+   * caller picks the bytes for the terminal's modes (see `inputModes`).
+   */
+  sendKeys(data: string): void {
+    if (data.length > 0) this.sendInput(data);
+  }
+
+  /** Text pasted from outside xterm: xterm wraps it in paste markers when the program asked for them. */
+  paste(text: string): void {
+    this.term?.paste(text);
+  }
+
+  /** The modes that change which bytes a key sends (as a real keyboard's would). */
+  inputModes(): { applicationCursorKeys: boolean; bracketedPaste: boolean } {
+    const modes = this.term?.modes;
+    return { applicationCursorKeys: modes?.applicationCursorKeysMode ?? false, bracketedPaste: modes?.bracketedPasteMode ?? false };
+  }
+
   /** A new font size changes how many cells fit: propose the new size (the server applies it). */
   setFontSize(fontSize: number): void {
     this.baseFontSize = fontSize;
