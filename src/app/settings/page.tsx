@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { ProfileList } from "@/components/settings/profile-list";
+import { RemoteAccessPanel } from "@/components/settings/remote-access-panel";
 import { RepoSettingsList } from "@/components/settings/repo-settings-list";
 import { SettingsForm } from "@/components/settings/settings-form";
 import { WorktreeUsage } from "@/components/settings/worktree-usage";
@@ -56,6 +57,17 @@ export default async function SettingsPage() {
           </div>
           <div className="panel-body">
             <RepoSettingsList repos={repos} />
+          </div>
+        </section>
+        <section className="panel" aria-labelledby="devices-title">
+          <div className="panel-header">
+            <div>
+              <h2 id="devices-title">Other devices</h2>
+              <p className="muted">Sign in from your phone, and the devices signed in so far.</p>
+            </div>
+          </div>
+          <div className="panel-body">
+            <RemoteAccessPanel />
           </div>
         </section>
         <section className="panel" aria-labelledby="worktrees-title">
