@@ -33,6 +33,8 @@ import type { TlsMaterial } from "./tls";
 
 /** How long a refused upgrade's answer may take to drain before the socket is destroyed anyway. */
 const UPGRADE_REFUSAL_LINGER_MS = 2_000;
+/** Least time between two re-reads of the interface addresses for an unknown Host (wildcard only). */
+const HOSTS_REFRESH_MS = 5_000;
 
 export interface AppServer {
   services: Services;
@@ -124,6 +126,17 @@ export async function startAppServer(config: AppConfig, logger: Logger, options:
   const handleNext = nextApp.getRequestHandler();
 
   let hosts: AllowedHosts = allowedHosts(config.host, config.port, { scheme });
+  let listeningPort = config.port;
+  let hostsCheckedAt = 0;
+  // On 0.0.0.0 / :: the machine's addresses can change while it runs (a laptop joins another
+  // network): a Host that is not known yet re-reads the interfaces, at most every few seconds.
+  const hostKnown = (req: http.IncomingMessage): boolean => {
+    if (hostAllowed(req, hosts)) return true;
+    if (!wildcard || Date.now() - hostsCheckedAt < HOSTS_REFRESH_MS) return false;
+    hostsCheckedAt = Date.now();
+    hosts = allowedHosts(config.host, listeningPort, { scheme });
+    return hostAllowed(req, hosts);
+  };
   // The internal API's Host check also knows the loopback-only listener's names (set once it listens).
   let apiHosts: ReadonlySet<string> & { scheme: "http:" | "https:" } = hosts;
   // /api/internal/* and /api/callback/* are served here, not by Next route handlers: no trip
@@ -131,7 +144,7 @@ export async function startAppServer(config: AppConfig, logger: Logger, options:
   // module copies of the services (see docs/security.md).
   const api = createApiDispatcher({ services, hosts: () => apiHosts, logger });
   const accessToken = loadOrCreateTokenFile(config.dataDir, ACCESS_TOKEN_FILE, config.accessToken);
-  const devices = config.auth === "token" ? new DeviceStore(config.dataDir) : undefined;
+  const devices = config.auth === "token" ? new DeviceStore(config.dataDir, accessToken) : undefined;
   const auth = createUiAuth({ mode: config.auth, accessToken, devices, limiter: new SignInLimiter(), secure: options.tls !== undefined, logger });
 
   // Open WebSockets by device, so revoking a device in Settings cuts its terminals and events at once.
@@ -174,7 +187,7 @@ export async function startAppServer(config: AppConfig, logger: Logger, options:
       return;
     }
     // A DNS-rebinding page sends its own name as Host: nothing of this app answers it.
-    if (!hostAllowed(req, hosts)) {
+    if (!hostKnown(req)) {
       closeAfterRefusal();
       sendJson(res, 403, { ok: false, error: { code: "forbidden:host", message: "The Host header is not this server's address; open http://127.0.0.1:<port> (or localhost)." } });
       return;
@@ -246,7 +259,7 @@ export async function startAppServer(config: AppConfig, logger: Logger, options:
     const isHmr = config.dev && (path === "/_next/hmr" || path.startsWith("/_next/hmr/"));
     if (!terminalMatch && path !== "/ws/events" && !isHmr) return refuse("404 Not Found");
     // A web page on another site must never reach a terminal: browsers always send Origin.
-    if (!hostAllowed(req, hosts) || !originAllowed(req, hosts)) {
+    if (!hostKnown(req) || !originAllowed(req, hosts)) {
       logger.warn({ path, origin: req.headers.origin, host: req.headers.host }, "refused a cross-origin WebSocket");
       return refuse("403 Forbidden");
     }
@@ -276,7 +289,9 @@ export async function startAppServer(config: AppConfig, logger: Logger, options:
   const port = typeof address === "object" && address ? address.port : config.port;
   const hostForUrl = config.host.includes(":") ? `[${config.host}]` : config.host;
   const origin = `${scheme}//${hostForUrl}:${port}`;
+  listeningPort = port;
   hosts = allowedHosts(config.host, port, { scheme });
+  hostsCheckedAt = Date.now();
   apiHosts = hosts;
 
   // Agents and callbacks always talk plain HTTP over loopback. When the main listener cannot
@@ -294,21 +309,21 @@ export async function startAppServer(config: AppConfig, logger: Logger, options:
   services.origin = internalOrigin;
 
   // For other devices: the addresses a phone can dial (IPv4 first: what people type and scan).
-  const remoteAddresses = !exposed
-    ? []
-    : wildcard
+  const remoteSignInUrls = (): string[] => {
+    if (!exposed || !auth.enabled) return [];
+    const addresses = wildcard
       ? localAddresses()
           .filter((a) => !isLoopbackAddress(a) && !(config.host === "0.0.0.0" && a.includes(":")))
           .sort((a, b) => Number(a.includes(":")) - Number(b.includes(":")))
       : [config.host];
-  const remoteSignInUrls = auth.enabled
-    ? remoteAddresses.map((a) => auth.loginUrl(`${scheme}//${a.includes(":") ? `[${a}]` : a}:${port}`))
-    : [];
+    return addresses.map((a) => auth.loginUrl(`${scheme}//${a.includes(":") ? `[${a}]` : a}:${port}`));
+  };
   publishRemoteAccess({
     devices,
     exposed,
     tls: options.tls !== undefined,
-    signInUrls: () => (!auth.enabled ? [] : exposed ? remoteSignInUrls : [auth.loginUrl(origin)]),
+    // Read at each Settings render: the addresses of the moment.
+    signInUrls: () => (!auth.enabled ? [] : exposed ? remoteSignInUrls() : [auth.loginUrl(origin)]),
   });
 
   let closing: Promise<void> | undefined;
@@ -337,5 +352,5 @@ export async function startAppServer(config: AppConfig, logger: Logger, options:
     return closing;
   };
 
-  return { services, server, origin, internalOrigin, exposed, remoteSignInUrls, port, auth, close };
+  return { services, server, origin, internalOrigin, exposed, remoteSignInUrls: remoteSignInUrls(), port, auth, close };
 }

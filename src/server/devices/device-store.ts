@@ -31,7 +31,12 @@ const deviceRecordSchema = z.object({
   createdAt: z.string(),
   lastSeenAt: z.string(),
 });
-const devicesFileSchema = z.object({ version: z.literal(1), devices: z.array(deviceRecordSchema) });
+const devicesFileSchema = z.object({
+  version: z.literal(1),
+  /** SHA-256 of the access token the devices signed in with (see the constructor). */
+  tokenHash: z.string(),
+  devices: z.array(deviceRecordSchema),
+});
 
 export type DeviceRecord = z.infer<typeof deviceRecordSchema>;
 /** What pages may see of a device: never the secret's hash. */
@@ -49,9 +54,18 @@ export class DeviceStore {
   private readonly persistedSeen = new Map<string, number>();
   private readonly revokedListeners = new Set<(deviceId: string) => void>();
 
-  constructor(dataDir: string) {
+  private readonly tokenHash: string;
+
+  /**
+   * `accessToken`: devices signed in under another token are dropped, so replacing the token file
+   * still signs every device out at once, as it did before devices existed.
+   */
+  constructor(dataDir: string, accessToken: string) {
     this.file = path.join(dataDir, DEVICES_FILE);
-    for (const device of this.readFile()) this.byHash.set(device.secretHash, device);
+    this.tokenHash = sha256(`ai-manager-devices:${accessToken}`);
+    const stored = this.readFile();
+    for (const device of stored ?? []) this.byHash.set(device.secretHash, device);
+    if (stored === undefined && fs.existsSync(this.file)) this.persist();
   }
 
   /** A new device for a browser that just presented the access token; returns its cookie secret. */
@@ -130,7 +144,8 @@ export class DeviceStore {
     if (oldest) this.revoke(oldest.id);
   }
 
-  private readFile(): DeviceRecord[] {
+  /** The stored devices; undefined when the file is damaged or from another access token. */
+  private readFile(): DeviceRecord[] | undefined {
     let text: string;
     try {
       text = fs.readFileSync(this.file, "utf8");
@@ -141,14 +156,15 @@ export class DeviceStore {
       const parsed = devicesFileSchema.safeParse(JSON.parse(text));
       // A damaged file signs every device out (they sign in again with the token); it never
       // lets anyone in.
-      return parsed.success ? parsed.data.devices : [];
+      if (!parsed.success || parsed.data.tokenHash !== this.tokenHash) return undefined;
+      return parsed.data.devices;
     } catch {
-      return [];
+      return undefined;
     }
   }
 
   private persist(): void {
-    const body = JSON.stringify({ version: 1, devices: [...this.byHash.values()] }, null, 2);
+    const body = JSON.stringify({ version: 1, tokenHash: this.tokenHash, devices: [...this.byHash.values()] }, null, 2);
     const tmp = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, `${body}\n`, { mode: 0o600 });
     fs.renameSync(tmp, this.file);
