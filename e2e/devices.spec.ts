@@ -5,7 +5,7 @@ test.describe("Settings → Other devices", () => {
     await page.goto(`${app.baseURL}/settings`);
     const panel = page.getByRole("region", { name: "Other devices" });
     await expect(panel.getByRole("img", { name: "QR code of the sign-in URL" })).toBeVisible();
-    await expect(panel.locator("svg")).toBeVisible();
+    await expect(panel.getByTestId("sign-in-qr").locator("svg")).toBeVisible();
     await expect(panel.getByRole("note")).toContainText("contain the access token");
     const devices = panel.getByRole("list", { name: "Signed-in devices" });
     const mine = devices.getByRole("listitem").filter({ hasText: "This device" });
