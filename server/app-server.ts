@@ -298,9 +298,9 @@ export async function startAppServer(config: AppConfig, logger: Logger, options:
   // serve that — it speaks TLS (a self-signed certificate would break curl and the MCP client),
   // or it is bound to one LAN address, which loopback clients cannot reach — a second listener
   // on 127.0.0.1 serves the internal API and callbacks only (docs/security.md).
-  let internalOrigin = wildcard || !exposed ? `http://${wildcard ? "127.0.0.1" : hostForUrl}:${port}` : "";
+  let internalOrigin = `http://${wildcard ? "127.0.0.1" : hostForUrl}:${port}`;
   let loopbackApi: Awaited<ReturnType<typeof createLoopbackApiServer>> | undefined;
-  if (options.tls || (exposed && !wildcard)) {
+  if (options.tls !== undefined || (exposed && !wildcard)) {
     loopbackApi = await createLoopbackApiServer({ api, preferredPort: port, publicOrigin: origin });
     internalOrigin = loopbackApi.origin;
     const loopbackHosts = allowedHosts("127.0.0.1", loopbackApi.port);
