@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import fs from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import type { Duplex } from "node:stream";
 import next from "next";
 import type { AppConfig } from "../src/server/config";
@@ -13,26 +14,43 @@ import { EventsSocketServer } from "./events-socket";
 import { sendJson } from "./http-util";
 import { createApiDispatcher } from "./internal-api/dispatcher";
 import { sendFailure } from "./internal-api/respond";
-import { allowedHosts, hostAllowed, originAllowed } from "./origin-check";
+import { allowedHosts, hostAllowed, localAddresses, originAllowed, type AllowedHosts } from "./origin-check";
 import { TerminalSocketServer } from "./terminal-socket";
 import { handleRecordingRequest } from "./recording-route";
 import { checkNextRequest } from "./next-request-guard";
 import { createUiAuth, type UiAuth } from "./ui-auth";
 import { classifyPath } from "./access-policy";
-import { limitPendingSockets, SERVER_TIMEOUTS } from "./connection-limits";
+import { limitPendingSockets, SERVER_TIMEOUTS, TLS_HANDSHAKE_TIMEOUT_MS } from "./connection-limits";
 import { parseRequestTarget } from "./request-path";
 import { applyPagePolicy, setSecurityHeaders } from "./security-headers";
 import { ACCESS_TOKEN_FILE, loadOrCreateTokenFile } from "../src/server/security/secrets";
 import { connectToHost } from "../src/terminal/server/host-launcher";
+import { isLoopbackAddress } from "../src/server/config";
+import { DeviceStore } from "../src/server/devices/device-store";
+import { SignInLimiter } from "../src/server/devices/sign-in-limiter";
+import { clearRemoteAccess, publishRemoteAccess } from "../src/server/devices/registry";
+import { createLoopbackApiServer } from "./loopback-api-server";
+import type { TlsMaterial } from "./tls";
 
 /** How long a refused upgrade's answer may take to drain before the socket is destroyed anyway. */
 const UPGRADE_REFUSAL_LINGER_MS = 2_000;
+/** Least time between two re-reads of the interface addresses for an unknown Host (wildcard only). */
+const HOSTS_REFRESH_MS = 5_000;
 
 export interface AppServer {
   services: Services;
-  server: http.Server;
-  /** The origin people open, e.g. http://127.0.0.1:3000. */
+  server: http.Server | https.Server;
+  /** The origin people open, e.g. http://127.0.0.1:3000 (https:// under TLS). */
   origin: string;
+  /**
+   * Where agents, callbacks and the MCP server reach the internal API: the same origin when it is
+   * plain HTTP on loopback, else the loopback-only listener's (docs/security.md, "Remote access").
+   */
+  internalOrigin: string;
+  /** True when the listening address is reachable from other machines. */
+  exposed: boolean;
+  /** Sign-in URLs for other devices (this machine's LAN addresses); empty when not exposed. */
+  remoteSignInUrls: string[];
   auth: UiAuth;
   port: number;
   close(reason: string): Promise<void>;
@@ -55,7 +73,15 @@ function readVersion(): string {
   }
 }
 
-export async function startAppServer(config: AppConfig, logger: Logger): Promise<AppServer> {
+export interface StartOptions {
+  /** Certificate and key (server/tls.ts): the server speaks HTTPS. */
+  tls?: TlsMaterial;
+}
+
+export async function startAppServer(config: AppConfig, logger: Logger, options: StartOptions = {}): Promise<AppServer> {
+  const scheme: "http:" | "https:" = options.tls ? "https:" : "http:";
+  const wildcard = config.host === "0.0.0.0" || config.host === "::";
+  const exposed = !isLoopbackAddress(config.host);
   // The terminal host first: it holds the sessions a previous app server left running, and it
   // refuses a second app server on the same data dir before this one touches the database.
   const host = await connectToHost(config.dataDir, { role: "app", launch: true });
@@ -106,14 +132,47 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
   await nextApp.prepare();
   const handleNext = nextApp.getRequestHandler();
 
-  let hosts = allowedHosts(config.host, config.port);
+  let hosts: AllowedHosts = allowedHosts(config.host, config.port, { scheme });
+  let listeningPort = config.port;
+  let hostsCheckedAt = 0;
+  // On 0.0.0.0 / :: the machine's addresses can change while it runs (a laptop joins another
+  // network): a Host that is not known yet re-reads the interfaces, at most every few seconds.
+  const hostKnown = (req: http.IncomingMessage): boolean => {
+    if (hostAllowed(req, hosts)) return true;
+    if (!wildcard || Date.now() - hostsCheckedAt < HOSTS_REFRESH_MS) return false;
+    hostsCheckedAt = Date.now();
+    hosts = allowedHosts(config.host, listeningPort, { scheme });
+    return hostAllowed(req, hosts);
+  };
+  // The internal API's Host check also knows the loopback-only listener's names (set once it listens).
+  let apiHosts: ReadonlySet<string> & { scheme: "http:" | "https:" } = hosts;
   // /api/internal/* and /api/callback/* are served here, not by Next route handlers: no trip
   // through Next's router on every agent call, and the guard and handlers share this process's
   // module copies of the services (see docs/security.md).
-  const api = createApiDispatcher({ services, hosts: () => hosts, logger });
-  const auth = createUiAuth(config.auth, loadOrCreateTokenFile(config.dataDir, ACCESS_TOKEN_FILE, config.accessToken));
+  const api = createApiDispatcher({ services, hosts: () => apiHosts, logger });
+  const accessToken = loadOrCreateTokenFile(config.dataDir, ACCESS_TOKEN_FILE, config.accessToken);
+  const devices = config.auth === "token" ? new DeviceStore(config.dataDir, accessToken) : undefined;
+  const auth = createUiAuth({ mode: config.auth, accessToken, devices, limiter: new SignInLimiter(), secure: options.tls !== undefined, logger });
 
-  const server = http.createServer({ ...SERVER_TIMEOUTS }, (req, res) => {
+  // Open WebSockets by device, so revoking a device in Settings cuts its terminals and events at once.
+  const socketsByDevice = new Map<string, Set<Duplex>>();
+  const unsubscribeRevoked = devices?.onRevoked((deviceId) => {
+    const sockets = socketsByDevice.get(deviceId);
+    socketsByDevice.delete(deviceId);
+    for (const socket of sockets ?? []) socket.destroy();
+    logger.info({ device: deviceId, sockets: sockets?.size ?? 0 }, "device revoked");
+  });
+  const trackDeviceSocket = (deviceId: string, socket: Duplex) => {
+    let sockets = socketsByDevice.get(deviceId);
+    if (!sockets) socketsByDevice.set(deviceId, (sockets = new Set()));
+    sockets.add(socket);
+    socket.once("close", () => {
+      sockets.delete(socket);
+      if (sockets.size === 0 && socketsByDevice.get(deviceId) === sockets) socketsByDevice.delete(deviceId);
+    });
+  };
+
+  const handleRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     setSecurityHeaders(res);
     // The one decision point (docs/security.md): the path is normalised — or refused — first, and
     // the normalised form is what every later step, Next included, sees.
@@ -135,7 +194,7 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
       return;
     }
     // A DNS-rebinding page sends its own name as Host: nothing of this app answers it.
-    if (!hostAllowed(req, hosts)) {
+    if (!hostKnown(req)) {
       closeAfterRefusal();
       sendJson(res, 403, { ok: false, error: { code: "forbidden:host", message: "The Host header is not this server's address; open http://127.0.0.1:<port> (or localhost)." } });
       return;
@@ -179,7 +238,10 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
         if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: "internal", message: "Internal error" } });
         else res.destroy();
       });
-  });
+  };
+  const server = options.tls
+    ? https.createServer({ ...SERVER_TIMEOUTS, cert: options.tls.cert, key: options.tls.key, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS }, handleRequest)
+    : http.createServer({ ...SERVER_TIMEOUTS }, handleRequest);
   limitPendingSockets(server);
 
   const terminalSockets = new TerminalSocketServer(services);
@@ -204,14 +266,16 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
     const isHmr = config.dev && (path === "/_next/hmr" || path.startsWith("/_next/hmr/"));
     if (!terminalMatch && path !== "/ws/events" && !isHmr) return refuse("404 Not Found");
     // A web page on another site must never reach a terminal: browsers always send Origin.
-    if (!hostAllowed(req, hosts) || !originAllowed(req, hosts)) {
+    if (!hostKnown(req) || !originAllowed(req, hosts)) {
       logger.warn({ path, origin: req.headers.origin, host: req.headers.host }, "refused a cross-origin WebSocket");
       return refuse("403 Forbidden");
     }
-    if (!auth.hasSession(req)) {
+    const session = auth.session(req);
+    if (!session) {
       logger.warn({ path }, "refused a WebSocket without a session cookie");
       return refuse("401 Unauthorized");
     }
+    if (session.device) trackDeviceSocket(session.device.id, socket);
     if (isHmr) {
       // Development only: Next's hot reloader answers its own socket.
       nextUpgrades.emit("upgrade", req, socket, head);
@@ -231,9 +295,43 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const hostForUrl = config.host.includes(":") ? `[${config.host}]` : config.host;
-  const origin = `http://${hostForUrl}:${port}`;
-  hosts = allowedHosts(config.host, port);
-  services.origin = origin;
+  const origin = `${scheme}//${hostForUrl}:${port}`;
+  listeningPort = port;
+  hosts = allowedHosts(config.host, port, { scheme });
+  hostsCheckedAt = Date.now();
+  apiHosts = hosts;
+
+  // Agents and callbacks always talk plain HTTP over loopback. When the main listener cannot
+  // serve that — it speaks TLS (a self-signed certificate would break curl and the MCP client),
+  // or it is bound to one LAN address, which loopback clients cannot reach — a second listener
+  // on 127.0.0.1 serves the internal API and callbacks only (docs/security.md).
+  let internalOrigin = `http://${wildcard ? "127.0.0.1" : hostForUrl}:${port}`;
+  let loopbackApi: Awaited<ReturnType<typeof createLoopbackApiServer>> | undefined;
+  if (options.tls !== undefined || (exposed && !wildcard)) {
+    loopbackApi = await createLoopbackApiServer({ api, preferredPort: port, publicOrigin: origin });
+    internalOrigin = loopbackApi.origin;
+    const loopbackHosts = allowedHosts("127.0.0.1", loopbackApi.port);
+    apiHosts = Object.assign(new Set([...hosts, ...loopbackHosts]), { scheme });
+  }
+  services.origin = internalOrigin;
+
+  // For other devices: the addresses a phone can dial (IPv4 first: what people type and scan).
+  const remoteSignInUrls = (): string[] => {
+    if (!exposed || !auth.enabled) return [];
+    const addresses = wildcard
+      ? localAddresses()
+          .filter((a) => !isLoopbackAddress(a) && !(config.host === "0.0.0.0" && a.includes(":")))
+          .sort((a, b) => Number(a.includes(":")) - Number(b.includes(":")))
+      : [config.host];
+    return addresses.map((a) => auth.loginUrl(`${scheme}//${a.includes(":") ? `[${a}]` : a}:${port}`));
+  };
+  publishRemoteAccess({
+    devices,
+    exposed,
+    tls: options.tls !== undefined,
+    // Read at each Settings render: the addresses of the moment.
+    signInUrls: () => (!auth.enabled ? [] : exposed ? remoteSignInUrls() : [auth.loginUrl(origin)]),
+  });
 
   let closing: Promise<void> | undefined;
   const close = (reason: string) => {
@@ -241,6 +339,9 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
       logger.info({ reason }, "shutting down");
       api.beginShutdown();
       server.close();
+      loopbackApi?.close();
+      unsubscribeRevoked?.();
+      devices?.flush();
       // Sessions keep running in the terminal host; the next app server reattaches to them.
       services.terminals.detach();
       terminalSockets.close();
@@ -253,9 +354,10 @@ export async function startAppServer(config: AppConfig, logger: Logger): Promise
       }
       await services.close();
       clearServices();
+      clearRemoteAccess();
     })();
     return closing;
   };
 
-  return { services, server, origin, port, auth, close };
+  return { services, server, origin, internalOrigin, exposed, remoteSignInUrls: remoteSignInUrls(), port, auth, close };
 }

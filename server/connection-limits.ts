@@ -1,4 +1,5 @@
 import type http from "node:http";
+import type https from "node:https";
 import type net from "node:net";
 
 /**
@@ -32,7 +33,14 @@ export interface PendingSockets {
   readonly count: number;
 }
 
-export function limitPendingSockets(server: http.Server, options: { timeoutMs?: number; max?: number } = {}): PendingSockets {
+/**
+ * Under TLS the socket a request arrives on is the TLS socket, not the TCP one `connection` gives:
+ * count from `secureConnection` there (the handshake itself is bounded by TLS_HANDSHAKE_TIMEOUT_MS),
+ * or a served WebSocket would be cut when the pending timer of its TCP socket fired.
+ */
+export const TLS_HANDSHAKE_TIMEOUT_MS = 15_000;
+
+export function limitPendingSockets(server: http.Server | https.Server, options: { timeoutMs?: number; max?: number } = {}): PendingSockets {
   const timeoutMs = options.timeoutMs ?? PENDING_SOCKET_TIMEOUT_MS;
   const max = options.max ?? MAX_PENDING_SOCKETS;
   // Insertion order is age order: the first key is the oldest.
@@ -45,7 +53,8 @@ export function limitPendingSockets(server: http.Server, options: { timeoutMs?: 
     pending.delete(socket);
   };
 
-  server.on("connection", (socket: net.Socket) => {
+  const connectionEvent = "setSecureContext" in server ? "secureConnection" : "connection";
+  server.on(connectionEvent, (socket: net.Socket) => {
     const timer = setTimeout(() => {
       // Timers run before the event loop reads sockets: on a busy server the request may be
       // waiting unread. Decide after this turn's reads (setImmediate runs after the poll phase).

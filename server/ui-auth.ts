@@ -1,25 +1,36 @@
-import { createHmac } from "node:crypto";
 import type http from "node:http";
+import type { Logger } from "../src/server/logger";
+import type { DeviceStore, DeviceView } from "../src/server/devices/device-store";
+import type { SignInLimiter } from "../src/server/devices/sign-in-limiter";
 import { safeEqual } from "../src/server/security/secrets";
 
 /**
  * Access control for people (the Jupyter model). `npm start` prints a login URL carrying the
- * access token; opening it exchanges the token for an HttpOnly, SameSite=Strict session cookie and
- * redirects to the same page without the token. Every page, server action and WebSocket needs the
- * cookie; a request without it gets a page that asks for the token. The cookie is derived from the
- * access token, so it survives server restarts and is revoked by replacing the token file.
+ * access token; opening it (or pasting the token on the sign-in page) creates a *device*: a random
+ * session secret in an HttpOnly, SameSite=Strict cookie (Secure under HTTPS), of which the server
+ * keeps only the hash (src/server/devices). Every page, server action and WebSocket needs a cookie
+ * of a device that was not revoked; a request without one gets a page that asks for the token.
+ * Sign-in attempts are rate-limited per address and for the whole server.
  */
 
 export const SESSION_COOKIE = "aim_session";
-/** A month: this is a local tool; revoking means replacing `<dataDir>/access-token`. */
+/** A month: this is a personal tool; a lost phone is revoked in Settings, one device at a time. */
 const COOKIE_MAX_AGE_S = 30 * 24 * 3600;
+
+/** Who a request is: a signed-in device, or anyone at all when sign-in is off. */
+export interface Session {
+  /** Undefined when sign-in is off (AI_MANAGER_AUTH=none). */
+  device: DeviceView | undefined;
+}
 
 export interface UiAuth {
   readonly enabled: boolean;
   /**
-   * True when the request carries a valid session cookie, or sign-in is off. Which paths need one
-   * is decided by server/access-policy.ts, on the normalised path, not here.
+   * The request's session: its cookie's device (last seen brought up to date), or an anonymous
+   * session when sign-in is off; undefined without a valid cookie. Which paths need one is
+   * decided by server/access-policy.ts, on the normalised path, not here.
    */
+  session(req: http.IncomingMessage): Session | undefined;
   hasSession(req: http.IncomingMessage): boolean;
   /** Handles `?token=` on a page URL and the login page itself. Returns true if it answered. */
   handleLogin(req: http.IncomingMessage, res: http.ServerResponse): boolean;
@@ -28,36 +39,84 @@ export interface UiAuth {
   loginUrl(origin: string): string;
 }
 
-export function createUiAuth(mode: "token" | "none", accessToken: string): UiAuth {
-  const cookieValue = createHmac("sha256", accessToken).update("ai-manager-ui-session-v1").digest("base64url");
-  const setCookie = `${SESSION_COOKIE}=${cookieValue}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${COOKIE_MAX_AGE_S}`;
+export interface UiAuthOptions {
+  mode: "token" | "none";
+  accessToken: string;
+  /** Where devices live; required when mode is "token". */
+  devices: DeviceStore | undefined;
+  limiter: SignInLimiter;
+  /** HTTPS: the cookie gets `Secure`, so a browser never sends it over plain HTTP. */
+  secure: boolean;
+  logger: Logger;
+}
 
-  const hasCookie = (req: http.IncomingMessage) => {
+export function createUiAuth(options: UiAuthOptions): UiAuth {
+  const { mode, accessToken, devices, limiter, logger } = options;
+  if (mode === "token" && !devices) throw new Error("sign-in needs a device store");
+  const cookieAttributes = `HttpOnly; SameSite=Strict; Path=/; Max-Age=${COOKIE_MAX_AGE_S}${options.secure ? "; Secure" : ""}`;
+
+  const seenFrom = (req: http.IncomingMessage) => ({
+    ip: req.socket.remoteAddress ?? "unknown",
+    userAgent: String(req.headers["user-agent"] ?? "unknown browser"),
+  });
+
+  const deviceOf = (req: http.IncomingMessage, touch: boolean): DeviceView | undefined => {
     const presented = readCookie(req.headers.cookie, SESSION_COOKIE);
-    return presented !== undefined && safeEqual(presented, cookieValue);
+    // Only the shape a device secret can have is looked up (32 random bytes, base64url).
+    if (presented === undefined || !/^[A-Za-z0-9_-]{43}$/.test(presented) || !devices) return undefined;
+    return touch ? devices.authenticate(presented, seenFrom(req)) : devices.find(presented);
+  };
+
+  const session = (req: http.IncomingMessage): Session | undefined => {
+    if (mode === "none") return { device: undefined };
+    const device = deviceOf(req, true);
+    return device ? { device } : undefined;
   };
 
   return {
     enabled: mode === "token",
+    session,
     hasSession(req) {
-      return mode === "none" || hasCookie(req);
+      return session(req) !== undefined;
     },
     handleLogin(req, res) {
       if (mode === "none") return false;
       const url = new URL(req.url ?? "/", "http://localhost");
       const token = url.searchParams.get("token");
       if (url.pathname === "/login" && token === null) {
-        sendLoginPage(res, 200, hasCookie(req) ? "You are signed in." : undefined);
+        sendLoginPage(res, 200, deviceOf(req, false) ? "You are signed in on this device." : undefined);
         return true;
       }
       if (token === null || (req.method !== "GET" && req.method !== "HEAD")) return false;
+      const { ip, userAgent } = seenFrom(req);
+      // Checked before the token is compared: a limited address learns nothing, right or wrong.
+      const verdict = limiter.check(ip);
+      if (!verdict.allowed) {
+        logger.warn({ ip, scope: verdict.scope, retryAfterSeconds: verdict.retryAfterSeconds }, "sign-in attempt refused: too many wrong tokens");
+        const minutes = Math.ceil(verdict.retryAfterSeconds / 60);
+        const who = verdict.scope === "address" ? "from this device's address" : "on this server";
+        sendLoginPage(res, 429, `Too many wrong tokens ${who}. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, {
+          "retry-after": String(verdict.retryAfterSeconds),
+        });
+        return true;
+      }
       if (!safeEqual(token, accessToken)) {
+        limiter.recordFailure(ip);
+        logger.warn({ ip }, "sign-in with a wrong token");
         sendLoginPage(res, 401, "That token is not this server's access token.");
         return true;
       }
+      limiter.recordSuccess(ip);
+      const created = devices!.create({ ip, userAgent });
+      logger.info({ device: created.device.id, ip }, "a device signed in");
       url.searchParams.delete("token");
       const target = url.pathname === "/login" ? "/" : `${url.pathname}${url.search}`;
-      res.writeHead(303, { location: target, "set-cookie": setCookie, "cache-control": "no-store", "referrer-policy": "no-referrer" });
+      res.writeHead(303, {
+        location: target,
+        "set-cookie": `${SESSION_COOKIE}=${created.secret}; ${cookieAttributes}`,
+        "cache-control": "no-store",
+        "referrer-policy": "no-referrer",
+      });
       res.end();
       return true;
     },
@@ -87,7 +146,7 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
-function sendLoginPage(res: http.ServerResponse, status: number, message?: string): void {
+function sendLoginPage(res: http.ServerResponse, status: number, message?: string, headers: Record<string, string> = {}): void {
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign in · AI Manager</title>
@@ -113,6 +172,7 @@ ${message ? `<p class="msg" role="alert">${message}</p>` : ""}
     "cache-control": "no-store",
     "x-frame-options": "DENY",
     "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    ...headers,
   });
   res.end(html);
 }

@@ -23,6 +23,8 @@ const configSchema = z.object({
     .regex(/^[A-Za-z0-9._~-]{24,256}$/, "must be 24-256 characters of A-Z a-z 0-9 . _ ~ -")
     .optional(),
   AI_MANAGER_AUTH: z.enum(["token", "none"], { error: 'must be "token" or "none"' }).default("token"),
+  AI_MANAGER_TLS_CERT: z.string().trim().min(1, "must not be empty").optional(),
+  AI_MANAGER_TLS_KEY: z.string().trim().min(1, "must not be empty").optional(),
   LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
@@ -38,6 +40,8 @@ export interface AppConfig {
   internalToken: string | undefined;
   accessToken: string | undefined;
   auth: "token" | "none";
+  /** PEM files for HTTPS; both or neither (checked at load, read again by the server). */
+  tls: { certFile: string; keyFile: string } | undefined;
   logLevel: string;
   dev: boolean;
 }
@@ -65,6 +69,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const c = parsed.data;
+  if ((c.AI_MANAGER_TLS_CERT === undefined) !== (c.AI_MANAGER_TLS_KEY === undefined)) {
+    const missing = c.AI_MANAGER_TLS_CERT === undefined ? "AI_MANAGER_TLS_CERT" : "AI_MANAGER_TLS_KEY";
+    throw new ConfigError(
+      `Invalid configuration:\n  ${missing} is not set: HTTPS needs both AI_MANAGER_TLS_CERT and AI_MANAGER_TLS_KEY (PEM files), or neither.`,
+    );
+  }
+  // Reaching the UI from other machines hands them the terminals: never without sign-in.
+  if (c.AI_MANAGER_AUTH === "none" && !isLoopbackAddress(c.HOST)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  AI_MANAGER_AUTH="none" with HOST=${JSON.stringify(c.HOST)}: a non-loopback address makes the terminals ` +
+        "reachable from other machines, so sign-in stays on there. Remove AI_MANAGER_AUTH=none, or set HOST=127.0.0.1.",
+    );
+  }
   return {
     host: c.HOST,
     port: c.PORT,
@@ -72,7 +89,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     internalToken: c.AI_MANAGER_INTERNAL_TOKEN,
     accessToken: c.AI_MANAGER_ACCESS_TOKEN,
     auth: c.AI_MANAGER_AUTH,
+    tls:
+      c.AI_MANAGER_TLS_CERT !== undefined && c.AI_MANAGER_TLS_KEY !== undefined
+        ? { certFile: path.resolve(cwd, c.AI_MANAGER_TLS_CERT), keyFile: path.resolve(cwd, c.AI_MANAGER_TLS_KEY) }
+        : undefined,
     logLevel: c.LOG_LEVEL,
     dev: c.NODE_ENV === "development",
   };
+}
+
+/**
+ * True for names that can only ever mean this machine: `localhost`, 127.0.0.0/8 and `::1`.
+ * Everything else (0.0.0.0, ::, a LAN address, a host name) may be reachable from elsewhere.
+ */
+export function isLoopbackAddress(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, "");
+  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h);
 }

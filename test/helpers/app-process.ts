@@ -19,8 +19,8 @@ const ROOT = path.resolve(__dirname, "../..");
 const START_TIMEOUT_MS = 60_000;
 /** The server's own shutdown deadline is 9 s; past this something is wrong: SIGKILL it. */
 const STOP_TIMEOUT_MS = 15_000;
-const READY_LINE = /AI Manager is running at (http:\/\/\S+)/;
-const LOGIN_LINE = /Sign in by opening: (http:\/\/\S+)/;
+const READY_LINE = /AI Manager is running at (https?:\/\/\S+)/;
+const LOGIN_LINE = /Sign in by opening: (https?:\/\/\S+)/;
 /** The tail of each stream kept for assertions and failure messages. */
 const MAX_LOG_CHARS = 4_000_000;
 

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { AgentCliList } from "@/components/settings/agent-cli-list";
 import { ProfileList } from "@/components/settings/profile-list";
+import { RemoteAccessPanel } from "@/components/settings/remote-access-panel";
 import { RepoSettingsList } from "@/components/settings/repo-settings-list";
 import { SettingsForm } from "@/components/settings/settings-form";
 import { WorktreeUsage } from "@/components/settings/worktree-usage";
@@ -64,6 +65,17 @@ export default async function SettingsPage() {
           </div>
           <div className="panel-body">
             <RepoSettingsList repos={repos} />
+          </div>
+        </section>
+        <section className="panel" aria-labelledby="devices-title">
+          <div className="panel-header">
+            <div>
+              <h2 id="devices-title">Other devices</h2>
+              <p className="muted">Sign in from your phone, and the devices signed in so far.</p>
+            </div>
+          </div>
+          <div className="panel-body">
+            <RemoteAccessPanel />
           </div>
         </section>
         <section className="panel" aria-labelledby="worktrees-title">
