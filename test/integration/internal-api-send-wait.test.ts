@@ -199,6 +199,12 @@ describe("internal API: send and wait", () => {
       [{ input: "x", waitFor: "idle", read: { mode: "sideways" } }, /^read\.mode: must be one of/],
       [{ input: "x", waitFor: "idle", read: { tailLines: -1 } }, /^read\.tailLines: must be at least 0/],
       [{ input: "x", waitFor: "idle", read: { colour: true } }, /^read: Unrecognized key/],
+      [{ input: "x", waitFor: "idle", idleMs: "100" }, /^idleMs: must be a number/],
+      [{ input: "x", waitFor: "idle", idleMs: 1.5 }, /^idleMs: must be a whole number/],
+      [{ input: "x", waitFor: "idle", read: null }, /^read: /],
+      [{ input: "x", waitFor: "idle", read: { clean: "yes" } }, /^read\.clean: must be true or false/],
+      [{ input: "x", waitFor: "pattern", pattern: "a", flags: "mm" }, /^flags: may only hold/],
+      [{ input: "x", waitFor: "pattern", pattern: ["a"] }, /^pattern: must be text/],
     ];
     for (const [body, message] of cases) expectFailure(await send(taskId, body), 400, "bad_request:body", message);
     const after = (await readBuffer(h, taskId, { mode: "tail", tailLines: 0 })).body.data.totalBytes;

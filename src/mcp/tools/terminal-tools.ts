@@ -77,7 +77,7 @@ export function registerTerminalTools(server: McpServer, deps: ToolDeps): void {
         "Output is read from the line position taken just before the input was written, so fast output is never missed: " +
         "by default the first 5 and last 15 lines, cleaned (lines cut at 400 characters), with the omitted count and any error-looking lines from the omitted middle with their line numbers. " +
         "For a shell command's exit status in one call, append an echo: input 'make test; echo \"exit=$?\"' with waitFor 'prompt' (or 'pattern' with pattern '^exit=\\d+$'). " +
-        "Without waitFor the answer gives readFrom: pass it as since to get_task_terminal_output later (a read without since misses output that came before it).",
+        "Without waitFor the answer gives readFrom: pass it as since to get_task_terminal_output later (a pattern wait without since only sees output newer than itself).",
       inputSchema: {
         taskId: taskIdArg,
         input: z.string().max(1_000_000).describe("The text or keys to send (at most 1 MB)."),
