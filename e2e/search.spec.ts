@@ -48,6 +48,12 @@ test("Search finds a line in every task's output and links to its task", async (
   await page.goto(`${app.baseURL}/search?q=${encodeURIComponent("WIDGET-(")}&regex=1`);
   await expect(page.getByRole("main").getByRole("alert")).toContainText("Not a valid regular expression");
 
+  // Hostile or odd queries answer a page, never a 5xx.
+  for (const query of ["q=%ff", `q=${"x".repeat(600)}`, "q=a&q=b&offset=-1", "regex=1&q=%5B", "q=x&offset=9999999", "q=%00&case=yes"]) {
+    const response = await page.request.get(`${app.baseURL}/search?${query}`);
+    expect(response.status(), query).toBeLessThan(500);
+  }
+
   await page.goto(`${app.baseURL}/search?q=${encodeURIComponent("WIDGET-\\d+ ok$")}&regex=1`);
   await page.getByTestId("search-run").getByRole("link", { name: "Build the widget" }).click();
   await expect(page).toHaveURL(new RegExp(`/tasks/${taskId}$`));

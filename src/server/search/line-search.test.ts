@@ -28,6 +28,16 @@ describe("LineSearch", () => {
     expect(log.read({ mode: "full", since: 2, maxLines: 1, clean: true }).output).toBe("loading 100%");
   });
 
+  it("plain text split by escape codes or rewritten by \\r is still found (the chunk prefilter only skips plain lines)", () => {
+    const search = new LineSearch(spec({ query: "needle" }));
+    search.pushOutput("x NEE\x1b[1mDLE y\r\nplain line\r\nnee\rneedle\r\nneedle-ish\r\n");
+    expect(search.result().matches.map((m) => [m.line, m.text])).toEqual([
+      [0, "x NEEDLE y"],
+      [2, "needle"],
+      [3, "needle-ish"],
+    ]);
+  });
+
   it("cleanLine equals the cleaner on plain and escaped lines", () => {
     for (const raw of ["plain  ", "tab\t", "a\u00a0 ", "\x1b[1mbold\x1b[0m", "over\rwrite", "x\u3000", "", "é ok\r", "line \t\r", "abc\r  ", "\r", "a\r\r", "x\u00a0\r"]) {
       expect(cleanLine(raw)).toBe(cleanTerminalText(raw));

@@ -112,11 +112,14 @@ export class LineSearch {
 
   /** Raw output, split anywhere: completed lines are searched, the rest waits for its `\n`. */
   pushOutput(chunk: string): void {
+    // Plain text: the clean text of a line without controls is a prefix of its raw text, so when
+    // the raw chunk holds no match, only its lines with controls need cleaning and matching.
+    const chunkMatches = this.spec.regex || this.match(chunk) !== undefined;
     let start = 0;
     let newline = chunk.indexOf("\n", start);
     while (newline !== -1) {
       const piece = chunk.slice(start, newline);
-      if (this.partialLength === 0) this.pushLine(piece);
+      if (this.partialLength === 0) this.pushLine(piece, chunkMatches);
       else {
         this.addPartial(piece);
         this.pushLine(this.takePartial());
@@ -146,8 +149,11 @@ export class LineSearch {
     this.awaiting = [];
   }
 
-  /** One complete line (raw, as the log stores it). */
-  pushLine(rawLine: string): void {
+  /**
+   * One complete line (raw, as the log stores it). `mayMatch` false: the line cannot match unless
+   * it holds controls (the plain-text prefilter of `pushOutput`).
+   */
+  pushLine(rawLine: string, mayMatch = true): void {
     const raw = rawLine.length > this.maxLineChars ? rawLine.slice(rawLine.length - this.maxLineChars) : rawLine;
     const n = this.lineNumber++;
     const context = this.spec.context;
@@ -158,7 +164,7 @@ export class LineSearch {
       for (const hit of this.awaiting) hit.after.push(text);
       this.awaiting = this.awaiting.filter((hit) => hit.after.length < context);
     }
-    if (n >= this.spec.since) {
+    if (n >= this.spec.since && (mayMatch || clean !== undefined || CONTROL_CHARS.test(raw))) {
       clean ??= cleanLine(raw);
       const found = this.match(clean);
       if (found) {
