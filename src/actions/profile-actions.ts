@@ -77,7 +77,7 @@ export async function deleteProfile(id: unknown): Promise<ActionResult> {
 const builtinKindSchema = z.enum(BUILTIN_AGENT_KINDS, { error: `must be one of ${BUILTIN_AGENT_KINDS.join(", ")}` });
 
 /** Settings' "Use" on a built-in agent CLI: its profile (created with the CLI's defaults if none exists) becomes active. */
-export async function useBuiltinProfile(kind: unknown): Promise<ActionResult<{ id: string }>> {
+export async function activateBuiltinProfile(kind: unknown): Promise<ActionResult<{ id: string }>> {
   const parsed = builtinKindSchema.safeParse(kind);
   if (!parsed.success) return invalidInput("kind", parsed.error.issues);
   try {
@@ -87,6 +87,6 @@ export async function useBuiltinProfile(kind: unknown): Promise<ActionResult<{ i
     revalidateEverything();
     return { ok: true, data: { id: profile.id } };
   } catch (error) {
-    return actionFailure(error, "useBuiltinProfile");
+    return actionFailure(error, "activateBuiltinProfile");
   }
 }

@@ -116,7 +116,7 @@ describe("agent CLI command lines against the real CLIs", () => {
   it("codex: the prompt (even one starting with -), notify and MCP overrides parse; it stops at sign-in", async () => {
     const task = taskFor("codex", "--explain this repository");
     const commandLine = await launch(task.id);
-    expect(commandLine).toContain("-c notify=");
+    expect(commandLine).toContain("-c 'notify=[");
     expect(commandLine).not.toContain(h.services.internalToken);
     const screen = await screenOf(task.id, /Sign in with ChatGPT/);
     expect(screen).not.toMatch(PARSER_ERRORS);

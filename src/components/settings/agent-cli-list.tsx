@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { useBuiltinProfile } from "@/actions/profile-actions";
+import { activateBuiltinProfile } from "@/actions/profile-actions";
 import { AGENT_CLIS, type BuiltinAgentKind, type StatusMechanism } from "@/lib/agent-clis";
 import type { AgentCliView } from "@/lib/view-models";
 import styles from "./settings.module.css";
@@ -18,7 +18,7 @@ export function AgentCliList({ clis }: { clis: AgentCliView[] }) {
   const [error, setError] = useState<string | undefined>(undefined);
   const use = (kind: BuiltinAgentKind) =>
     start(async () => {
-      const result = await useBuiltinProfile(kind);
+      const result = await activateBuiltinProfile(kind);
       setError(result.ok ? undefined : result.message);
     });
 

@@ -140,7 +140,8 @@ export class TerminalService {
       );
     }
     const support = AGENT_CLIS[profile.kind].resume;
-    let id = support === "last" ? undefined : sessionId?.trim() || this.deps.executions.latestAgentSessionId(taskId);
+    // An id given by the caller is used where the CLI takes one; a recorded one only where its runs report ids.
+    let id = sessionId?.trim() || (support === "last" ? undefined : this.deps.executions.latestAgentSessionId(taskId));
     if (!id && support === "id") {
       throw new AppError("bad_request:resume", `No ${AGENT_CLIS[profile.kind].label} session id is recorded for this task yet; start it first.`);
     }
