@@ -36,8 +36,6 @@ interface Tracked {
   /** The run's start (ms): transcript entries before it belong to earlier runs of the session. */
   since: number;
   timer: NodeJS.Timeout;
-  inFlight?: Promise<void>;
-  again: boolean;
   lastEmit: number;
   emitTimer?: NodeJS.Timeout;
   catchUp?: NodeJS.Timeout;
@@ -52,6 +50,8 @@ interface Tracked {
 export class CostService {
   private readonly store: UsageStore;
   private readonly tracked = new Map<string, Tracked>();
+  /** The read in progress per run (tracked or not), and whether another was asked for meanwhile. */
+  private readonly reads = new Map<string, { promise: Promise<void>; again: boolean }>();
   private readonly unsubscribe: () => void;
   private readonly pollMs: number;
   private readonly limits: ReadLimits;
@@ -112,24 +112,23 @@ export class CostService {
    */
   refresh(executionId: string): Promise<void> {
     if (this.closed) return Promise.resolve();
-    const tracked = this.tracked.get(executionId);
-    if (tracked?.inFlight) {
-      tracked.again = true;
-      return tracked.inFlight;
+    const current = this.reads.get(executionId);
+    if (current) {
+      current.again = true;
+      return current.promise;
     }
+    const read: { promise: Promise<void>; again: boolean } = { promise: Promise.resolve(), again: false };
     const run = async (): Promise<void> => {
       do {
-        if (tracked) tracked.again = false;
+        read.again = false;
         await this.readOnce(executionId);
-      } while (tracked?.again && !this.closed);
+      } while (read.again && !this.closed);
     };
-    const promise = run()
+    read.promise = run()
       .catch((error: unknown) => this.deps.logger.warn({ err: error, executionId }, "reading a run's transcript failed"))
-      .finally(() => {
-        if (tracked) tracked.inFlight = undefined;
-      });
-    if (tracked) tracked.inFlight = promise;
-    return promise;
+      .finally(() => this.reads.delete(executionId));
+    this.reads.set(executionId, read);
+    return read.promise;
   }
 
   close(): void {
@@ -143,7 +142,7 @@ export class CostService {
     if (this.tracked.has(executionId) || this.closed) return;
     const timer = setInterval(() => void this.refresh(executionId), this.pollMs);
     timer.unref();
-    this.tracked.set(executionId, { taskId, since: startedAt.getTime(), timer, again: false, lastEmit: 0 });
+    this.tracked.set(executionId, { taskId, since: startedAt.getTime(), timer, lastEmit: 0 });
   }
 
   private async finish(executionId: string): Promise<void> {
