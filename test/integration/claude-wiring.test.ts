@@ -64,6 +64,8 @@ describe("Claude Code wiring", () => {
     // The MCP server from the config reached this app, with this task as the default.
     expect(seen.get("MCP-STATUS")).toContain(`Task ${task.id}: running`);
     expect(seen.get("MCP-STATUS")).toContain("(session fake-session-0001)");
+    // The transcript the hooks reported was read: one response (written as two lines), priced as Sonnet 4.5.
+    expect(seen.get("MCP-STATUS")).toContain("Usage: 1.2k tokens · $0.02 (in 100, out 1k, cache write 0, cache read 100; 1 response;");
     expect(seen.get("END")).toBe("ok");
 
     expect(h.services.executions.get(execution.id)).toMatchObject({ agentSessionId: "fake-session-0001", agentStatus: "review", agentMessage: "FAKE DONE" });

@@ -91,6 +91,22 @@ describe("CostService", () => {
     expect(usage()).toMatchObject({ input: 8, output: 9, messages: 2 });
   });
 
+  it("after a restart, a run that ended while no server was there gets its last lines read", async () => {
+    fs.writeFileSync(transcript, jsonl(assistantLines({ id: "msg_w1", model: SONNET, usage: { input: 1, output: 1 }, at: later(1) })));
+    costs.noteTranscript(execution, transcript);
+    await costs.refresh(execution.id);
+    costs.close();
+    fs.appendFileSync(transcript, jsonl(assistantLines({ id: "msg_w2", model: SONNET, usage: { input: 2, output: 2 }, at: later(2) })));
+    app = app.reopen();
+    events = [];
+    executions = new ExecutionService(app.database.db, app.events);
+    executions.markEnded(execution.id, { status: "succeeded", exitCode: 0, signal: null, endedAt: new Date(Date.now() + 1_000) });
+    services(app);
+    costs.resume();
+    await expect.poll(() => usage()?.messages).toBe(2);
+    expect(usage()).toMatchObject({ input: 3, output: 3 });
+  });
+
   it("bounds each read and skips over-long lines without holding them", async () => {
     services(app, { maxBytes: 4096, maxLineBytes: 2048 });
     const lines: string[] = [];

@@ -18,6 +18,8 @@ export const USAGE_POLL_MS = 5_000;
 const CATCH_UP_MS = 100;
 /** Pages hear of a run's usage at most this often; counts change with every response. */
 const EMIT_MIN_MS = 1_000;
+/** What one refresh of a run reads at most over all its files; the rest follows in the next slices. */
+const RUN_READ_BUDGET_BYTES = 8 * 1024 * 1024;
 /** One session, its `/clear`-ed successors and their subagents; a bound on files a run can name. */
 export const MAX_TRANSCRIPTS_PER_RUN = 200;
 
@@ -34,8 +36,6 @@ interface Tracked {
   /** The run's start (ms): transcript entries before it belong to earlier runs of the session. */
   since: number;
   timer: NodeJS.Timeout;
-  inFlight?: Promise<void>;
-  again: boolean;
   lastEmit: number;
   emitTimer?: NodeJS.Timeout;
   catchUp?: NodeJS.Timeout;
@@ -50,6 +50,8 @@ interface Tracked {
 export class CostService {
   private readonly store: UsageStore;
   private readonly tracked = new Map<string, Tracked>();
+  /** The read in progress per run (tracked or not), and whether another was asked for meanwhile. */
+  private readonly reads = new Map<string, { promise: Promise<void>; again: boolean }>();
   private readonly unsubscribe: () => void;
   private readonly pollMs: number;
   private readonly limits: ReadLimits;
@@ -60,11 +62,11 @@ export class CostService {
     this.pollMs = deps.pollMs ?? USAGE_POLL_MS;
     this.limits = deps.readLimits ?? DEFAULT_READ_LIMITS;
     this.unsubscribe = deps.events.onEvent((event) => {
-      if (event.type === "execution.changed" && event.execution.status !== "running" && this.tracked.has(event.execution.id)) {
-        this.finish(event.execution.id).catch((error: unknown) =>
-          deps.logger.warn({ err: error, executionId: event.execution.id }, "the last read of a run's transcript failed"),
-        );
-      }
+      if (event.type !== "execution.changed" || event.execution.status === "running") return;
+      const id = event.execution.id;
+      // A run that ended while no app server was there was never tracked by this one; its last lines are due too.
+      if (!this.tracked.has(id) && this.store.rowsOf(id).length === 0) return;
+      this.finish(id).catch((error: unknown) => deps.logger.warn({ err: error, executionId: id }, "the last read of a run's transcript failed"));
     });
   }
 
@@ -81,8 +83,9 @@ export class CostService {
     return true;
   }
 
-  /** After a restart: keep reading the transcripts of runs that are still live. */
+  /** After a restart: keep reading the transcripts of runs that are still live; read the last lines of runs that ended meanwhile. */
   resume(): void {
+    for (const id of this.store.endedSinceLastRead()) void this.refresh(id);
     for (const run of this.store.runningWithTranscripts()) {
       this.track(run.id, run.taskId, run.startedAt);
       void this.refresh(run.id);
@@ -109,24 +112,23 @@ export class CostService {
    */
   refresh(executionId: string): Promise<void> {
     if (this.closed) return Promise.resolve();
-    const tracked = this.tracked.get(executionId);
-    if (tracked?.inFlight) {
-      tracked.again = true;
-      return tracked.inFlight;
+    const current = this.reads.get(executionId);
+    if (current) {
+      current.again = true;
+      return current.promise;
     }
+    const read: { promise: Promise<void>; again: boolean } = { promise: Promise.resolve(), again: false };
     const run = async (): Promise<void> => {
       do {
-        if (tracked) tracked.again = false;
+        read.again = false;
         await this.readOnce(executionId);
-      } while (tracked?.again && !this.closed);
+      } while (read.again && !this.closed);
     };
-    const promise = run()
+    read.promise = run()
       .catch((error: unknown) => this.deps.logger.warn({ err: error, executionId }, "reading a run's transcript failed"))
-      .finally(() => {
-        if (tracked) tracked.inFlight = undefined;
-      });
-    if (tracked) tracked.inFlight = promise;
-    return promise;
+      .finally(() => this.reads.delete(executionId));
+    this.reads.set(executionId, read);
+    return read.promise;
   }
 
   close(): void {
@@ -140,12 +142,12 @@ export class CostService {
     if (this.tracked.has(executionId) || this.closed) return;
     const timer = setInterval(() => void this.refresh(executionId), this.pollMs);
     timer.unref();
-    this.tracked.set(executionId, { taskId, since: startedAt.getTime(), timer, again: false, lastEmit: 0 });
+    this.tracked.set(executionId, { taskId, since: startedAt.getTime(), timer, lastEmit: 0 });
   }
 
   private async finish(executionId: string): Promise<void> {
     const tracked = this.tracked.get(executionId);
-    if (!tracked) return;
+    if (!tracked) return this.refresh(executionId);
     clearInterval(tracked.timer);
     await this.refresh(executionId);
     this.clearTimers(tracked);
@@ -169,7 +171,12 @@ export class CostService {
     const since = tracked?.since ?? this.startOf(executionId);
     let changed = false;
     let behind = false;
+    let budget = RUN_READ_BUDGET_BYTES;
     for (const row of rows) {
+      if (budget <= 0) {
+        behind = true;
+        break;
+      }
       const read = await readAppendedLines(row.transcriptPath, row.readOffset, this.limits);
       if (this.closed) return;
       if (!read) continue;
@@ -188,6 +195,7 @@ export class CostService {
         if (outcome === "counted" || outcome === "repeat") counted = true;
       }
       this.store.save(executionId, row.transcriptPath, read.nextOffset, state, new Date());
+      budget -= read.nextOffset - row.readOffset;
       changed ||= counted;
       behind ||= read.more;
     }

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, gte, inArray } from "drizzle-orm";
 import type { Db } from "../db/open-database";
 import { executionUsage, executions, type ExecutionUsageRow } from "../db/schema";
 import type { UsageState } from "./transcript-usage";
@@ -31,6 +31,17 @@ export class UsageStore {
       .set({ readOffset, byModel: state.byModel, recentMessages: state.recent, updatedAt })
       .where(and(eq(executionUsage.executionId, executionId), eq(executionUsage.transcriptPath, transcriptPath)))
       .run();
+  }
+
+  /** Runs that ended after their transcript was last read (e.g. while no app server was there): one last read is due. */
+  endedSinceLastRead(): string[] {
+    return this.db
+      .selectDistinct({ id: executions.id })
+      .from(executions)
+      .innerJoin(executionUsage, eq(executionUsage.executionId, executions.id))
+      .where(gte(executions.endedAt, executionUsage.updatedAt))
+      .all()
+      .map((row) => row.id);
   }
 
   /** Runs still `running` that have a transcript: what to keep reading after a restart. */
