@@ -56,4 +56,24 @@ describe("screen status for CLIs without hooks", () => {
     await waitFor(() => services.executions.get(execution.id).agentStatus === "needs_input", 30_000, "the run seen at its prompt");
     expect(services.tasks.get(task.id)).toMatchObject({ status: "review", statusMessage: "looked at it" });
   }, 90_000);
+
+  it("never replaces what the agent itself reported", async () => {
+    const task = aiderTask();
+    const execution = await services.terminals.start(task.id);
+    await waitFor(() => services.tasks.get(task.id).status === "needs_input", 30_000, "the idle prompt");
+    // As a POST to CALLBACK_URL records it.
+    services.executions.recordAgentReport(execution.id, { status: "done", message: "shipped" });
+    services.tasks.setStatus(task.id, "done", "shipped");
+    const seen: string[] = [];
+    services.events.onEvent(() => seen.push(services.executions.get(execution.id).agentStatus ?? "none"));
+    services.sessions.get(task.id)!.write("more\r");
+    const log = () => services.sessions.get(task.id)!.readLog({ mode: "tail", tailLines: 5, clean: true });
+    // Its echo and answer came while the task sat at its prompt: each made the screen be read at once.
+    for (let output = ""; !output.includes("Applied edit"); output = (await log()).output) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(services.executions.get(execution.id).agentStatus).toBe("done");
+    expect(services.tasks.get(task.id).status).toBe("done");
+    expect(seen.filter((status) => status !== "done")).toEqual([]);
+  }, 90_000);
 });

@@ -12,6 +12,7 @@ import { idleRuleFor, isAtIdlePrompt, type IdleRule } from "./prompt-detect";
  * a model's pause between streamed chunks is not taken for a prompt, short enough to feel live.
  */
 export const QUIET_MS = 1_500;
+const FINAL_STATUSES: ReadonlySet<AgentStatus> = new Set(["review", "done", "failed"]);
 
 export interface ScreenStatusDeps {
   sessions: HostedSessions;
@@ -123,6 +124,8 @@ export class ScreenStatusWatcher {
     try {
       const execution = executions.find(session.executionId);
       if (!execution || execution.status !== "running") return;
+      // What the agent reported on purpose (curl, hooks) stands, as with hooks' idle notifications.
+      if (execution.agentStatus && FINAL_STATUSES.has(execution.agentStatus)) return;
       executions.recordAgentReport(execution.id, { status, message });
       const task = tasks.find(session.taskId);
       const latest = executions.latestForTask(session.taskId);
