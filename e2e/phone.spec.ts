@@ -248,17 +248,32 @@ test.describe("notifications on Android", () => {
       Object.defineProperty(PageRefused, "permission", { get: () => Real.permission });
       PageRefused.requestPermission = Real.requestPermission.bind(Real);
       window.Notification = PageRefused;
+      // What reaches the worker's registration (the real call still runs).
+      const shown: unknown[] = [];
+      Object.assign(window, { __workerNotifications: shown });
+      const real = ServiceWorkerRegistration.prototype.showNotification;
+      ServiceWorkerRegistration.prototype.showNotification = function (title: string, options?: NotificationOptions) {
+        shown.push([title, options?.body, options?.tag, (options?.data as { url: string } | undefined)?.url, this.active?.scriptURL]);
+        return real.call(this, title, options);
+      };
     });
     const taskId = await createTaskViaApi(request, app, { title: "Ship the release notes" });
     const inbox = new InboxPage(page, app);
+    // The change must come after the page listens to the live events (their socket's first message).
+    const listening = new Promise<void>((resolve) => {
+      page.on("websocket", (socket) => {
+        if (socket.url().includes("/ws/events")) socket.once("framereceived", () => resolve());
+      });
+    });
     await inbox.goto();
     await expect(inbox.empty).toBeVisible();
+    await listening;
     await reportStatusViaApi(request, app, taskId, "needs_input", "Which version?");
 
     await expect(page.getByRole("region", { name: "Notifications" }).getByRole("article", { name: "Ship the release notes" })).toBeVisible();
     await expect
-      .poll(() => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => [n.title, n.body, n.tag, (n.data as { url: string }).url])))
-      .toEqual([["Ship the release notes", "Needs your input", `ai-manager:${taskId}`, `/tasks/${taskId}`]]);
+      .poll(() => page.evaluate(() => (window as unknown as { __workerNotifications: unknown[] }).__workerNotifications))
+      .toEqual([["Ship the release notes", "Needs your input: Which version?", `ai-manager:${taskId}`, `/tasks/${taskId}`, `${app.baseURL}/notifications-sw.js`]]);
     // The Inbox follows live too.
     await expect(inbox.card("Ship the release notes")).toBeVisible();
     // The worker only notifies: no fetch handler, so pages are never answered from a cache.

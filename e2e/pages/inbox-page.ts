@@ -21,8 +21,9 @@ export class InboxPage {
     await expect(this.heading).toBeVisible();
   }
 
+  /** A waiting task's card (toasts are articles too: only the list's count). */
   card(title: string): Locator {
-    return this.page.getByRole("article", { name: title, exact: true });
+    return this.list.getByRole("article", { name: title, exact: true });
   }
 
   lastLines(title: string): Locator {
