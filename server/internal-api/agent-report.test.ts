@@ -83,12 +83,13 @@ describe("interpretCallback: Claude Code hook payloads", () => {
 
 describe("interpretCallback: Gemini CLI hooks", () => {
   it("maps BeforeAgent to running and AfterAgent to review with the start of the response", () => {
-    expect(interpretCallback(hook("BeforeAgent", { prompt: "go" }), "needs_input")).toEqual({
+    // (The transcript path the shared fixture carries is not read for Gemini runs: see callback.ts.)
+    expect(interpretCallback(hook("BeforeAgent", { prompt: "go" }), "needs_input")).toMatchObject({
       kind: "hook",
       event: "BeforeAgent",
       report: { status: "running", message: null, sessionId: SESSION },
     });
-    expect(interpretCallback(hook("AfterAgent", { prompt: "go", prompt_response: "All  tests\npass.", stop_hook_active: false }), "running")).toEqual({
+    expect(interpretCallback(hook("AfterAgent", { prompt: "go", prompt_response: "All  tests\npass.", stop_hook_active: false }), "running")).toMatchObject({
       kind: "hook",
       event: "AfterAgent",
       report: { status: "review", message: "All tests pass.", sessionId: SESSION },

@@ -1,3 +1,5 @@
+import os from "node:os";
+import path from "node:path";
 import type { Metadata } from "next";
 import { AgentCliList } from "@/components/settings/agent-cli-list";
 import { ProfileList } from "@/components/settings/profile-list";
@@ -32,7 +34,7 @@ export default async function SettingsPage() {
   const clis: AgentCliView[] = installed.map((cli) => {
     const ofKind = profiles.filter((profile) => profile.kind === cli.kind);
     const chosen = ofKind.find((profile) => profile.isActive) ?? ofKind[0];
-    return { ...cli, profileName: chosen?.name ?? null, active: chosen?.isActive ?? false };
+    return { ...cli, path: cli.path ? shownCliPath(cli.path) : null, profileName: chosen?.name ?? null, active: chosen?.isActive ?? false };
   });
   return (
     <main className="page">
@@ -92,4 +94,16 @@ export default async function SettingsPage() {
       </div>
     </main>
   );
+}
+
+/**
+ * Where a CLI was found, as a person reads it: one in this app's own folder (`npm start` puts
+ * `node_modules/.bin` on PATH, where the test dependencies live) relative to it, one in the home
+ * directory with `~`. Absolute paths of the app's install stay out of pages.
+ */
+function shownCliPath(file: string): string {
+  const appDir = process.cwd() + path.sep;
+  if (file.startsWith(appDir)) return `./${file.slice(appDir.length)} (this app's folder)`;
+  const home = os.homedir();
+  return home && file.startsWith(home + path.sep) ? `~${file.slice(home.length)}` : file;
 }

@@ -251,6 +251,8 @@ export class CostService {
   private summarize(rows: ReturnType<UsageStore["rowsOf"]>): RunUsage | null {
     if (rows.length === 0) return null;
     const updatedAt = new Date(Math.max(...rows.map((row) => row.updatedAt.getTime())));
-    return runUsageOf(mergeByModel(rows.map((row) => row.byModel)), updatedAt);
+    const usage = runUsageOf(mergeByModel(rows.map((row) => row.byModel)), updatedAt);
+    // Nothing in Claude's format yet (a run's first seconds, or another CLI's transcript, e.g. Gemini's hooks): no figure rather than "0 tokens".
+    return usage.messages > 0 ? usage : null;
   }
 }
