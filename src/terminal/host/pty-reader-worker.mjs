@@ -93,6 +93,8 @@ port.on("message", (/** @type {import("../contract/reader-protocol").ReaderComma
     case "resize": {
       const t = terminals.get(message.id);
       if (t && !t.exited) guarded(() => t.term.resize(message.cols, message.rows));
+      // The main thread counted it as backlog (pty-reader.ts): its direct writes may go on now.
+      if (t) Atomics.sub(t.gate, GATE_BACKLOG, 1);
       return;
     }
     case "hold": {

@@ -131,7 +131,11 @@ export class ReaderPty {
   }
 
   resize(cols: number, rows: number): void {
-    if (!this.exited) this.host.send({ op: "resize", id: this.id, cols, rows });
+    if (this.exited) return;
+    // Counted as backlog until the reader thread has applied it: keys typed right after a resize
+    // (a view that takes the size as it types) must not reach the program before its new size.
+    Atomics.add(this.gate, GATE_BACKLOG, 1);
+    this.host.send({ op: "resize", id: this.id, cols, rows });
   }
 
   /** Stop (or go back to) reading the terminal, e.g. while the screen mirror catches up. */
