@@ -24,7 +24,8 @@ describe("screen status for CLIs without hooks", () => {
 
   function aiderTask(prompt = "") {
     const profile = services.profiles.create({ name: "Fake Aider", kind: "aider", command: process.execPath, args: [FAKE_AIDER], promptDelivery: "type" });
-    return services.tasks.create({ title: "chat", cwd: path.dirname(FAKE_AIDER), prompt, profileId: profile.id });
+    // No worktree: the fixture's folder is inside this repository, which a test must not branch.
+    return services.tasks.create({ title: "chat", cwd: path.dirname(FAKE_AIDER), prompt, profileId: profile.id, isolation: "none" });
   }
 
   it("needs_input at the prompt, running while it answers, needs_input again after", async () => {
