@@ -150,7 +150,10 @@ describe("internal API: send and wait", () => {
   it("output printed between the write and the start of the wait is found", async () => {
     // A paste is written, then Enter 150 ms later, and only then does the wait begin. This program
     // prints its marker on the paste's first bytes (the `~` of ESC[200~), before the Enter.
-    const taskId = await command('stty -echo; IFS= read -r -d "~" _; echo EARLY-MARK; read -r _; sleep 60');
+    const taskId = await command('stty -echo; echo READY-TO-READ; IFS= read -r -d "~" _; echo EARLY-MARK; read -r _; sleep 60');
+    // Typed only once echo is off: a paste echoed before `stty` ran would put the marker mid-line.
+    const ready = await readBuffer(h, taskId, { waitFor: "pattern", pattern: "^READY-TO-READ$", since: 0, timeoutMs: 10_000 });
+    expect(ready.body.data.wait, ready.text).toMatchObject({ satisfied: true });
     const res = await send(taskId, { input: "hello", mode: "paste", waitFor: "pattern", pattern: "^EARLY-MARK$", timeoutMs: 20_000 });
     expect(res.body.data.wait).toMatchObject({ satisfied: true, reason: "pattern", match: "EARLY-MARK" });
     expect(res.body.data.output.output).toContain("EARLY-MARK");
