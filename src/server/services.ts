@@ -147,7 +147,7 @@ export function createServices(
   // Off the request path: Settings finds the answer ready.
   void services.agentClis.refresh().catch((error: unknown) => logger.warn({ err: error }, "could not detect the agent CLIs"));
   // Agents without hooks (Aider, opencode): their status is read from their screen.
-  const screenStatus = new ScreenStatusWatcher({ sessions, executions, tasks, profiles, logger });
+  const screenStatus = new ScreenStatusWatcher({ sessions, events, executions, tasks, profiles, logger });
   const close = services.close;
   services.close = async () => {
     screenStatus.dispose();

@@ -15,16 +15,13 @@ export interface UsageNumbers {
 }
 
 const SESSION = "5f0c2a8e-1111-4d2b-9a55-0c9f7d1e2a3b";
+/** The fields every entry of one session repeats. */
+const ENVELOPE = { isSidechain: false, userType: "external", cwd: "/home/dev/project", sessionId: SESSION, version: "2.0.76", gitBranch: "main" };
 
 export function userLine(text: string, at: Date): string {
   return JSON.stringify({
     parentUuid: null,
-    isSidechain: false,
-    userType: "external",
-    cwd: "/home/dev/project",
-    sessionId: SESSION,
-    version: "2.0.76",
-    gitBranch: "main",
+    ...ENVELOPE,
     type: "user",
     message: { role: "user", content: text },
     uuid: randomUUID(),
@@ -46,12 +43,7 @@ export function assistantLines(options: {
   return blocks.map((block, i) =>
     JSON.stringify({
       parentUuid: randomUUID(),
-      isSidechain: false,
-      userType: "external",
-      cwd: "/home/dev/project",
-      sessionId: SESSION,
-      version: "2.0.76",
-      gitBranch: "main",
+      ...ENVELOPE,
       message: {
         model: options.model,
         id: options.id,

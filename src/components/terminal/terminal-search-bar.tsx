@@ -6,6 +6,16 @@ import { isMacPlatform, searchKeyAction } from "@/terminal/client/terminal-searc
 import { checkSearchQuery, describeResults, type SearchFlags, type SearchResults } from "@/terminal/client/terminal-search-query";
 import styles from "./terminal-search-bar.module.css";
 
+const FLAG_TOGGLES: ReadonlyArray<{ flag: keyof SearchFlags; name: string; label: string }> = [
+  { flag: "caseSensitive", name: "Match case", label: "Aa" },
+  { flag: "regex", name: "Regular expression", label: ".*" },
+];
+
+const STEPS: ReadonlyArray<{ direction: SearchDirection; name: string; key: string; chevron: string }> = [
+  { direction: "previous", name: "Previous match", key: "Shift+Enter", chevron: "M2.5 7.5 6 4l3.5 3.5" },
+  { direction: "next", name: "Next match", key: "Enter", chevron: "M2.5 4.5 6 8l3.5-3.5" },
+];
+
 export interface TerminalSearchBarProps {
   /** The terminal's search, null until its xterm exists. */
   search: TerminalSearch | null;
@@ -138,50 +148,26 @@ export function TerminalSearchBar({ search, open, openRequest, results, unavaila
           {count}
         </output>
       </div>
-      <button
-        type="button"
-        className={styles.toggle}
-        aria-label="Match case"
-        title="Match case"
-        aria-pressed={flags.caseSensitive}
-        onClick={() => toggle("caseSensitive")}
-      >
-        Aa
-      </button>
-      <button
-        type="button"
-        className={styles.toggle}
-        aria-label="Regular expression"
-        title="Regular expression"
-        aria-pressed={flags.regex}
-        onClick={() => toggle("regex")}
-      >
-        .*
-      </button>
-      <button
-        type="button"
-        className={styles.icon}
-        aria-label="Previous match"
-        title="Previous match (Shift+Enter)"
-        disabled={!canMove}
-        onClick={() => run(query, flags, "previous", false)}
-      >
-        <svg width="12" height="12" viewBox="0 0 12 12" aria-hidden="true">
-          <path d="M2.5 7.5 6 4l3.5 3.5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
-        </svg>
-      </button>
-      <button
-        type="button"
-        className={styles.icon}
-        aria-label="Next match"
-        title="Next match (Enter)"
-        disabled={!canMove}
-        onClick={() => run(query, flags, "next", false)}
-      >
-        <svg width="12" height="12" viewBox="0 0 12 12" aria-hidden="true">
-          <path d="M2.5 4.5 6 8l3.5-3.5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
-        </svg>
-      </button>
+      {FLAG_TOGGLES.map(({ flag, name, label }) => (
+        <button key={flag} type="button" className={styles.toggle} aria-label={name} title={name} aria-pressed={flags[flag]} onClick={() => toggle(flag)}>
+          {label}
+        </button>
+      ))}
+      {STEPS.map(({ direction, name, key, chevron }) => (
+        <button
+          key={direction}
+          type="button"
+          className={styles.icon}
+          aria-label={name}
+          title={`${name} (${key})`}
+          disabled={!canMove}
+          onClick={() => run(query, flags, direction, false)}
+        >
+          <svg width="12" height="12" viewBox="0 0 12 12" aria-hidden="true">
+            <path d={chevron} fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
+          </svg>
+        </button>
+      ))}
       <button type="button" className={styles.icon} aria-label="Close search" title="Close (Esc)" onClick={close}>
         <svg width="12" height="12" viewBox="0 0 12 12" aria-hidden="true">
           <path d="M3 3l6 6M9 3l-6 6" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />

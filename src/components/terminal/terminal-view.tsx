@@ -12,6 +12,7 @@ import { TerminalController, type TerminalSizeInfo } from "@/terminal/client/ter
 import { TerminalSearchBar } from "./terminal-search-bar";
 import { readTerminalTheme, TERMINAL_FONT_FAMILY } from "./terminal-theme";
 import { useTerminalSearch } from "./use-terminal-search";
+import { isTouchScreen } from "./use-touch-device";
 import styles from "./terminal-view.module.css";
 
 export { ACTIVITY_THROTTLE_MS } from "@/terminal/client/terminal-controller";
@@ -263,8 +264,3 @@ export const TerminalView = memo(function TerminalView({
     </div>
   );
 });
-
-/** A phone or tablet: its primary pointer is a finger. */
-function isTouchScreen(): boolean {
-  return typeof window !== "undefined" && window.matchMedia("(pointer: coarse)").matches;
-}

@@ -11,11 +11,12 @@ function subscribe(onChange: () => void): () => void {
   return () => query.removeEventListener("change", onChange);
 }
 
-function isTouch(): boolean {
-  return window.matchMedia(COARSE_POINTER).matches;
+/** Now, outside React (false on the server). */
+export function isTouchScreen(): boolean {
+  return typeof window !== "undefined" && window.matchMedia(COARSE_POINTER).matches;
 }
 
 /** False on the server and in the first client render (no hydration mismatch), then the truth. */
 export function useTouchDevice(): boolean {
-  return useSyncExternalStore(subscribe, isTouch, () => false);
+  return useSyncExternalStore(subscribe, isTouchScreen, () => false);
 }

@@ -1,4 +1,5 @@
 import type { AgentStatus } from "../../lib/domain";
+import type { AppEvents } from "../events/app-events";
 import { AGENT_CLIS, isBuiltinAgentKind } from "../../lib/agent-clis";
 import type { ExecutionService } from "../executions/execution-service";
 import type { Logger } from "../logger";
@@ -16,6 +17,7 @@ const FINAL_STATUSES: ReadonlySet<AgentStatus> = new Set(["review", "done", "fai
 
 export interface ScreenStatusDeps {
   sessions: HostedSessions;
+  events: AppEvents;
   executions: ExecutionService;
   tasks: TaskService;
   profiles: ProfileService;
@@ -37,8 +39,13 @@ export class ScreenStatusWatcher {
   private readonly offEvents: () => void;
 
   constructor(private readonly deps: ScreenStatusDeps) {
-    this.offEvents = deps.sessions.onEvent((event) => {
-      if (event.type === "added") this.watch(event.session);
+    // A new run is looked at once its row exists (the profile decides whether it has a rule): a
+    // session without one is never asked for its output, which the host would otherwise report
+    // for every flush of a flood.
+    this.offEvents = deps.events.onEvent((event) => {
+      if (event.type !== "execution.changed" || event.execution.status !== "running") return;
+      const session = deps.sessions.get(event.execution.taskId);
+      if (session?.executionId === event.execution.id) this.watch(session);
     });
     for (const session of deps.sessions.list()) this.watch(session);
   }
@@ -59,9 +66,8 @@ export class ScreenStatusWatcher {
 
   private watch(session: HostedSession): void {
     if (!session.running || this.watched.has(session.executionId)) return;
-    // The run's row is written just after its session starts: the rule is looked up at the
-    // first read (a session without one is then let go).
-    let found: { rule: IdleRule; label: string } | undefined;
+    const found = this.ruleFor(session);
+    if (!found) return;
     const quietMs = this.deps.quietMs ?? QUIET_MS;
     let idle = false;
     let reading = false;
@@ -75,11 +81,6 @@ export class ScreenStatusWatcher {
       }
       reading = true;
       try {
-        found ??= this.ruleFor(session);
-        if (!found) {
-          stop();
-          return;
-        }
         const { rule, label } = found;
         const snap = await session.snapshot("full");
         const atPrompt = isAtIdlePrompt(rule, { lines: snap.lines, cursorRow: snap.cursor.row - snap.startRow, alternateScreen: snap.alternateScreen });

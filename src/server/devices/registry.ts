@@ -1,10 +1,11 @@
+import { processWide } from "../registry";
 import type { DeviceStore } from "./device-store";
 
 /**
  * What Settings needs from the server about remote access, published once by the custom server.
  * Server actions and pages run from separate module copies in the Next bundle and reach the same
- * instances here, so a revoke from Settings closes the device's WebSockets in the server. Only
- * types are imported.
+ * instances here, so a revoke from Settings closes the device's WebSockets in the server. Besides
+ * the registry helper, only types are imported.
  */
 export interface RemoteAccess {
   /** Undefined when sign-in is off (AI_MANAGER_AUTH=none, loopback only): there are no devices. */
@@ -20,20 +21,8 @@ export interface RemoteAccess {
   signInUrls(): string[];
 }
 
-const ACCESS_KEY = Symbol.for("ai-manager.remote-access");
+const remoteAccess = processWide<RemoteAccess>("remote-access", "AI Manager is");
 
-type GlobalWithAccess = typeof globalThis & { [ACCESS_KEY]?: RemoteAccess };
-
-export function publishRemoteAccess(access: RemoteAccess): void {
-  (globalThis as GlobalWithAccess)[ACCESS_KEY] = access;
-}
-
-export function clearRemoteAccess(): void {
-  delete (globalThis as GlobalWithAccess)[ACCESS_KEY];
-}
-
-export function getRemoteAccess(): RemoteAccess {
-  const access = (globalThis as GlobalWithAccess)[ACCESS_KEY];
-  if (!access) throw new Error("AI Manager is not initialised: run the app through its server (npm start / npm run dev).");
-  return access;
-}
+export const publishRemoteAccess = remoteAccess.publish;
+export const clearRemoteAccess = remoteAccess.clear;
+export const getRemoteAccess = remoteAccess.get;
