@@ -31,6 +31,7 @@ type WebglModule = typeof import("@xterm/addon-webgl");
 let webglModule: Promise<WebglModule> | undefined;
 /** Set once a context could not be created: no other terminal of the page tries again. */
 let webglUnavailable = false;
+let nextOrder = 0;
 
 /** One terminal's renderer: it asks the page's budget for a WebGL slot and falls back to DOM. */
 export class TerminalRenderer {
@@ -53,7 +54,6 @@ export class TerminalRenderer {
     private readonly term: Xterm,
     /** Carries `data-renderer` (and `data-renderer-reason`): what draws the terminal now. */
     private readonly element: HTMLElement,
-    private readonly onChange?: (kind: RendererKind) => void,
   ) {
     this.observer = new IntersectionObserver((entries) => {
       const entry = entries[entries.length - 1];
@@ -115,39 +115,43 @@ export class TerminalRenderer {
 
   private async load(): Promise<void> {
     this.loading = true;
-    let addon: WebglAddon | undefined;
-    try {
-      const { WebglAddon } = await (webglModule ??= import("@xterm/addon-webgl"));
-      if (this.disposed || !this.wanted) return;
-      addon = new WebglAddon();
-      const before = new Set(this.element.querySelectorAll("canvas"));
-      this.term.loadAddon(addon);
-      this.canvas = [...this.element.querySelectorAll("canvas")].find((canvas) => !before.has(canvas));
-    } catch {
-      // No WebGL2 (a blocked GPU, `--disable-webgl`) or the chunk could not load: DOM, for the page.
-      addon?.dispose();
-      addon = undefined;
-      webglUnavailable = true;
-      this.failed = "unavailable";
-      this.reason = "unavailable";
+    const addon = await this.createAddon();
+    this.loading = false;
+    if (!addon) {
+      // Not wanted any more (the budget changed its mind while the chunk loaded), or it failed.
+      this.show();
+      if (!this.disposed) budget.schedule();
       return;
-    } finally {
-      this.loading = false;
-      if (!addon) {
-        this.show();
-        if (!this.disposed) budget.schedule();
-      }
     }
     this.addon = addon;
     addon.onContextLoss(() => {
       // The GPU process restarted, the driver reset, or the page went past the browser's limit:
       // this terminal goes on with the DOM renderer (its buffer is untouched) and frees its slot.
       this.failed = "context-lost";
-      this.reason = "context-lost";
       this.drop();
       budget.contextLost();
     });
     this.show();
+  }
+
+  private async createAddon(): Promise<WebglAddon | undefined> {
+    let addon: WebglAddon | undefined;
+    try {
+      const { WebglAddon } = await (webglModule ??= import("@xterm/addon-webgl"));
+      if (this.disposed || !this.wanted) return undefined;
+      addon = new WebglAddon();
+      const before = new Set(this.element.querySelectorAll("canvas"));
+      this.term.loadAddon(addon);
+      this.canvas = [...this.element.querySelectorAll("canvas")].find((canvas) => !before.has(canvas));
+      return addon;
+    } catch {
+      // No WebGL2 (a blocked GPU, `--disable-webgl`) or the chunk could not load: DOM, for the page.
+      addon?.dispose();
+      this.canvas = undefined;
+      webglUnavailable = true;
+      this.failed = "unavailable";
+      return undefined;
+    }
   }
 
   private drop(): void {
@@ -172,11 +176,9 @@ export class TerminalRenderer {
     if (this.disposed) return;
     const kind = this.kind;
     const reason = kind === "webgl" ? "" : this.failed ?? this.reason;
-    const changed = this.element.dataset.renderer !== kind;
     this.element.dataset.renderer = kind;
     if (reason) this.element.dataset.rendererReason = reason;
     else delete this.element.dataset.rendererReason;
-    if (changed) this.onChange?.(kind);
   }
 
   private readonly onFocus = () => {
@@ -190,8 +192,6 @@ export class TerminalRenderer {
     budget.schedule();
   };
 }
-
-let nextOrder = 0;
 
 /**
  * The page's WebGL slots. Terminals that can use WebGL are ranked focused, then on screen, then
