@@ -4,9 +4,9 @@ import { MissionsPage } from "./pages/missions-page";
 import type { TerminalPanel } from "./pages/terminal-panel";
 
 
-/** What a terminal shows right now (the rows' text). */
+/** What a terminal shows right now (its visible rows, through the probe). */
 function shown(terminal: TerminalPanel): Promise<string> {
-  return terminal.rows.innerText();
+  return terminal.text.text();
 }
 
 /** Resolves once the terminal shows something other than `before` (bounded only by the test's timeout). */

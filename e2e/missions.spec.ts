@@ -39,7 +39,7 @@ test("Missions shows every live session, takes typing, and stops them all", asyn
     const terminal = missions.terminal(agent.title);
     await terminal.waitLive();
     await terminal.expectText(agent.output);
-    for (const otherAgent of AGENTS.filter((a) => a !== agent)) await expect(terminal.rows).not.toContainText(otherAgent.output);
+    for (const otherAgent of AGENTS.filter((a) => a !== agent)) await terminal.expectNoText(otherAgent.output);
     await expect(missions.tile(agent.title).getByRole("status", { name: "Terminal connection" })).toHaveText("Live");
   }
   await expect(missions.filter("Running")).toContainText("3");
@@ -48,7 +48,7 @@ test("Missions shows every live session, takes typing, and stops them all", asyn
   const beta = missions.terminal("Beta agent");
   await beta.type("echo typed-in-missions-$((40+2))\n");
   await beta.expectText("typed-in-missions-42");
-  await expect(missions.terminal("Alpha agent").rows).not.toContainText("typed-in-missions-42");
+  await missions.terminal("Alpha agent").expectNoText("typed-in-missions-42");
   await missions.tile("Beta agent").getByRole("link", { name: "Beta agent" }).click();
   const taskPage = new TaskPage(page, app);
   await expect(taskPage.heading).toHaveText("Beta agent");

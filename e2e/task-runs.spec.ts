@@ -4,6 +4,7 @@ import { createTaskViaApi } from "./fixtures/internal-api";
 import { expect, test } from "./fixtures/test";
 import { TaskPage } from "./pages/task-page";
 import { TerminalPanel } from "./pages/terminal-panel";
+import { TerminalScreen } from "./pages/terminal-screen";
 
 test("Mark done sets the task done from its page", async ({ page, app, request }) => {
   const taskId = await createTaskViaApi(request, app, { title: "Accept the change" });
@@ -38,14 +39,14 @@ test("an ended run's output is replayed from its recording, and the .cast can be
   await run.getByRole("button", { name: "View output" }).click();
   const dialog = page.getByRole("dialog", { name: "Run output" });
   await expect(dialog).toBeVisible();
-  const replay = dialog.getByTestId("recording-screen").locator(".xterm-rows");
-  await expect(replay).toContainText("recorded-42");
-  await expect(replay).toContainText("green-line");
+  const replay = new TerminalScreen(dialog.getByTestId("recording-screen"));
+  await replay.expectText("recorded-42");
+  await replay.expectText("green-line");
   await expect(dialog.getByRole("status")).toContainText("Read-only replay");
   // Read-only: typing into the replay goes nowhere.
   await dialog.getByTestId("recording-screen").click();
   await page.keyboard.type("echo typed-into-replay\n");
-  await expect(replay).not.toContainText("typed-into-replay");
+  await replay.expectNoText("typed-into-replay");
 
   const download = dialog.getByRole("link", { name: "Download .cast" });
   const href = await download.getAttribute("href");

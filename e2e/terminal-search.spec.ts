@@ -3,6 +3,7 @@ import { expect, test } from "./fixtures/test";
 import { MissionsPage } from "./pages/missions-page";
 import { TaskPage } from "./pages/task-page";
 import { TerminalPanel } from "./pages/terminal-panel";
+import { TerminalScreen } from "./pages/terminal-screen";
 import { TerminalSearchBar } from "./pages/terminal-search-bar";
 
 /**
@@ -20,7 +21,7 @@ test("Ctrl+F in a task terminal finds, highlights and steps through scrolled-out
   await terminal.start("");
   await terminal.type(`${PRINT_MARKERS}\n`);
   await terminal.expectText("end-6");
-  await expect(terminal.rows).not.toContainText("mark-");
+  await terminal.expectNoText("mark-");
 
   const search = new TerminalSearchBar(page, terminal.region);
   await expect(search.bar).toBeHidden();
@@ -28,14 +29,14 @@ test("Ctrl+F in a task terminal finds, highlights and steps through scrolled-out
   await search.search("mark-");
   // The most recent match first, scrolled into view and highlighted (the addon's decorations).
   await expect(search.count).toHaveText("3 of 3");
-  await expect(terminal.rows).toContainText("mark-c");
+  await terminal.expectText("mark-c");
   await expect(terminal.screen.locator(".xterm-find-result-decoration").first()).toBeVisible();
 
   await page.keyboard.press("Shift+Enter");
   await expect(search.count).toHaveText("2 of 3");
   await page.keyboard.press("Shift+Enter");
   await expect(search.count).toHaveText("1 of 3");
-  await expect(terminal.rows).toContainText("mark-a");
+  await terminal.expectText("mark-a");
   await page.keyboard.press("Enter");
   await expect(search.count).toHaveText("2 of 3");
   await search.next.click();
@@ -49,7 +50,7 @@ test("Ctrl+F in a task terminal finds, highlights and steps through scrolled-out
   // Case: found ignoring case, not when it must match.
   await search.search("MARK-B");
   await expect(search.count).toHaveText("1 of 1");
-  await expect(terminal.rows).toContainText("mark-b");
+  await terminal.expectText("mark-b");
   await search.matchCase.click();
   await expect(search.matchCase).toHaveAttribute("aria-pressed", "true");
   await expect(search.count).toHaveText("No matches");
@@ -95,7 +96,7 @@ test("Ctrl+F in a task terminal finds, highlights and steps through scrolled-out
   await page.keyboard.type("literal");
   await page.keyboard.press("Enter");
   await terminal.expectText("plain^Fliteral");
-  await expect(terminal.rows).not.toContainText("^Fplain");
+  await terminal.expectNoText("^Fplain");
   await expect(search.bar).toBeHidden();
   await page.keyboard.press("Control+c");
 
@@ -106,13 +107,13 @@ test("Ctrl+F in a task terminal finds, highlights and steps through scrolled-out
   const dialog = page.getByRole("dialog", { name: "Run output" });
   const replay = dialog.getByTestId("recording-screen");
   await expect(dialog.getByRole("status")).toContainText("Read-only replay");
-  await expect(replay.locator(".xterm-rows")).not.toContainText("mark-b");
+  await new TerminalScreen(replay).expectNoText("mark-b");
   await replay.click();
   const replaySearch = new TerminalSearchBar(page, replay);
   await replaySearch.open();
   await replaySearch.search("mark-b");
   await expect(replaySearch.count).toHaveText("1 of 1");
-  await expect(replay.locator(".xterm-rows")).toContainText("mark-b");
+  await new TerminalScreen(replay).expectText("mark-b");
   await page.keyboard.press("Escape");
   await expect(replaySearch.bar).toBeHidden();
   await expect(dialog).toBeVisible();
@@ -134,14 +135,14 @@ test("Ctrl+F in a Missions tile finds a scrolled-out line; Esc closes the bar, n
   const terminal = missions.terminal("Tile search");
   await terminal.waitLive();
   await terminal.expectText("tile-end-9");
-  await expect(terminal.rows).not.toContainText("tile-mark");
+  await terminal.expectNoText("tile-mark");
 
   await terminal.screen.click();
   const search = new TerminalSearchBar(page, tile);
   await search.open();
   await search.search("tile-mark");
   await expect(search.count).toHaveText("1 of 1");
-  await expect(terminal.rows).toContainText("tile-mark");
+  await terminal.expectText("tile-mark");
   await expect(terminal.screen.locator(".xterm-find-result-decoration").first()).toBeVisible();
   await page.keyboard.press("Enter");
   await expect(search.count).toHaveText("1 of 1");

@@ -50,7 +50,7 @@ test("a shell task runs live: type, watch from a second page, reload, full-scree
   await terminal.expectText(/"notes\.txt"/);
   await secondTerminal.expectText("beta line");
   await terminal.type(":q\n");
-  await expect(terminal.rows).not.toContainText("beta line");
+  await terminal.expectNoText("beta line");
   await terminal.type("echo back-$((40+2))\n");
   await terminal.expectText("back-42");
 
@@ -106,5 +106,5 @@ test("a page on another site cannot open a terminal socket", async ({ page, app 
   expect(status).toBe(403);
   await terminal.type("echo still-$((1+1))\n");
   await terminal.expectText("still-2");
-  await expect(terminal.rows).not.toContainText("PWNED");
+  await terminal.expectNoText("PWNED");
 });

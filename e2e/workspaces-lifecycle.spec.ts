@@ -276,7 +276,7 @@ test("Settings: a repository's setup command and copied files make a worktree re
   await terminal.type('echo "agent-$((2+3))"; cat local.settings\n');
   await terminal.expectText("agent-5");
   await terminal.expectText("secret=42");
-  const screen = (await terminal.rows.textContent()) ?? "";
+  const screen = await terminal.text.text();
   expect(screen.indexOf("setup-says-42")).toBeLessThan(screen.indexOf("Setup finished (exit 0)"));
   expect(screen.indexOf("Setup finished (exit 0)")).toBeLessThan(screen.indexOf("agent-5"));
   const readyTree = await workspace.text("Worktree");

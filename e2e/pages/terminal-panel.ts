@@ -1,10 +1,12 @@
 import { expect, type Locator, type Page } from "@playwright/test";
+import { TerminalScreen } from "./terminal-screen";
 
 /** The live terminal on a task page (or a Missions tile): its controls and what it shows. */
 export class TerminalPanel {
   readonly region: Locator;
   readonly screen: Locator;
-  readonly rows: Locator;
+  /** What the xterm shows, on either renderer (read through its probe). */
+  readonly text: TerminalScreen;
   readonly connection: Locator;
   readonly startButton: Locator;
   readonly stopButton: Locator;
@@ -18,7 +20,7 @@ export class TerminalPanel {
   ) {
     this.region = scope ?? page.getByRole("region", { name: "Terminal" });
     this.screen = this.region.getByTestId("terminal-screen");
-    this.rows = this.screen.locator(".xterm-rows");
+    this.text = new TerminalScreen(this.screen);
     this.connection = this.region.getByRole("status", { name: "Terminal connection" });
     this.startButton = this.region.getByRole("button", { name: "Start", exact: true });
     this.stopButton = this.region.getByRole("button", { name: "Stop", exact: true });
@@ -59,6 +61,10 @@ export class TerminalPanel {
   }
 
   async expectText(text: string | RegExp): Promise<void> {
-    await expect(this.rows).toContainText(text);
+    await this.text.expectText(text);
+  }
+
+  async expectNoText(text: string | RegExp): Promise<void> {
+    await this.text.expectNoText(text);
   }
 }

@@ -4,6 +4,7 @@ import "@xterm/xterm/css/xterm.css";
 import { useEffect, useRef, useState } from "react";
 import { onThemeChange } from "@/lib/client/theme-client";
 import { formatBytes } from "@/lib/format/quantities";
+import { attachProbe } from "@/terminal/client/terminal-probe";
 import { CastFormatError, CastParser, type CastItem, type CastParserStats } from "@/terminal/recording/cast-parser";
 import { TerminalSearchBar } from "../terminal/terminal-search-bar";
 import { readTerminalTheme, TERMINAL_FONT_FAMILY } from "../terminal/terminal-theme";
@@ -42,6 +43,7 @@ export function RecordingTerminal({ executionId }: { executionId: string }) {
     const abort = new AbortController();
     let term: Xterm | undefined;
     let detachSearch: (() => void) | undefined;
+    let detachProbe: (() => void) | undefined;
     const offTheme = onThemeChange(() => {
       if (term) term.options.theme = readTerminalTheme();
     });
@@ -63,6 +65,8 @@ export function RecordingTerminal({ executionId }: { executionId: string }) {
       const fit = new FitAddon();
       term.loadAddon(fit);
       term.open(container);
+      container.dataset.renderer = "dom";
+      detachProbe = attachProbe(container, term, () => "dom");
       detachSearch = attachSearch(term);
       const activeTerm = term;
       const caughtUp = () => new Promise<void>((resolve) => activeTerm.write("", resolve));
@@ -129,6 +133,7 @@ export function RecordingTerminal({ executionId }: { executionId: string }) {
       abort.abort();
       offTheme();
       detachSearch?.();
+      detachProbe?.();
       term?.dispose();
     };
   }, [executionId, attachSearch]);
@@ -139,7 +144,7 @@ export function RecordingTerminal({ executionId }: { executionId: string }) {
         {statusText(phase)}
       </p>
       <div className={styles.screen} data-testid="recording-screen" hidden={phase.kind === "missing" || phase.kind === "error"}>
-        <div ref={containerRef} className={styles.xterm} />
+        <div ref={containerRef} className={styles.xterm} data-terminal-view="replay" />
         <TerminalSearchBar {...searchBar} />
       </div>
       {phase.kind === "error" ? (

@@ -254,7 +254,8 @@ export const TerminalView = memo(function TerminalView({
 
   return (
     <div ref={screenRef} className={className ? `${styles.screen} ${className}` : styles.screen} data-testid="terminal-screen" data-connection={status}>
-      <div ref={containerRef} className={styles.xterm} />
+      {/* data-renderer and the probe (docs/rendering.md) are set on this element by the controller. */}
+      <div ref={containerRef} className={styles.xterm} data-task-id={taskId} data-terminal-view={background ? "tile" : "task"} />
       <TerminalSearchBar {...searchBar} />
       {status === "reconnecting" ? <div className={styles.overlay}>Reconnecting…</div> : null}
     </div>

@@ -4,6 +4,7 @@ import { onThemeChange } from "@/lib/client/theme-client";
 import { throttleLatest, type Throttled } from "@/lib/client/throttle";
 import type { SessionState, Sizing } from "../contract/protocol";
 import { swallowTerminalQueries } from "./swallow-terminal-queries";
+import { attachProbe } from "./terminal-probe";
 import { TerminalConnection, type ConnectionStatus } from "./terminal-connection";
 
 /**
@@ -103,6 +104,7 @@ export class TerminalController {
   private readonly reportActivity: Throttled<number>;
   private readonly staleCheck: ReturnType<typeof setInterval>;
   private detachExtras: (() => void) | undefined;
+  private detachProbe: (() => void) | undefined;
 
   constructor(
     private readonly container: HTMLElement,
@@ -219,6 +221,8 @@ export class TerminalController {
     this.proposeSize = () => undefined;
     this.detachExtras?.();
     this.detachExtras = undefined;
+    this.detachProbe?.();
+    this.detachProbe = undefined;
     this.term?.dispose();
     this.term = undefined;
   }
@@ -248,6 +252,8 @@ export class TerminalController {
     term.loadAddon(fit);
     swallowTerminalQueries(term);
     term.open(container);
+    container.dataset.renderer = "dom";
+    this.detachProbe = attachProbe(container, term, () => "dom");
     this.detachExtras = options.onTerminal?.(term);
     const conn = new TerminalConnection(
       options.taskId,
