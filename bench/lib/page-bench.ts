@@ -218,6 +218,9 @@ export async function openBenchPage(
   },
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: options.viewport });
+  // Twenty floods on a shared 2-core machine can hold a page load or a click past Playwright's
+  // 30 s default; the scenarios bound their own waits.
+  context.setDefaultTimeout(180_000);
   await context.addInitScript({ content: `try { localStorage.setItem(${JSON.stringify(RENDERER_STORAGE_KEY)}, ${JSON.stringify(renderer)}); } catch (e) {}` });
   if (options.backgroundRate !== undefined) {
     await context.addInitScript({ content: `window[${JSON.stringify(BACKGROUND_RATE_GLOBAL)}] = ${JSON.stringify(options.backgroundRate)};` });
