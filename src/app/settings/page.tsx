@@ -6,6 +6,7 @@ import { ProfileList } from "@/components/settings/profile-list";
 import { RemoteAccessPanel } from "@/components/settings/remote-access-panel";
 import { RepoSettingsList } from "@/components/settings/repo-settings-list";
 import { SettingsForm } from "@/components/settings/settings-form";
+import { TerminalRendererSetting } from "@/components/settings/terminal-renderer-setting";
 import { WorktreeUsage } from "@/components/settings/worktree-usage";
 import styles from "@/components/settings/settings.module.css";
 import type { AgentCliView, ProfileView } from "@/lib/view-models";
@@ -56,6 +57,17 @@ export default async function SettingsPage() {
           </div>
           <div className="panel-body">
             <SettingsForm settings={settings} />
+          </div>
+        </section>
+        <section className="panel" aria-labelledby="browser-title">
+          <div className="panel-header">
+            <div>
+              <h2 id="browser-title">This browser</h2>
+              <p className="muted">Kept in this browser only: each device has its own.</p>
+            </div>
+          </div>
+          <div className="panel-body">
+            <TerminalRendererSetting />
           </div>
         </section>
         <section className="panel" aria-labelledby="repos-title">

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "react";
 import { onThemeChange } from "@/lib/client/theme-client";
 import { formatBytes } from "@/lib/format/quantities";
 import { attachProbe } from "@/terminal/client/terminal-probe";
+import { TerminalRenderer } from "@/terminal/client/terminal-renderer";
 import { CastFormatError, CastParser, type CastItem, type CastParserStats } from "@/terminal/recording/cast-parser";
 import { TerminalSearchBar } from "../terminal/terminal-search-bar";
 import { readTerminalTheme, TERMINAL_FONT_FAMILY } from "../terminal/terminal-theme";
@@ -44,6 +45,7 @@ export function RecordingTerminal({ executionId }: { executionId: string }) {
     let term: Xterm | undefined;
     let detachSearch: (() => void) | undefined;
     let detachProbe: (() => void) | undefined;
+    let renderer: TerminalRenderer | undefined;
     const offTheme = onThemeChange(() => {
       if (term) term.options.theme = readTerminalTheme();
     });
@@ -65,8 +67,9 @@ export function RecordingTerminal({ executionId }: { executionId: string }) {
       const fit = new FitAddon();
       term.loadAddon(fit);
       term.open(container);
-      container.dataset.renderer = "dom";
-      detachProbe = attachProbe(container, term, () => "dom");
+      const termRenderer = new TerminalRenderer(term, container);
+      renderer = termRenderer;
+      detachProbe = attachProbe(container, term, () => termRenderer.kind);
       detachSearch = attachSearch(term);
       const activeTerm = term;
       const caughtUp = () => new Promise<void>((resolve) => activeTerm.write("", resolve));
@@ -134,6 +137,7 @@ export function RecordingTerminal({ executionId }: { executionId: string }) {
       offTheme();
       detachSearch?.();
       detachProbe?.();
+      renderer?.dispose();
       term?.dispose();
     };
   }, [executionId, attachSearch]);

@@ -5,6 +5,7 @@ import { throttleLatest, type Throttled } from "@/lib/client/throttle";
 import type { SessionState, Sizing } from "../contract/protocol";
 import { swallowTerminalQueries } from "./swallow-terminal-queries";
 import { attachProbe } from "./terminal-probe";
+import { TerminalRenderer } from "./terminal-renderer";
 import { TerminalConnection, type ConnectionStatus } from "./terminal-connection";
 
 /**
@@ -105,6 +106,7 @@ export class TerminalController {
   private readonly staleCheck: ReturnType<typeof setInterval>;
   private detachExtras: (() => void) | undefined;
   private detachProbe: (() => void) | undefined;
+  private renderer: TerminalRenderer | undefined;
 
   constructor(
     private readonly container: HTMLElement,
@@ -223,6 +225,8 @@ export class TerminalController {
     this.detachExtras = undefined;
     this.detachProbe?.();
     this.detachProbe = undefined;
+    this.renderer?.dispose();
+    this.renderer = undefined;
     this.term?.dispose();
     this.term = undefined;
   }
@@ -252,8 +256,9 @@ export class TerminalController {
     term.loadAddon(fit);
     swallowTerminalQueries(term);
     term.open(container);
-    container.dataset.renderer = "dom";
-    this.detachProbe = attachProbe(container, term, () => "dom");
+    const renderer = new TerminalRenderer(term, container);
+    this.renderer = renderer;
+    this.detachProbe = attachProbe(container, term, () => renderer.kind);
     this.detachExtras = options.onTerminal?.(term);
     const conn = new TerminalConnection(
       options.taskId,
