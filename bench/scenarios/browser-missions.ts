@@ -100,7 +100,7 @@ export async function browserMissionsScenario(
     await withChromium(async (browser) => {
       for (const variant of variants) {
         ctx.log(`  browser-missions: ${variant.renderer}, background rate ${rateLabel(variant.backgroundRate)}`);
-        out.push(await runVariant(server, ids, browser, variant, options.frameSeconds, reps));
+        out.push(await runVariant(server, ids, browser, variant, options.frameSeconds, reps, ctx.log));
       }
     });
     await Promise.all(ids.map((id) => server.stopTask(id)));
@@ -167,7 +167,15 @@ export async function browserMissionsScenario(
   };
 }
 
-async function runVariant(server: BenchServer, ids: string[], browser: Browser, variant: Variant, frameSeconds: number, reps: number): Promise<VariantResult> {
+async function runVariant(
+  server: BenchServer,
+  ids: string[],
+  browser: Browser,
+  variant: Variant,
+  frameSeconds: number,
+  reps: number,
+  log: (message: string) => void,
+): Promise<VariantResult> {
   const { context, page } = await openBenchPage(browser, variant.renderer, { viewport: VIEWPORT, backgroundRate: variant.backgroundRate });
   try {
     const loadStartedAt = nowMs();
@@ -180,11 +188,13 @@ async function runVariant(server: BenchServer, ids: string[], browser: Browser, 
       await pageWaits(page, `(window.__bench.screen(${JSON.stringify(tileSelector(title))}) || "").includes("tile-${n} ")`, `${title} shows its flood`, TIMEOUT_MS);
     }
     const pageLoadSeconds = (nowMs() - loadStartedAt) / 1000;
+    log(`    the ${visible.length} tiles in view show their floods after ${pageLoadSeconds.toFixed(1)} s`);
     await sleep(1_000);
     const bytesBefore = await totalBytes(server, ids);
     const t0 = nowMs();
     const frames = summarizeFrames(await measureFrames(page, frameSeconds * 1000));
     const tileRenderers = await tileRendererCounts(page);
+    log(`    ${frames.fps} fps, longest frame ${frames.longestFrameMs} ms; tiles drawn by ${JSON.stringify(tileRenderers)}`);
     const ctrlC: KeyTiming[] = [];
     const command: KeyTiming[] = [];
     const tiles: string[] = [];
@@ -201,6 +211,7 @@ async function runVariant(server: BenchServer, ids: string[], browser: Browser, 
       await page.keyboard.insertText(COMMAND(rep));
       command.push(await timeKey(page, selector, { key: "Enter", ctrl: false }, answer(rep), () => page.keyboard.press("Enter"), TIMEOUT_MS));
       tiles.push(title);
+      log(`    ${title} (${ctrlC.at(-1)!.renderer}): Ctrl+C painted after ${(ctrlC.at(-1)!.paintedAt - ctrlC.at(-1)!.keyAt).toFixed(0)} ms, the answer after ${(command.at(-1)!.paintedAt - command.at(-1)!.keyAt).toFixed(0)} ms`);
       await server.ok("POST", `/api/internal/terminal/${ids[index]}/input`, { input: flood(index + 1) });
       await sleep(PAUSE_MS);
     }

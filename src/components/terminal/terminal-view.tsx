@@ -116,22 +116,24 @@ export const TerminalView = memo(function TerminalView({
   // Ack policy inputs, read by updatePolicy (refs: they change without re-creating anything).
   const gateRef = useRef<AckGate | undefined>(undefined);
   const resyncRef = useRef<() => void>(() => undefined);
-  const flags = useRef({ background, active, visible: true, focused: false, share: 1 });
+  // `typed`: keys went out from this view since it last lost focus (the key lifts pacing at once).
+  const flags = useRef({ background, active, visible: true, focused: false, typed: false, share: 1 });
   flags.current.background = background;
   flags.current.active = active;
   const policyRef = useRef<AckPolicy>({ paused: false, bytesPerSecond: null });
-  const updatePolicy = useRef(() => {
-    const { background: bg, active: act, visible, focused, share } = flags.current;
+  const updatePolicy = useRef((resyncIfBehind: boolean = true) => {
+    const { background: bg, active: act, visible, focused, typed, share } = flags.current;
     const rate = backgroundBytesPerSecond();
-    const next: AckPolicy = !bg || act || focused
+    const next: AckPolicy = !bg || act || focused || typed
       ? { paused: false, bytesPerSecond: null }
       : { paused: !visible, bytesPerSecond: rate === null ? null : Math.round(rate * share) };
     const previous = policyRef.current;
     policyRef.current = next;
     const loosened = (previous.paused && !next.paused) || (previous.bytesPerSecond !== null && next.bytesPerSecond === null);
     // Coming into view or into focus while behind: show the screen as it is now rather than
-    // replaying what piled up (with a flood, that could be seconds of someone else's past).
-    if (loosened && gateRef.current?.behind) resyncRef.current();
+    // replaying what piled up (with a flood, that could be seconds of someone else's past). A key
+    // that loosens it has already asked for that jump itself (TerminalController.sendLive).
+    if (resyncIfBehind && loosened && gateRef.current?.behind) resyncRef.current();
     gateRef.current?.setPolicy(next);
   }).current;
 
@@ -165,6 +167,11 @@ export const TerminalView = memo(function TerminalView({
         onExit: (exit) => callbacksRef.current.onExit?.(exit),
         onError: (message) => callbacksRef.current.onError?.(message),
         onSize: (info) => callbacksRef.current.onSize?.(info),
+        onInput: () => {
+          if (flags.current.typed) return;
+          flags.current.typed = true;
+          updatePolicy(false);
+        },
       },
       wantsActivity: () => Boolean(callbacksRef.current.onActivity),
       visibility: () => flags.current,
@@ -216,6 +223,7 @@ export const TerminalView = memo(function TerminalView({
     });
     const onFocus = () => {
       flags.current.focused = screen.contains(document.activeElement);
+      if (!flags.current.focused) flags.current.typed = false;
       updatePolicy();
     };
     // After focusout, activeElement is only settled once the event is over.
@@ -230,6 +238,7 @@ export const TerminalView = memo(function TerminalView({
       screen.removeEventListener("focusout", onBlur);
       flags.current.visible = true;
       flags.current.focused = false;
+      flags.current.typed = false;
     };
   }, [background, updatePolicy]);
 

@@ -48,6 +48,11 @@ export class TerminalConnection {
   private attempt = 0;
   private disposed = false;
   private lastSize: { cols: number; rows: number; sizing: Sizing } | undefined;
+  /**
+   * Output until the next snapshot is acked unrendered: the renderer dropped what it had queued
+   * (a catch-up, see `sendInput`) and the server resyncs this viewer before writing the keys.
+   */
+  private discarding = false;
 
   constructor(
     private readonly taskId: string,
@@ -96,8 +101,15 @@ export class TerminalConnection {
     this.connect();
   }
 
-  sendInput(data: string): void {
-    this.send({ type: "input", data });
+  /**
+   * Keys for the PTY. `catchUp`: the renderer dropped output it had not drawn yet; the server
+   * resyncs this viewer to the current screen before it writes the keys, and the output still on
+   * its way from before that snapshot is acked without being rendered. Returns whether it was sent.
+   */
+  sendInput(data: string, catchUp = false): boolean {
+    if (!this.send({ type: "input", data, ...(catchUp ? { catchUp } : {}) })) return false;
+    if (catchUp) this.discarding = true;
+    return true;
   }
 
   /**
@@ -130,6 +142,7 @@ export class TerminalConnection {
       case "hello":
         this.attempt = 0;
         this.pendingAck = 0;
+        this.discarding = false;
         this.events.onState?.(message.state);
         // A session that ended before this viewer attached (a setup that failed at once, a missing
         // command) had its "exit" broadcast to nobody: the hello's state is the only report of it.
@@ -137,6 +150,7 @@ export class TerminalConnection {
         if (this.lastSize) this.send({ type: "resize", ...this.lastSize });
         break;
       case "snapshot":
+        this.discarding = false;
         this.renderer.restore(message.data, message.cols, message.rows);
         this.setStatus("live");
         break;
@@ -159,11 +173,13 @@ export class TerminalConnection {
 
   private onOutput(data: Uint8Array): void {
     const bytes = data.byteLength;
-    this.renderer.write(data, () => {
+    const consumed = () => {
       this.pendingAck += bytes;
       if (this.pendingAck >= ACK_EVERY_BYTES) this.flushAck();
       else if (!this.ackTimer) this.ackTimer = setTimeout(() => this.flushAck(), ACK_DELAY_MS);
-    });
+    };
+    if (this.discarding) consumed();
+    else this.renderer.write(data, consumed);
   }
 
   private flushAck(): void {

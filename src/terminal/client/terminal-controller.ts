@@ -1,8 +1,10 @@
 import type { ITheme, Terminal as Xterm } from "@xterm/xterm";
 import { AckGate, type AckPolicy } from "@/lib/client/ack-gate";
+import { pageEchoPriority, type EchoPriority } from "@/lib/client/echo-priority";
 import { onThemeChange } from "@/lib/client/theme-client";
 import { throttleLatest, type Throttled } from "@/lib/client/throttle";
 import type { SessionState, Sizing } from "../contract/protocol";
+import { OutputFeeder } from "./output-feeder";
 import { swallowTerminalQueries } from "./swallow-terminal-queries";
 import { attachProbe } from "./terminal-probe";
 import { TerminalRenderer } from "./terminal-renderer";
@@ -28,6 +30,12 @@ const STALE_RESYNC_MS = 2_000;
 const MAX_STALE_RESYNC_MS = 30_000;
 /** Keys typed while (re)connecting are sent once live, up to this much (a paste, not a novel). */
 const MAX_PENDING_INPUT_CHARS = 64 * 1024;
+/**
+ * A key typed while more than this waits to be handed to xterm drops it and resyncs (docs/flow-control.md,
+ * "Keys first"): the echo then follows the current screen instead of that backlog. About what a
+ * snapshot of a busy screen costs to draw, so the jump is never dearer than the backlog it skips.
+ */
+const CATCH_UP_QUEUED_BYTES = 128 * 1024;
 
 export interface TerminalControllerEvents {
   /** When output last arrived; called at most once per ACTIVITY_THROTTLE_MS. */
@@ -38,6 +46,11 @@ export interface TerminalControllerEvents {
   onError?(message: string): void;
   /** The PTY size, whether this view sets it, and what this view would fit (null before it can tell). */
   onSize?(info: TerminalSizeInfo): void;
+  /**
+   * Keys were just sent from this view (typed, pasted, or from the key bar): whoever sets its ack
+   * policy lifts any background pacing now, before focus events settle.
+   */
+  onInput?(): void;
 }
 
 export interface TerminalSizeInfo {
@@ -81,6 +94,8 @@ export interface TerminalControllerOptions {
    * detach runs before it is disposed.
    */
   onTerminal?(term: Xterm): () => void;
+  /** The page's echo priority (tests pass their own). */
+  echoPriority?: EchoPriority;
 }
 
 /** Font sizes are whole or half pixels: finer steps only blur the glyphs. */
@@ -107,6 +122,12 @@ export class TerminalController {
   private detachExtras: (() => void) | undefined;
   private detachProbe: (() => void) | undefined;
   private renderer: TerminalRenderer | undefined;
+  /** Received output on its way into xterm, a bounded amount at a time (see OutputFeeder). */
+  private feeder: OutputFeeder | undefined;
+  private readonly priority: EchoPriority;
+  private readonly offPriority: () => void;
+  /** Counts keys sent: a frame that arrived after the latest one may carry its echo. */
+  private keySeq = 0;
 
   constructor(
     private readonly container: HTMLElement,
@@ -118,6 +139,8 @@ export class TerminalController {
     });
     this.reportActivity = throttleLatest((at: number) => options.events.onActivity?.(at), ACTIVITY_THROTTLE_MS);
     this.gate = new AckGate(options.initialPolicy);
+    this.priority = options.echoPriority ?? pageEchoPriority;
+    this.offPriority = this.priority.onRelease(() => this.feeder?.pump());
     this.staleCheck = setInterval(() => {
       const { background, visible, share } = options.visibility();
       if (background && visible && this.gate.behindForMs() >= Math.min(MAX_STALE_RESYNC_MS, STALE_RESYNC_MS / share)) this.resync();
@@ -205,6 +228,8 @@ export class TerminalController {
   /** Drop what the gate holds and re-attach: the screen as it is now instead of the backlog. */
   resync(): void {
     if (!this.conn || this.resyncing) return;
+    // What waits for xterm belongs to the connection being replaced: the new one starts with a snapshot.
+    this.feeder?.drop();
     this.gate.clear();
     this.resyncing = true;
     this.conn.reconnect();
@@ -213,6 +238,9 @@ export class TerminalController {
   dispose(): void {
     this.disposed = true;
     this.offTheme();
+    this.offPriority();
+    this.priority.release(this);
+    this.feeder?.dispose();
     clearInterval(this.staleCheck);
     this.gate.dispose();
     this.reportActivity.cancel();
@@ -232,12 +260,37 @@ export class TerminalController {
   }
 
   private readonly sendInput = (data: string): void => {
-    if (this.conn?.currentStatus === "live") this.conn.sendInput(data);
+    if (this.conn?.currentStatus === "live") this.sendLive(data);
     else if (this.pendingChars + data.length <= MAX_PENDING_INPUT_CHARS) {
       this.pendingInput.push(data);
       this.pendingChars += data.length;
     }
   };
+
+  /**
+   * Keys first (docs/flow-control.md): a view far behind drops what it has not handed to xterm and
+   * asks for a resync before the keys are written; the view's pacing is lifted after the keys went
+   * out (the acks that follows then find the server already resyncing); and the page's other
+   * terminals hold their feeding until this one painted what follows the keys.
+   */
+  private sendLive(data: string): void {
+    const conn = this.conn!;
+    const behind = (this.feeder?.queuedBytes ?? 0) >= CATCH_UP_QUEUED_BYTES || this.gate.behind;
+    if (behind && conn.sendInput(data, true)) this.feeder?.drop();
+    else conn.sendInput(data);
+    this.options.events.onInput?.();
+    this.keySeq += 1;
+    this.priority.typed(this);
+  }
+
+  /** A frame that arrived after the latest key was parsed: once nothing else waits, it is painted in the next frame. */
+  private afterKeyParsed(seq: number): void {
+    if (seq !== this.keySeq || !this.priority.isAwaiting(this) || !this.feeder?.idle) return;
+    // xterm asked for its render frame while parsing; this one runs after it.
+    requestAnimationFrame(() => {
+      if (seq === this.keySeq) this.priority.release(this);
+    });
+  }
 
   private async open(): Promise<void> {
     const [{ Terminal }, { FitAddon }] = await Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit")]);
@@ -260,23 +313,31 @@ export class TerminalController {
     this.renderer = renderer;
     this.detachProbe = attachProbe(container, term, () => renderer.kind);
     this.detachExtras = options.onTerminal?.(term);
+    const feeder = new OutputFeeder({ write: (data, parsed) => term.write(data, parsed) }, () => this.priority.mayFeed(this));
+    this.feeder = feeder;
     const conn = new TerminalConnection(
       options.taskId,
       {
         restore: (data, cols, rows) => {
-          term.reset();
-          if (term.cols !== cols || term.rows !== rows) term.resize(cols, rows);
-          term.write(data);
-          this.updateSizeInfo({ cols, rows });
+          // After what xterm already has (xterm's reset does not drop its pending writes).
+          feeder.after(() => {
+            term.reset();
+            if (term.cols !== cols || term.rows !== rows) term.resize(cols, rows);
+            this.updateSizeInfo({ cols, rows });
+          }, data);
         },
         write: (data, done) => {
           const bytes = data.byteLength;
-          term.write(data, () => gate.pass(bytes, done));
+          const seq = this.priority.isAwaiting(this) ? this.keySeq : -1;
+          feeder.push(data, () => {
+            gate.pass(bytes, done);
+            if (seq >= 0) this.afterKeyParsed(seq);
+          });
           if (options.wantsActivity()) this.reportActivity(Date.now());
         },
         resize: (cols, rows, owner) => {
           // In order with the output: what came before was laid out at the old size.
-          term.write("", () => {
+          feeder.after(() => {
             if (term.cols !== cols || term.rows !== rows) term.resize(cols, rows);
             this.updateSizeInfo({ cols, rows, owner });
           });
@@ -291,6 +352,7 @@ export class TerminalController {
             this.pendingInput = [];
             this.pendingChars = 0;
             for (const data of queued) this.conn?.sendInput(data);
+            if (queued.length > 0) this.options.events.onInput?.();
           } else if (next === "idle" || next === "closed") {
             this.pendingInput = [];
             this.pendingChars = 0;

@@ -20,8 +20,12 @@ export type Sizing = (typeof SIZINGS)[number];
 const dimension = (max: number) => z.number().int().min(1).max(max);
 
 export const clientMessageSchema = z.discriminatedUnion("type", [
-  /** Keys typed or pasted in this viewer; written to the PTY as they are. */
-  z.object({ type: z.literal("input"), data: z.string().max(MAX_INPUT_CHARS) }),
+  /**
+   * Keys typed or pasted in this viewer; written to the PTY as they are. `catchUp`: the viewer
+   * dropped output it had received and not rendered (it was behind): resync it (a `snapshot`)
+   * before the keys are written, and it ignores binary output until that snapshot.
+   */
+  z.object({ type: z.literal("input"), data: z.string().max(MAX_INPUT_CHARS), catchUp: z.boolean().optional() }),
   /**
    * This viewer's fitted size; applied to the PTY only while this viewer owns the size (see
    * docs/protocol.md, "Size policy"). `sizing`: `lead` (a desktop task view: it takes the size when

@@ -323,7 +323,7 @@ export class PtySession {
         viewer.lastActiveAt = Date.now();
         if (viewer.sizing === "lead" && this.sizeOwnerId !== viewer.id) this.giveSizeTo(viewer);
         // Before the write: the echo must come after the snapshot a lagging viewer is given.
-        this.hub.typed(viewer);
+        this.hub.typed(viewer, message.catchUp === true);
         if (this.running) this.write(message.data);
         break;
       case "resize": {

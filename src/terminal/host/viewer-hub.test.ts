@@ -79,6 +79,22 @@ describe("ViewerHub: typing into a lagging view", () => {
     expect(viewer.resyncs).toBe(0);
     expect(received.filter((m) => "type" in m && m.type === "snapshot")).toHaveLength(1);
   });
+
+  it("resyncs a viewer that dropped output it was sent (the browser's catch-up), even one that is current", () => {
+    const { hub, viewer, received, push } = hubWithClock(100);
+    push("0123456789");
+    // Everything was sent: nothing is old on the server's side, but the view threw it away unrendered.
+    hub.ack(viewer, 10);
+    hub.typed(viewer, true);
+    push("^C");
+    expect(received).toEqual([
+      { type: "snapshot", reason: "attach", cols: 80, rows: 24, data: "" },
+      { bytes: "0123456789" },
+      { type: "snapshot", reason: "resync", cols: 80, rows: 24, data: "0123456789" },
+      { bytes: "^C" },
+    ]);
+    expect(viewer.resyncs).toBe(1);
+  });
 });
 
 /**

@@ -200,10 +200,18 @@ export class ViewerHub {
    * The viewer sent input. A view that renders slower than the program prints (a busy tab, a
    * flood) lags by up to the ring; its echo would show only after all of that. If what it has
    * not been sent yet is older than `typingCatchUpMs`, it is resynced to the present first, so
-   * the echo of these keys follows the snapshot at once.
+   * the echo of these keys follows the snapshot at once. `dropped`: the viewer itself threw away
+   * output it had been sent and not rendered (the browser's catch-up): it is resynced whatever
+   * the age, since its screen now misses bytes (a snapshot already on its way does that too).
    */
-  typed(viewer: Viewer): void {
-    if (viewer.syncing || viewer.position >= this.head) return;
+  typed(viewer: Viewer, dropped = false): void {
+    if (viewer.syncing) return;
+    if (dropped) {
+      viewer.resyncs += 1;
+      this.requestSnapshot(viewer, "resync");
+      return;
+    }
+    if (viewer.position >= this.head) return;
     const oldestUnsent = this.chunkAt(viewer.position);
     // Evicted from the ring: the next pump resyncs it anyway.
     if (oldestUnsent && this.now() - oldestUnsent.at < this.typingCatchUpMs) return;
