@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { BENCH_RATE_GLOBAL } from "../../src/lib/client/background-rate";
-import { nowMs, sleep } from "./stats";
+import { nowMs, percentile, round, sleep } from "./stats";
 
 /**
  * The browser side of the browser scenarios: which renderer the page is told to use, and a small
@@ -302,3 +302,24 @@ export function tileSelector(title: string): string {
 
 /** CSS selector of the task page's terminal. */
 export const TASK_TERMINAL = '[data-terminal-view="task"]';
+
+/** " (drew dom)" when the terminal was not drawn by the renderer asked for (WebGL unavailable or lost). */
+export function drewNote(asked: string, drew: string | null): string {
+  return drew === asked ? "" : ` (drew ${drew ?? "?"})`;
+}
+
+/** p50/p90/p99/max of key → painted, and of its parts (input delay, until rendered). */
+export function keySummary(samples: readonly KeyTiming[]) {
+  const stats = (values: number[]) => ({
+    p50: round(percentile(values, 50), 1),
+    p90: round(percentile(values, 90), 1),
+    p99: round(percentile(values, 99), 1),
+    max: round(Math.max(...values), 1),
+  });
+  return {
+    count: samples.length,
+    painted: stats(samples.map((s) => s.paintedAt - s.keyAt)),
+    rendered: stats(samples.map((s) => s.renderedAt - s.keyAt)),
+    inputDelay: stats(samples.map((s) => s.handledAt - s.keyAt)),
+  };
+}

@@ -1,6 +1,6 @@
 import { withChromium } from "../lib/browser";
 import type { BenchContext, Row, ScenarioResult } from "../lib/context";
-import { openBenchPage, pageWaits, RENDERERS, TASK_TERMINAL, timeKey, type KeyTiming, type RendererChoice } from "../lib/page-bench";
+import { drewNote, keySummary, openBenchPage, pageWaits, RENDERERS, TASK_TERMINAL, timeKey, type KeyTiming, type RendererChoice } from "../lib/page-bench";
 import { BENCH_BASH_PROFILE } from "../lib/server";
 import { percentile, round } from "../lib/stats";
 import { viewerEcho } from "./echo";
@@ -98,26 +98,5 @@ export async function browserKeysScenario(ctx: BenchContext, keys: number, rende
       ),
       nodeViewer: { p50: round(nodeP50, 3), p99: round(nodeP99, 3), keys: result.node.latencies.length },
     },
-  };
-}
-
-/** " (drew dom)" when the terminal was not drawn by the renderer asked for (WebGL unavailable or lost). */
-export function drewNote(asked: string, drew: string | null): string {
-  return drew === asked ? "" : ` (drew ${drew ?? "?"})`;
-}
-
-/** p50/p90/p99/max of key → painted, and of its parts (input delay, until rendered). */
-export function keySummary(samples: readonly KeyTiming[]) {
-  const stats = (values: number[]) => ({
-    p50: round(percentile(values, 50), 1),
-    p90: round(percentile(values, 90), 1),
-    p99: round(percentile(values, 99), 1),
-    max: round(Math.max(...values), 1),
-  });
-  return {
-    count: samples.length,
-    painted: stats(samples.map((s) => s.paintedAt - s.keyAt)),
-    rendered: stats(samples.map((s) => s.renderedAt - s.keyAt)),
-    inputDelay: stats(samples.map((s) => s.handledAt - s.keyAt)),
   };
 }

@@ -4,6 +4,8 @@ import { runBaseline } from "../lib/baseline";
 import { withChromium } from "../lib/browser";
 import type { BenchContext, Row, ScenarioResult } from "../lib/context";
 import {
+  drewNote,
+  keySummary,
   measureFrames,
   openBenchPage,
   pageWaits,
@@ -18,7 +20,6 @@ import {
 } from "../lib/page-bench";
 import { BENCH_BASH_PROFILE, type BenchServer } from "../lib/server";
 import { MB, nowMs, percentile, round, sleep } from "../lib/stats";
-import { drewNote, keySummary } from "./browser-keys";
 
 /** The missions scenario's twenty unbounded floods (bash `echo` loops at nice 19). */
 const SESSIONS = 20;

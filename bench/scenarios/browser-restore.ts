@@ -1,8 +1,7 @@
 import { withChromium } from "../lib/browser";
 import type { BenchContext, Row, ScenarioResult } from "../lib/context";
-import { openBenchPage, RENDERERS, TASK_TERMINAL, terminalSockets, type RendererChoice } from "../lib/page-bench";
+import { drewNote, openBenchPage, RENDERERS, TASK_TERMINAL, terminalSockets, type RendererChoice } from "../lib/page-bench";
 import { percentile, round } from "../lib/stats";
-import { drewNote } from "./browser-keys";
 import { nodeRestore, WARMUP_RUNS } from "./reconnect";
 
 const LINES = 10_000;

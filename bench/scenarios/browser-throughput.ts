@@ -1,10 +1,9 @@
 import type { Browser } from "@playwright/test";
 import { withChromium } from "../lib/browser";
 import type { BenchContext, Row, ScenarioResult } from "../lib/context";
-import { openBenchPage, pageWaits, RENDERERS, TASK_TERMINAL, terminalSockets, timeKey, type KeyTiming, type RendererChoice } from "../lib/page-bench";
+import { drewNote, openBenchPage, pageWaits, RENDERERS, TASK_TERMINAL, terminalSockets, timeKey, type KeyTiming, type RendererChoice } from "../lib/page-bench";
 import type { BenchServer } from "../lib/server";
 import { median, MB, round } from "../lib/stats";
-import { drewNote } from "./browser-keys";
 import { viewerFlood } from "./throughput";
 
 /** Printed after the file, only then: its painting means the browser has drawn the end of the flood. */
