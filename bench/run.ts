@@ -7,12 +7,16 @@
  * target; it fails only when a scenario cannot run.
  *
  * Options (after `npm run bench --`):
- *   --only=throughput,echo,fanout,memory,load,reconnect,reattach,tokens,review,missions,search,costs   run a subset
+ *   --only=throughput,echo,fanout,memory,load,reconnect,reattach,tokens,review,missions,search,costs,
+ *          browser-keys,browser-missions,browser-throughput,browser-restore   run a subset
  *   --quick            smaller sizes (a smoke run, not comparable)
  *   --cpu-prof         profile the app server of each scenario (node --cpu-prof; not its terminal host) and print its top frames
  *   --skip-build       use the existing .next build even if stale (the server's own code runs from source)
  *   --throughput-reps=N  --fanout-copies=N  --echo-keys=N  --load-seconds=N  --missions-reps=N  --reattach-reps=N  --search-reps=N
  *   --reattach-delay-ms=N  (diagnostics: reconnect N ms after the restarted server listens)
+ *   --browser-keys=N  --browser-reps=N  --browser-frame-seconds=N  --browser-throughput-reps=N  --browser-restore-runs=N
+ *   --renderers=webgl,dom   which terminal renderers the browser scenarios ask for (default both)
+ *   --background-rates=131072,unlimited   browser-missions: repeat it per visible-background-tile ack rate (bytes/s)
  *
  * Every server runs with its terminal host (a separate process since issue 14): CPU and RSS are
  * the two together, and each scenario stops the host (and its sessions) when it is done.
@@ -24,8 +28,13 @@ import { fileURLToPath } from "node:url";
 import { buildIfStale } from "../scripts/build-if-stale.mjs";
 import { createContext, leftoverHosts, shadowRoot, stopAllHosts, type Row, type ScenarioResult } from "./lib/context";
 import { generateFloodFile } from "./lib/flood-file";
+import { RENDERERS, type BackgroundRate, type RendererChoice } from "./lib/page-bench";
 import { formatSummary, summarizeProfile } from "./lib/profile-summary";
 import { round } from "./lib/stats";
+import { browserKeysScenario } from "./scenarios/browser-keys";
+import { browserMissionsScenario } from "./scenarios/browser-missions";
+import { browserRestoreScenario } from "./scenarios/browser-restore";
+import { browserThroughputScenario } from "./scenarios/browser-throughput";
 import { costsScenario } from "./scenarios/costs";
 import { echoScenario } from "./scenarios/echo";
 import { fanoutScenario } from "./scenarios/fanout";
@@ -40,7 +49,24 @@ import { throughputScenario } from "./scenarios/throughput";
 import { tokensScenario } from "./scenarios/tokens";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const SCENARIOS = ["throughput", "echo", "fanout", "memory", "load", "reconnect", "reattach", "tokens", "review", "missions", "search", "costs"] as const;
+const SCENARIOS = [
+  "throughput",
+  "echo",
+  "fanout",
+  "memory",
+  "load",
+  "reconnect",
+  "reattach",
+  "tokens",
+  "review",
+  "missions",
+  "search",
+  "costs",
+  "browser-keys",
+  "browser-missions",
+  "browser-throughput",
+  "browser-restore",
+] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 function option(name: string): string | undefined {
@@ -56,6 +82,26 @@ function numberOption(name: string, fallback: number): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
   return n;
+}
+
+function renderersOption(): RendererChoice[] {
+  const value = option("renderers");
+  if (value === undefined) return [...RENDERERS];
+  const list = value.split(",").map((s) => s.trim());
+  for (const r of list) if (!(RENDERERS as readonly string[]).includes(r)) throw new Error(`--renderers: unknown renderer ${r}; known: ${RENDERERS.join(", ")}`);
+  return list as RendererChoice[];
+}
+
+function backgroundRatesOption(): BackgroundRate[] | undefined {
+  const value = option("background-rates");
+  if (value === undefined) return undefined;
+  return value.split(",").map((s) => {
+    const v = s.trim();
+    if (v === "unlimited") return "unlimited";
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--background-rates: ${v} is neither a positive number of bytes per second nor "unlimited"`);
+    return n;
+  });
 }
 
 function machine() {
@@ -79,7 +125,8 @@ function pad(text: string, width: number, right = false): string {
 }
 
 export function formatTable(rows: Row[]): string {
-  const header = ["scenario", "metric", "app", "raw node-pty", "app/raw", "target", ""];
+  // The baseline is raw node-pty for the server scenarios; the browser ones say theirs in the notes.
+  const header = ["scenario", "metric", "app", "baseline", "app/base", "target", ""];
   const body = rows.map((r) => [
     r.scenario,
     r.metric,
@@ -123,6 +170,13 @@ async function main(): Promise<void> {
     floodMiB: 200,
     costsTranscriptMiB: quick ? 5 : 50,
     costsReps: quick ? 3 : 9,
+    browserKeys: numberOption("browser-keys", quick ? 30 : 200),
+    browserReps: numberOption("browser-reps", quick ? 4 : 12),
+    browserFrameSeconds: numberOption("browser-frame-seconds", quick ? 3 : 6),
+    browserThroughputReps: numberOption("browser-throughput-reps", quick ? 1 : 2),
+    browserRestoreRuns: numberOption("browser-restore-runs", quick ? 4 : 15),
+    renderers: renderersOption(),
+    backgroundRates: backgroundRatesOption(),
   };
 
   const startedAt = new Date();
@@ -181,6 +235,11 @@ async function main(): Promise<void> {
       missions: () => missionsScenario(ctx, config.missionsReps),
       search: () => searchScenario(ctx, config.searchReps),
       costs: () => costsScenario(ctx, config.costsTranscriptMiB, config.costsReps),
+      "browser-keys": () => browserKeysScenario(ctx, config.browserKeys, config.renderers),
+      "browser-missions": () =>
+        browserMissionsScenario(ctx, { reps: config.browserReps, frameSeconds: config.browserFrameSeconds, renderers: config.renderers, backgroundRates: config.backgroundRates }),
+      "browser-throughput": () => browserThroughputScenario(ctx, config.browserThroughputReps, config.renderers),
+      "browser-restore": () => browserRestoreScenario(ctx, config.browserRestoreRuns, config.renderers),
     };
     for (const name of SCENARIOS) {
       if (only && !only.includes(name)) continue;

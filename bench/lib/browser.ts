@@ -10,3 +10,13 @@ export function launchChromium(): Promise<Browser> {
   if (!found.path) throw new Error(found.problem);
   return chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
 }
+
+/** Runs `fn` with a fresh Chromium, closed afterwards whatever happens. */
+export async function withChromium<T>(fn: (browser: Browser) => Promise<T>): Promise<T> {
+  const browser = await launchChromium();
+  try {
+    return await fn(browser);
+  } finally {
+    await browser.close();
+  }
+}

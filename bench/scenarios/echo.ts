@@ -1,5 +1,6 @@
 import { runBaseline } from "../lib/baseline";
 import type { BenchContext, ScenarioResult } from "../lib/context";
+import type { BenchServer } from "../lib/server";
 import { percentile, nowMs, round, sleep } from "../lib/stats";
 import { BenchViewer } from "../lib/viewer";
 
@@ -25,27 +26,7 @@ export async function echoScenario(ctx: BenchContext, keys: number): Promise<Sce
   const rawBefore = await rawRun();
   const app = await ctx.withServer("echo", {}, async (server) => {
     const taskId = await server.startTask("echo", ctx.tmp, "exec /bin/bash --norc --noprofile");
-    const viewer = new BenchViewer(server.origin, taskId, { ack: "browser" });
-    await viewer.ready();
-    await quiet(viewer, 300);
-    const echoBytes: number[] = [];
-    for (const key of ECHO_KEYS) {
-      const before = viewer.bytes;
-      viewer.input(key);
-      await sleep(150);
-      echoBytes.push(viewer.bytes - before);
-    }
-    const latencies: number[] = [];
-    for (let i = 0; i < ECHO_WARMUP_KEYS + keys; i++) {
-      const k = i % ECHO_KEYS.length;
-      const arrived = viewer.output(echoBytes[k]!);
-      const t0 = nowMs();
-      viewer.input(ECHO_KEYS[k]!);
-      await arrived;
-      if (i >= ECHO_WARMUP_KEYS) latencies.push(nowMs() - t0);
-    }
-    viewer.close();
-    return { latencies, echoBytes };
+    return viewerEcho(server, taskId, keys, ECHO_WARMUP_KEYS);
   });
   const rawAfter = await rawRun();
   const raw = { latencies: [...rawBefore.latencies, ...rawAfter.latencies], echoBytes: rawBefore.echoBytes };
@@ -74,6 +55,35 @@ export async function echoScenario(ctx: BenchContext, keys: number): Promise<Sce
       echoBytes: { app: app.echoBytes, raw: raw.echoBytes },
     },
   };
+}
+
+/**
+ * `keys` single-key round trips through one Node viewer (the browser's protocol, no rendering) to
+ * the shell of `taskId`, after `warmupKeys` unmeasured ones: `a` then DEL, each waiting for its
+ * whole echo (sizes learnt first). Also the browser scenarios' baseline (browser-keys).
+ */
+export async function viewerEcho(server: BenchServer, taskId: string, keys: number, warmupKeys: number): Promise<{ latencies: number[]; echoBytes: number[] }> {
+  const viewer = new BenchViewer(server.origin, taskId, { ack: "browser" });
+  await viewer.ready();
+  await quiet(viewer, 300);
+  const echoBytes: number[] = [];
+  for (const key of ECHO_KEYS) {
+    const before = viewer.bytes;
+    viewer.input(key);
+    await sleep(150);
+    echoBytes.push(viewer.bytes - before);
+  }
+  const latencies: number[] = [];
+  for (let i = 0; i < warmupKeys + keys; i++) {
+    const k = i % ECHO_KEYS.length;
+    const arrived = viewer.output(echoBytes[k]!);
+    const t0 = nowMs();
+    viewer.input(ECHO_KEYS[k]!);
+    await arrived;
+    if (i >= warmupKeys) latencies.push(nowMs() - t0);
+  }
+  viewer.close();
+  return { latencies, echoBytes };
 }
 
 function summary(values: number[]) {

@@ -1,13 +1,14 @@
 import headless from "@xterm/headless";
 import { runBaseline } from "../lib/baseline";
 import type { BenchContext, ScenarioResult } from "../lib/context";
+import type { BenchServer } from "../lib/server";
 import { nowMs, percentile, round, sleep } from "../lib/stats";
 import { BenchViewer } from "../lib/viewer";
 
 const { Terminal } = headless;
 const LINES = 10_000;
 /** Connects before the measured ones (JIT warm-up on both ends), as in a server that has run a while. */
-const WARMUP_RUNS = 3;
+export const WARMUP_RUNS = 3;
 
 /**
  * reconnect: a session that printed 10 000 lines of the flood file (so its mirror holds 10 000
@@ -26,23 +27,7 @@ export async function reconnectScenario(ctx: BenchContext, runs: number): Promis
     const taskId = await server.startTask("reconnect", ctx.tmp, `head -n ${LINES} ${ctx.floodFile}; exec sleep 100000`);
     await server.ok("GET", `/api/internal/terminal/${taskId}/buffer?mode=tail&tailLines=1&waitFor=idle&idleMs=500&timeoutMs=30000`);
     const status = await server.ok<{ totalLines: number }>("GET", `/api/internal/terminal/${taskId}/status`);
-    const times: number[] = [];
-    let chars = 0;
-    for (let i = -WARMUP_RUNS; i < runs; i++) {
-      const t0 = nowMs();
-      let restoredAt = 0;
-      const viewer = new BenchViewer(server.origin, taskId, { ack: "browser" });
-      await viewer.ready();
-      const snap = viewer.snapshot!;
-      chars = snap.data.length;
-      const term = new Terminal({ cols: snap.cols, rows: snap.rows, scrollback: 10_000, allowProposedApi: true });
-      await new Promise<void>((resolve) => term.write(snap.data, resolve));
-      restoredAt = nowMs();
-      if (i >= 0) times.push(restoredAt - t0);
-      term.dispose();
-      viewer.close();
-      await sleep(50);
-    }
+    const { times, chars } = await nodeRestore(server, taskId, runs, WARMUP_RUNS);
     await server.stopTask(taskId);
     return { times, chars, totalLines: status.totalLines };
   });
@@ -62,4 +47,29 @@ export async function reconnectScenario(ctx: BenchContext, runs: number): Promis
     };
   });
   return { rows, details: { runs, app, raw } };
+}
+
+/**
+ * `runs` restores of `taskId`'s screen by a Node viewer, after `warmupRuns` unmeasured: from
+ * `new WebSocket(...)` to the snapshot written into a fresh headless xterm (its write callback).
+ * Also the browser-restore scenario's baseline.
+ */
+export async function nodeRestore(server: BenchServer, taskId: string, runs: number, warmupRuns: number): Promise<{ times: number[]; chars: number }> {
+  const times: number[] = [];
+  let chars = 0;
+  for (let i = -warmupRuns; i < runs; i++) {
+    const t0 = nowMs();
+    const viewer = new BenchViewer(server.origin, taskId, { ack: "browser" });
+    await viewer.ready();
+    const snap = viewer.snapshot!;
+    chars = snap.data.length;
+    const term = new Terminal({ cols: snap.cols, rows: snap.rows, scrollback: 10_000, allowProposedApi: true });
+    await new Promise<void>((resolve) => term.write(snap.data, resolve));
+    const restoredAt = nowMs();
+    if (i >= 0) times.push(restoredAt - t0);
+    term.dispose();
+    viewer.close();
+    await sleep(50);
+  }
+  return { times, chars };
 }

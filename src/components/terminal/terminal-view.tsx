@@ -3,6 +3,7 @@
 import "@xterm/xterm/css/xterm.css";
 import { memo, useEffect, useImperativeHandle, useRef, useState, type Ref } from "react";
 import type { AckGate, AckPolicy } from "@/lib/client/ack-gate";
+import { backgroundBytesPerSecond } from "@/lib/client/background-rate";
 import { watchBackgroundShare } from "@/lib/client/background-share";
 import { useAppEvents } from "@/lib/client/app-events-client";
 import type { SessionState, Sizing } from "@/terminal/contract/protocol";
@@ -16,12 +17,6 @@ import { isTouchScreen } from "./use-touch-device";
 import styles from "./terminal-view.module.css";
 
 export { ACTIVITY_THROTTLE_MS } from "@/terminal/client/terminal-controller";
-/**
- * What a visible tile that nobody is working in may consume while the page keeps up. A log
- * scrolling at a normal pace is far below it; a flood above it is shown by jumps to the current
- * screen. On an overloaded page it is cut to a share of this (BackgroundShare).
- */
-export const BACKGROUND_BYTES_PER_SECOND = 128 * 1024;
 /** Below this a shrunk glance view stops shrinking and scrolls sideways: smaller is not legible. */
 export const MIN_SHRUNK_FONT_SIZE = 7;
 /** Start consuming a little before a tile scrolls into view, so it is current when seen. */
@@ -128,9 +123,10 @@ export const TerminalView = memo(function TerminalView({
   const policyRef = useRef<AckPolicy>({ paused: false, bytesPerSecond: null });
   const updatePolicy = useRef((resyncIfBehind: boolean = true) => {
     const { background: bg, active: act, visible, focused, typed, share } = flags.current;
+    const rate = backgroundBytesPerSecond();
     const next: AckPolicy = !bg || act || focused || typed
       ? { paused: false, bytesPerSecond: null }
-      : { paused: !visible, bytesPerSecond: Math.round(BACKGROUND_BYTES_PER_SECOND * share) };
+      : { paused: !visible, bytesPerSecond: rate === null ? null : Math.round(rate * share) };
     const previous = policyRef.current;
     policyRef.current = next;
     const loosened = (previous.paused && !next.paused) || (previous.bytesPerSecond !== null && next.bytesPerSecond === null);
