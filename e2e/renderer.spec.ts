@@ -9,10 +9,11 @@ import { TerminalPanel } from "./pages/terminal-panel";
 import { TerminalScreen } from "./pages/terminal-screen";
 
 /**
- * Which renderer draws each terminal (docs/rendering.md): WebGL by default on every view, DOM when
+ * Which renderer draws each terminal (docs/rendering.md): WebGL when chosen on every view, DOM when
  * WebGL is off, after a lost context, when chosen in Settings, and for the tiles past the page's
  * WebGL budget. Debian's headless Chromium has WebGL2 (SwiftShader) even with --disable-gpu;
- * `--disable-webgl` turns it off.
+ * `--disable-webgl` turns it off. SwiftShader is a software rasterizer, so the default ("auto")
+ * draws with DOM here: the tests that need WebGL choose it for the browser first.
  */
 
 /** Chromium's own limit of live WebGL contexts per page (checked here: the 17th loses the oldest). */
@@ -20,6 +21,11 @@ const CHROMIUM_WEBGL_CONTEXTS = 16;
 /** The page's budget of WebGL terminals (WEBGL_TERMINAL_BUDGET in src/terminal/client/terminal-renderer.ts). */
 const WEBGL_TERMINAL_BUDGET = 12;
 const TOO_MANY_CONTEXTS = /Too many active WebGL contexts/;
+
+/** Chooses WebGL for this browser before any page of the test loads (the Settings choice, stored in localStorage). */
+async function chooseWebgl(page: Page): Promise<void> {
+  await page.addInitScript(() => window.localStorage.setItem("ai-manager.terminal-renderer", "webgl"));
+}
 
 /** The replay of a task's latest run, opened from its runs table. */
 async function openReplay(page: Page, taskPage: TaskPage): Promise<TerminalScreen> {
@@ -62,7 +68,8 @@ async function browserWithoutWebgl(chromium: BrowserType, app: App): Promise<{ b
   return { browser, page: await context.newPage() };
 }
 
-test("every terminal view draws with WebGL by default: task page, Missions tile, replay", async ({ page, app, request }) => {
+test("every terminal view draws with WebGL when it is chosen: task page, Missions tile, replay", async ({ page, app, request }) => {
+  await chooseWebgl(page);
   const taskId = await createTaskViaApi(request, app, { title: "Drawn by the GPU" });
   const taskPage = new TaskPage(page, app);
   await taskPage.gotoId(taskId);
@@ -133,6 +140,7 @@ test("with WebGL off every view draws with DOM, shows its output and takes keys"
 });
 
 test("a lost WebGL context falls back to DOM: the screen stays and typing still works", async ({ page, app, request }) => {
+  await chooseWebgl(page);
   const taskId = await createTaskViaApi(request, app, { title: "Context lost" });
   const taskPage = new TaskPage(page, app);
   await taskPage.gotoId(taskId);
@@ -152,14 +160,16 @@ test("a lost WebGL context falls back to DOM: the screen stays and typing still 
   await expect(terminal.screen.locator(".xterm-rows")).toContainText("after-5");
 });
 
-test("the DOM renderer chosen in Settings: open terminals switch, and new ones draw with DOM", async ({ page, app, request, context }) => {
+test("the renderer chosen in Settings: automatic skips software WebGL, open terminals switch, new ones follow", async ({ page, app, request, context }) => {
   const taskId = await createTaskViaApi(request, app, { title: "Chosen renderer" });
   await startTaskViaApi(request, app, taskId);
   const taskPage = new TaskPage(page, app);
   await taskPage.gotoId(taskId);
   const terminal = new TerminalPanel(page);
   await terminal.waitLive();
-  await expect(terminal.text.element).toHaveAttribute("data-renderer", "webgl");
+  // The default, automatic: this Chromium's WebGL is SwiftShader (drawn by the CPU), so DOM.
+  await expect(terminal.text.element).toHaveAttribute("data-renderer", "dom");
+  await expect(terminal.text.element).toHaveAttribute("data-renderer-reason", "software");
   await terminal.type("echo chosen-$((6*7))\n");
   await terminal.expectText("chosen-42");
 
@@ -168,8 +178,12 @@ test("the DOM renderer chosen in Settings: open terminals switch, and new ones d
   const settings = new SettingsPage(settingsTab, app);
   await settings.goto();
   const browserPanel = settingsTab.getByRole("region", { name: "This browser" });
-  await expect(browserPanel.getByRole("radio", { name: /^WebGL/ })).toBeChecked();
+  await expect(browserPanel.getByRole("radio", { name: /^Automatic/ })).toBeChecked();
+  await expect(browserPanel.getByTestId("renderer-in-use")).toHaveText("In use: DOM — WebGL here is SwiftShader, software rendering.");
+  await browserPanel.getByRole("radio", { name: /^WebGL/ }).check();
   await expect(browserPanel.getByTestId("renderer-in-use")).toHaveText("In use: WebGL (SwiftShader, software rendering).");
+  await expect(terminal.text.element).toHaveAttribute("data-renderer", "webgl");
+  await terminal.expectText("chosen-42");
   await browserPanel.getByRole("radio", { name: /^DOM/ }).check();
   await expect(browserPanel.getByTestId("renderer-in-use")).toHaveText("In use: DOM (chosen for this browser).");
   await expect(terminal.text.element).toHaveAttribute("data-renderer", "dom");
@@ -201,6 +215,7 @@ test("twenty Missions tiles all draw their output within the page's WebGL budget
   request,
 }) => {
   test.setTimeout(240_000);
+  await chooseWebgl(page);
   // Five columns of four rows: all twenty tiles on screen at once.
   await page.setViewportSize({ width: 2100, height: 1500 });
   const warnings: string[] = [];

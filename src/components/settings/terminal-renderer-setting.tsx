@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import {
   DEFAULT_RENDERER_CHOICE,
   detectWebgl,
+  isSoftwareRenderer,
   onRendererChoiceChange,
   readRendererChoice,
   writeRendererChoice,
@@ -14,7 +15,8 @@ import { WEBGL_TERMINAL_BUDGET } from "@/terminal/client/terminal-renderer";
 import styles from "./settings.module.css";
 
 const OPTIONS: { value: RendererChoice; label: string; hint: string }[] = [
-  { value: "webgl", label: "WebGL", hint: "drawn by the GPU; falls back to DOM by itself where WebGL does not work" },
+  { value: "auto", label: "Automatic", hint: "WebGL where a GPU draws it; DOM where WebGL is software rendering, which takes the CPU" },
+  { value: "webgl", label: "WebGL", hint: "always, even software-rendered; falls back to DOM by itself where WebGL does not work" },
   { value: "dom", label: "DOM", hint: "drawn as page text; for a GPU or driver that draws glyphs badly" },
 ];
 
@@ -65,6 +67,7 @@ export function TerminalRendererSetting() {
 function inUse(choice: RendererChoice, support: WebglSupport): string {
   if (choice === "dom") return "In use: DOM (chosen for this browser).";
   if (!support.available) return "In use: DOM — WebGL2 is unavailable in this browser.";
+  if (choice === "auto" && isSoftwareRenderer(support.gpu)) return `In use: DOM — WebGL here is ${gpuName(support.gpu)}.`;
   return `In use: WebGL (${gpuName(support.gpu)}).`;
 }
 

@@ -7,11 +7,23 @@ import { z } from "zod";
  */
 export const RENDERER_STORAGE_KEY = "ai-manager.terminal-renderer";
 
-export const rendererChoiceSchema = z.enum(["webgl", "dom"]);
+export const rendererChoiceSchema = z.enum(["auto", "webgl", "dom"]);
 export type RendererChoice = z.infer<typeof rendererChoiceSchema>;
 
-/** WebGL unless the person chose DOM; WebGL falls back to DOM by itself where it cannot work. */
-export const DEFAULT_RENDERER_CHOICE: RendererChoice = "webgl";
+/**
+ * `auto`: WebGL where a GPU draws it, DOM where the browser's WebGL is a software rasterizer
+ * (SwiftShader, llvmpipe…), which draws on the same CPU cores the page and the agents need
+ * (measured in BENCHMARKS.md: slower than DOM there). `webgl` uses WebGL whatever draws it; both
+ * fall back to DOM by themselves where WebGL does not work.
+ */
+export const DEFAULT_RENDERER_CHOICE: RendererChoice = "auto";
+
+/** How browsers name a WebGL implementation that rasterizes on the CPU. */
+const SOFTWARE_RASTERIZER = /swiftshader|llvmpipe|softpipe|software|basic render driver/i;
+
+export function isSoftwareRenderer(gpu: string | null): boolean {
+  return gpu !== null && SOFTWARE_RASTERIZER.test(gpu);
+}
 
 /** Same-page listeners (the `storage` event only reaches the other tabs). */
 const listeners = new Set<(choice: RendererChoice) => void>();
@@ -61,6 +73,13 @@ export interface WebglSupport {
  * releases it at once (each live context counts against the page's limit).
  */
 export function detectWebgl(): WebglSupport {
+  return (detected ??= probeWebgl());
+}
+
+/** One probe per page: what the browser offers does not change while it is open. */
+let detected: WebglSupport | undefined;
+
+function probeWebgl(): WebglSupport {
   const canvas = document.createElement("canvas");
   let gl: WebGL2RenderingContext | null = null;
   try {

@@ -1,6 +1,6 @@
 import type { WebglAddon } from "@xterm/addon-webgl";
 import type { Terminal as Xterm } from "@xterm/xterm";
-import { onRendererChoiceChange, readRendererChoice, type RendererChoice } from "./renderer-choice";
+import { detectWebgl, isSoftwareRenderer, onRendererChoiceChange, readRendererChoice, type RendererChoice } from "./renderer-choice";
 
 /**
  * Which renderer draws each xterm in the page: the WebGL addon where it can, xterm's DOM renderer
@@ -13,7 +13,7 @@ import { onRendererChoiceChange, readRendererChoice, type RendererChoice } from 
 export type RendererKind = "webgl" | "dom";
 
 /** Why a terminal is on the DOM renderer (the `data-renderer-reason` attribute); "" on WebGL. */
-export type DomReason = "" | "pending" | "chosen" | "unavailable" | "context-lost" | "budget";
+export type DomReason = "" | "pending" | "chosen" | "software" | "unavailable" | "context-lost" | "budget";
 
 /**
  * WebGL terminals per page. Chromium keeps 16 live WebGL contexts per page and silently loses the
@@ -257,6 +257,10 @@ class WebglBudget {
     const members = [...this.members];
     if (this.choice === "dom") {
       for (const member of members) member.assign(false, "chosen");
+      return;
+    }
+    if (this.choice === "auto" && isSoftwareRenderer(detectWebgl().gpu)) {
+      for (const member of members) member.assign(false, "software");
       return;
     }
     const ranked = members
