@@ -145,6 +145,9 @@ export async function missionsScenario(ctx: BenchContext, reps: number): Promise
     try {
       browser = await launchChromium();
       const page = await browser.newPage({ viewport: VIEWPORT });
+      // This scenario watches the DOM renderer's rows (its figures since 2026-12-04 are of DOM);
+      // the WebGL renderer is measured by the browser-* scenarios.
+      await page.addInitScript(() => window.localStorage.setItem("ai-manager.terminal-renderer", "dom"));
       const loadStartedAt = nowMs();
       await page.goto(`${server.origin}/missions`);
       await page.getByRole("region", { name: "Live sessions" }).getByRole("article").nth(SESSIONS - 1).waitFor({ timeout: TIMEOUT_MS });
