@@ -240,7 +240,8 @@ describe.skipIf(!netns)("from another address (a network namespace)", () => {
     });
 
     it("serves HTTPS to the namespace, with the Secure flag on the device cookie", async () => {
-      expect(app.stdout()).toContain(`${origin}/?token=`);
+      // The remote sign-in lines follow the ready line and may reach this process in a later chunk.
+      await until(() => app.stdout().includes(`${origin}/?token=`), 10_000, "the sign-in URL for other devices");
       const refused = await client.http({ url: `${origin}/`, ca, headers: { accept: "text/html" } });
       expect(refused.status).toBe(401);
       const { cookie, setCookie } = await signIn(origin, app.accessToken!, { ca });
