@@ -3,6 +3,7 @@ import { BACKGROUND_BYTES_PER_SECOND } from "../../src/lib/client/background-rat
 import { runBaseline } from "../lib/baseline";
 import { withChromium } from "../lib/browser";
 import type { BenchContext, Row, ScenarioResult } from "../lib/context";
+import { missionsFlood } from "./missions";
 import {
   drewNote,
   keySummary,
@@ -21,9 +22,9 @@ import {
 import { BENCH_BASH_PROFILE, type BenchServer } from "../lib/server";
 import { MB, nowMs, percentile, round, sleep } from "../lib/stats";
 
-/** The missions scenario's twenty unbounded floods (bash `echo` loops at nice 19). */
+/** The missions scenario's twenty unbounded floods (bash `echo` loops). */
 const SESSIONS = 20;
-const flood = (n: number) => `renice -n 19 -p $$ >/dev/null; while :; do echo "tile-${n} $RANDOM $RANDOM $RANDOM"; done`;
+const flood = missionsFlood;
 const COMMAND = (rep: number) => `echo b${rep}-$((6*7))`;
 const answer = (rep: number) => `b${rep}-42`;
 /** Between a click on a tile and its Ctrl+C, and after a tile's flood is restarted: a person's pace. */

@@ -14,6 +14,10 @@ interface IntegerSetting {
   defaultValue: number;
 }
 
+/** How a task terminal's programs share the CPU with this app (see docs/terminal-host.md, "CPU priority"). */
+export const TERMINAL_CPU_PRIORITIES = ["background", "normal"] as const;
+export type TerminalCpuPriority = (typeof TERMINAL_CPU_PRIORITIES)[number];
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const MB = 1024 * 1024;
@@ -78,13 +82,20 @@ export const CHOICE_SETTING_DEFINITIONS = {
     optionLabels: { worktree: "Own git worktree and branch", none: "None: run in the task's directory" },
     defaultValue: "worktree",
   } satisfies ChoiceSetting<IsolationMode>,
+  "terminal.cpuPriority": {
+    label: "CPU priority of task terminals",
+    hint: "Background: a task's programs (agents, their builds, runaway loops) get the CPU after this app, so the page and your keys stay quick when every core is busy; they still use all idle CPU. Applies to terminals started after the change.",
+    options: TERMINAL_CPU_PRIORITIES,
+    optionLabels: { background: "Background (recommended)", normal: "Normal, like your own shells" },
+    defaultValue: "background",
+  } satisfies ChoiceSetting<TerminalCpuPriority>,
 } as const;
 
 /** The whole-number settings (the ones with a range and a unit). */
 export type SettingKey = keyof typeof SETTING_DEFINITIONS;
 export type ChoiceSettingKey = keyof typeof CHOICE_SETTING_DEFINITIONS;
 export type AnySettingKey = SettingKey | ChoiceSettingKey;
-export type Settings = { [K in SettingKey]: number } & { "workspace.isolation": IsolationMode };
+export type Settings = { [K in SettingKey]: number } & { "workspace.isolation": IsolationMode; "terminal.cpuPriority": TerminalCpuPriority };
 
 export const SETTING_KEYS = Object.keys(SETTING_DEFINITIONS) as SettingKey[];
 export const CHOICE_SETTING_KEYS = Object.keys(CHOICE_SETTING_DEFINITIONS) as ChoiceSettingKey[];

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isAlive, sessionProcesses } from "../../src/terminal/host/process-tree";
+import { autogroupNice } from "../../src/terminal/host/session-priority";
 import { RING_BYTES } from "../../src/terminal/contract/flow-control";
 import { stripAnsi } from "../helpers/strip-ansi";
 import { isAppError } from "../../src/lib/errors";
@@ -59,6 +60,25 @@ describe("task terminals on real PTYs", () => {
       expect(String(f.reason.message)).toContain("system.maxConcurrentExecutions is 20");
     }
     expect(services.sessions.runningCount()).toBe(20);
+  });
+
+  it("runs a task's programs at the CPU priority Settings chose: background by default, normal on request", async () => {
+    const profile = commandProfile(services, "sleeper", "/bin/sh", ["-c", "echo started; exec sleep 30"]);
+    const started = async (title: string) => {
+      const task = makeTask(services, profile, title);
+      const execution = await services.terminals.start(task.id);
+      await waitFor(() => screenText(services, task.id).includes("started"), 10_000, `${title} to start`);
+      return execution.pid!;
+    };
+    const hostGroupNice = autogroupNice("self");
+    const background = await started("background");
+    await waitFor(() => os.getPriority(background) === 15 && (hostGroupNice === undefined || autogroupNice(String(background)) === 15), 10_000, "nice 15 on the program and its group");
+    services.settings.update({ "terminal.cpuPriority": "normal" });
+    const normal = await started("normal");
+    expect(os.getPriority(normal)).toBe(os.getPriority());
+    expect(autogroupNice(String(normal))).toBe(hostGroupNice);
+    // The host's own priority never moves.
+    expect(autogroupNice("self")).toBe(hostGroupNice);
   });
 
   it("fails a start with a clear message for a bad cwd or a missing command", async () => {

@@ -87,7 +87,8 @@ export function SettingsForm({ settings }: { settings: Settings }) {
           );
         })}
         {CHOICE_SETTING_KEYS.map((key) => {
-          const def = CHOICE_SETTING_DEFINITIONS[key];
+          // One shape for every choice setting: the union of their literal types cannot index itself.
+          const def: { label: string; hint: string; options: readonly string[]; optionLabels: Record<string, string> } = CHOICE_SETTING_DEFINITIONS[key];
           return (
             <Field key={key} label={def.label} hint={def.hint} error={errors[key]}>
               {(control) => (

@@ -19,6 +19,7 @@ import { recordingPath } from "../../terminal/recording/asciicast-writer";
 import { lastRecordedEventAt } from "../../terminal/recording/recording-tail";
 import { DEFAULT_COLS, DEFAULT_ROWS } from "../../terminal/host/pty-session";
 import { killSessionTree } from "../../terminal/host/process-tree";
+import { BACKGROUND_NICENESS } from "../../terminal/contract/host-protocol";
 
 export const agentSessionIdSchema = z
   .string()
@@ -277,6 +278,7 @@ export class TerminalService {
         cols,
         rows,
         scrollbackLines: deps.settings.get("terminal.scrollbackLines"),
+        niceness: deps.settings.get("terminal.cpuPriority") === "background" ? BACKGROUND_NICENESS : 0,
         ...(plan.initialInput !== undefined ? { initialInput: plan.initialInput } : {}),
         recording: {
           file: recordingPath(deps.dataDir, executionId),

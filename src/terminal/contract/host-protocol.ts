@@ -90,6 +90,9 @@ export const keepaliveSchema = z.object({
 });
 export type KeepaliveValues = z.infer<typeof keepaliveSchema>;
 
+/** The nice of a task terminal at the "background" CPU priority (the default; Settings). */
+export const BACKGROUND_NICENESS = 15;
+
 export const spawnSpecSchema = z.object({
   taskId: id,
   executionId: id,
@@ -100,6 +103,11 @@ export const spawnSpecSchema = z.object({
   cols: dimension(MAX_COLS),
   rows: dimension(MAX_ROWS),
   scrollbackLines: z.number().int().min(0).max(1_000_000),
+  /**
+   * The nice of the program's session, its scheduling group included (docs/terminal-host.md,
+   * "CPU priority"). Optional, so a host of this protocol version that predates it ignores it.
+   */
+  niceness: z.number().int().min(0).max(19).optional(),
   initialInput: z.string().max(1_000_000).optional(),
   recording: z.object({
     file: z.string().min(1).max(4096),

@@ -350,6 +350,7 @@ export class TerminalHostService {
       cols: spec.cols,
       rows: spec.rows,
       scrollbackLines: spec.scrollbackLines,
+      niceness: spec.niceness,
       initialInput: spec.initialInput,
       sinks: [recording],
     });

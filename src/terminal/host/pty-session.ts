@@ -8,6 +8,7 @@ import { signalName } from "./signals";
 import { ViewerHub, type Viewer, type ViewerTransport } from "./viewer-hub";
 import { resolveCommand } from "./command-resolver";
 import { ptyReader, type ReaderPty } from "./pty-reader";
+import { applySessionNiceness } from "./session-priority";
 
 /** Grace between SIGTERM/SIGHUP and SIGKILL when a session is stopped. */
 export const STOP_GRACE_MS = 2_000;
@@ -52,6 +53,8 @@ export interface PtySessionOptions {
   /** Typed into the terminal once the program has drawn its first screen (Shell profile prompts). */
   initialInput?: string;
   sinks?: OutputSink[];
+  /** The nice of the program's session (session-priority.ts); 0 or absent: as the host's. */
+  niceness?: number;
 }
 
 export type SpawnResult =
@@ -169,6 +172,7 @@ export class PtySession {
       cwd: options.cwd,
       env: options.env,
     });
+    applySessionNiceness(this.pty.pid, options.niceness ?? 0);
     this.pty.onData((data) => this.onPtyData(data));
     this.pty.onExit(({ exitCode, signal }) => this.onPtyExit(exitCode, signal));
     this.disposables.push(
