@@ -1,5 +1,9 @@
+import os from "node:os";
+import { createTaskViaApi } from "./fixtures/internal-api";
 import { expect, test } from "./fixtures/test";
 import { SettingsPage } from "./pages/settings-page";
+import { TaskPage } from "./pages/task-page";
+import { TerminalPanel } from "./pages/terminal-panel";
 
 test("a settings change persists across a server restart", async ({ page, app }) => {
   const settings = new SettingsPage(page, app);
@@ -36,4 +40,33 @@ test("an out-of-range setting is refused next to its field and nothing is saved"
   await page.reload();
   await expect(settings.setting("Max concurrent executions")).toHaveValue("20");
   await expect(settings.setting("Scrollback lines")).toHaveValue("10000");
+});
+
+test("task terminals run at background CPU priority by default; Normal applies from the next start", async ({ page, app, request }) => {
+  // What a program in the terminal sees: its nice, and (where the kernel groups sessions) its group's.
+  const report = `echo "niceness=$(nice) group=$(sed 's/.* nice /g/' /proc/self/autogroup 2>/dev/null || echo none)"\n`;
+  const taskPage = new TaskPage(page, app);
+  const terminal = new TerminalPanel(page);
+
+  const settings = new SettingsPage(page, app);
+  await settings.goto();
+  await expect(settings.setting("CPU priority of task terminals")).toHaveValue("background");
+
+  await taskPage.gotoId(await createTaskViaApi(request, app, { title: "Background run" }));
+  await terminal.start("");
+  await terminal.type(report);
+  await terminal.expectText(/niceness=15 group=(g15|none)/);
+  await terminal.stopButton.click();
+  await expect(terminal.exitInfo).toBeVisible();
+
+  await settings.goto();
+  await settings.setting("CPU priority of task terminals").selectOption("normal");
+  await settings.saveButton.click();
+  await expect(settings.savedMessage).toBeVisible();
+
+  await taskPage.gotoId(await createTaskViaApi(request, app, { title: "Normal run" }));
+  await terminal.start("");
+  await terminal.type(report);
+  // As the server's own processes (started from this test runner, which is normally at nice 0).
+  await terminal.expectText(new RegExp(`niceness=${os.getPriority()} group=(g0|none)`));
 });
