@@ -84,6 +84,21 @@ export function autogroupNice(pid: string): number | undefined {
   }
 }
 
+/**
+ * Whether this process may set autogroup nice values here: the file exists and takes a write
+ * (its own current value, which changes nothing). False in sandboxes that mount /proc read-only.
+ */
+export function autogroupWritable(): boolean {
+  const nice = autogroupNice("self");
+  if (nice === undefined) return false;
+  try {
+    fs.writeFileSync("/proc/self/autogroup", String(nice));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function sessionOf(pid: number): number | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
