@@ -21,6 +21,10 @@ export async function createTestServices(
   const host = await startInProcessHost();
   const services: Services = createServices(config, createLogger("silent"), "test", { ...options?.(dataDir, () => services), host: host.connection });
   services.origin = "http://127.0.0.1:9";
+  // These tests time their programs against the test runner's own work (a flood that must outrun
+  // a slow view, ticks that must keep coming): at the default background priority the programs
+  // would yield to the runner's other workers. The priority itself is tested where it is set.
+  services.settings.update({ "terminal.cpuPriority": "normal" });
   return Object.assign(services, {
     dataDir,
     host: host.service,

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isAlive, sessionProcesses } from "../../src/terminal/host/process-tree";
 import { autogroupNice, autogroupWritable } from "../../src/terminal/host/session-priority";
+import { defaultSettings } from "../../src/lib/settings-definitions";
 import { RING_BYTES } from "../../src/terminal/contract/flow-control";
 import { stripAnsi } from "../helpers/strip-ansi";
 import { isAppError } from "../../src/lib/errors";
@@ -62,7 +63,9 @@ describe("task terminals on real PTYs", () => {
     expect(services.sessions.runningCount()).toBe(20);
   });
 
-  it("runs a task's programs at the CPU priority Settings chose: background by default, normal on request", async () => {
+  it("runs a task's programs at the CPU priority Settings chose: background (the default), normal on request", async () => {
+    expect(defaultSettings()["terminal.cpuPriority"]).toBe("background");
+    services.settings.update({ "terminal.cpuPriority": "background" });
     const profile = commandProfile(services, "sleeper", "/bin/sh", ["-c", "echo started; exec sleep 30"]);
     const started = async (title: string) => {
       const task = makeTask(services, profile, title);
