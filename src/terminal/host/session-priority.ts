@@ -17,34 +17,20 @@ import os from "node:os";
 const SETSID_POLL_MS = 1;
 const SETSID_POLL_LIMIT = 200;
 
-export interface PriorityOutcome {
-  /** The process's own nice was set (its later children inherit it). */
-  process: boolean;
-  /** The session's autogroup nice was set; false where there is no autogroup (or it is off). */
-  autogroup: boolean;
-}
-
 /**
- * Lowers the priority of the session led by `pid` to `niceness` (0: leave it as it is). Never
- * throws; `done` gets what was applied. Raising a priority is not attempted: it needs privileges.
+ * Lowers the priority of the session led by `pid` to `niceness` (0: leave it as it is): at once
+ * for the process, within milliseconds for its group. Never throws; where it cannot, the program
+ * simply runs at the host's priority. Raising a priority is not attempted: it needs privileges.
  */
-export function applySessionNiceness(pid: number, niceness: number, done?: (outcome: PriorityOutcome) => void): void {
-  if (niceness <= 0) {
-    done?.({ process: false, autogroup: false });
-    return;
-  }
-  let processSet = false;
+export function applySessionNiceness(pid: number, niceness: number): void {
+  if (niceness <= 0) return;
   try {
     os.setPriority(pid, niceness);
-    processSet = true;
   } catch {
     // Gone already, or not ours: nothing to lower.
   }
   const ownGroup = autogroupName("self");
-  if (ownGroup === undefined) {
-    done?.({ process: processSet, autogroup: false });
-    return;
-  }
+  if (ownGroup === undefined) return;
   let tries = 0;
   const attempt = () => {
     const leader = sessionOf(pid) === pid;
@@ -52,14 +38,8 @@ export function applySessionNiceness(pid: number, niceness: number, done?: (outc
     // Before its setsid() the child is still in this process's group: writing then would lower
     // the terminal host itself. While the child execs, its /proc files can refuse to be read or
     // written for a moment: that is retried too, until it is gone.
-    if (leader && group !== undefined && group !== ownGroup && writeAutogroupNice(pid, niceness) && autogroupNice(String(pid)) === niceness) {
-      done?.({ process: processSet, autogroup: true });
-      return;
-    }
-    if (!fs.existsSync(`/proc/${pid}`) || ++tries > SETSID_POLL_LIMIT) {
-      done?.({ process: processSet, autogroup: false });
-      return;
-    }
+    if (leader && group !== undefined && group !== ownGroup && writeAutogroupNice(pid, niceness) && autogroupNice(String(pid)) === niceness) return;
+    if (!fs.existsSync(`/proc/${pid}`) || ++tries > SETSID_POLL_LIMIT) return;
     setTimeout(attempt, SETSID_POLL_MS);
   };
   attempt();
