@@ -1,5 +1,6 @@
 import type { Browser, BrowserType, Page } from "@playwright/test";
 import { findChromium } from "../scripts/find-browser.mjs";
+import { RENDERER_STORAGE_KEY } from "../src/terminal/client/renderer-choice";
 import { createTaskViaApi, startTaskViaApi } from "./fixtures/internal-api";
 import { expect, test, type App } from "./fixtures/test";
 import { MissionsPage } from "./pages/missions-page";
@@ -24,7 +25,7 @@ const TOO_MANY_CONTEXTS = /Too many active WebGL contexts/;
 
 /** Chooses WebGL for this browser before any page of the test loads (the Settings choice, stored in localStorage). */
 async function chooseWebgl(page: Page): Promise<void> {
-  await page.addInitScript(() => window.localStorage.setItem("ai-manager.terminal-renderer", "webgl"));
+  await page.addInitScript((key) => window.localStorage.setItem(key, "webgl"), RENDERER_STORAGE_KEY);
 }
 
 /** The replay of a task's latest run, opened from its runs table. */

@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { BENCH_RATE_GLOBAL } from "../../src/lib/client/background-rate";
+import { RENDERER_STORAGE_KEY } from "../../src/terminal/client/renderer-choice";
 import { nowMs, percentile, round, sleep } from "./stats";
 
 /**
@@ -17,9 +18,6 @@ import { nowMs, percentile, round, sleep } from "./stats";
 
 export const RENDERERS = ["webgl", "dom"] as const;
 export type RendererChoice = (typeof RENDERERS)[number];
-
-/** The per-browser renderer setting (the contract with the app: src/terminal/client, docs/rendering.md). */
-export const RENDERER_STORAGE_KEY = "ai-manager.terminal-renderer";
 
 /**
  * Where the bench tells the page how fast a visible background Missions tile may ack (bytes per

@@ -24,7 +24,6 @@ import { MB, nowMs, percentile, round, sleep } from "../lib/stats";
 
 /** The missions scenario's twenty unbounded floods (bash `echo` loops). */
 const SESSIONS = 20;
-const flood = missionsFlood;
 const COMMAND = (rep: number) => `echo b${rep}-$((6*7))`;
 const answer = (rep: number) => `b${rep}-42`;
 /** Between a click on a tile and its Ctrl+C, and after a tile's flood is restarted: a person's pace. */
@@ -86,7 +85,7 @@ export async function browserMissionsScenario(
   );
   const reps = options.reps;
   const raw = (await runBaseline(ctx.root, "missions", {
-    floods: Array.from({ length: SESSIONS }, (_, i) => flood(i + 1)),
+    floods: Array.from({ length: SESSIONS }, (_, i) => missionsFlood(i + 1)),
     targets: Array.from({ length: reps }, (_, i) => Math.floor((i * SESSIONS) / reps)),
     command: "echo b{n}-$((6*7))",
     answers: Array.from({ length: reps }, (_, rep) => answer(rep)),
@@ -97,7 +96,7 @@ export async function browserMissionsScenario(
 
   const results = await ctx.withServer("browser-missions", {}, async (server) => {
     const ids: string[] = [];
-    for (let n = 1; n <= SESSIONS; n++) ids.push(await server.startTask(titleOf(n), ctx.tmp, flood(n), undefined, BENCH_BASH_PROFILE));
+    for (let n = 1; n <= SESSIONS; n++) ids.push(await server.startTask(titleOf(n), ctx.tmp, missionsFlood(n), undefined, BENCH_BASH_PROFILE));
     const out: VariantResult[] = [];
     await withChromium(async (browser) => {
       for (const variant of variants) {
@@ -214,7 +213,7 @@ async function runVariant(
       command.push(await timeKey(page, selector, { key: "Enter", ctrl: false }, answer(rep), () => page.keyboard.press("Enter"), TIMEOUT_MS));
       tiles.push(title);
       log(`    ${title} (${ctrlC.at(-1)!.renderer}): Ctrl+C painted after ${(ctrlC.at(-1)!.paintedAt - ctrlC.at(-1)!.keyAt).toFixed(0)} ms, the answer after ${(command.at(-1)!.paintedAt - command.at(-1)!.keyAt).toFixed(0)} ms`);
-      await server.ok("POST", `/api/internal/terminal/${ids[index]}/input`, { input: flood(index + 1) });
+      await server.ok("POST", `/api/internal/terminal/${ids[index]}/input`, { input: missionsFlood(index + 1) });
       await sleep(PAUSE_MS);
     }
     const floodMBps = ((await totalBytes(server, ids)) - bytesBefore) / MB / ((nowMs() - t0) / 1000);

@@ -5,6 +5,7 @@ import type { BenchContext, Row, ScenarioResult } from "../lib/context";
 import { readCpuMsOf } from "../lib/rss";
 import { BENCH_BASH_PROFILE, type BenchServer } from "../lib/server";
 import { MB, nowMs, percentile, round, sleep } from "../lib/stats";
+import { RENDERER_STORAGE_KEY } from "../../src/terminal/client/renderer-choice";
 
 /** Sessions flooding at once: the Missions page's grid full of busy tiles (the old e2e's twenty). */
 const SESSIONS = 20;
@@ -15,7 +16,6 @@ const SESSIONS = 20;
  * group's nice is what counts, and that is the app's to set (docs/terminal-host.md, "CPU priority").
  */
 export const missionsFlood = (n: number) => `while :; do echo "tile-${n} $RANDOM $RANDOM $RANDOM"; done`;
-const flood = missionsFlood;
 /** Typed after the Ctrl+C; its echo shows `$((6*7))`, only the answer shows `b<rep>-42`. */
 const COMMAND = "echo b{n}-$((6*7))";
 const answer = (rep: number) => `b${rep}-42`;
@@ -133,7 +133,7 @@ export async function missionsScenario(ctx: BenchContext, reps: number): Promise
   const targets = Array.from({ length: reps }, (_, i) => Math.floor((i * SESSIONS) / reps));
   const rawStartedAt = nowMs();
   const raw = (await runBaseline(ctx.root, "missions", {
-    floods: Array.from({ length: SESSIONS }, (_, i) => flood(i + 1)),
+    floods: Array.from({ length: SESSIONS }, (_, i) => missionsFlood(i + 1)),
     targets,
     command: COMMAND,
     answers: targets.map((_, rep) => answer(rep)),
@@ -146,14 +146,14 @@ export async function missionsScenario(ctx: BenchContext, reps: number): Promise
 
   const app = await ctx.withServer("missions", {}, async (server) => {
     const ids: string[] = [];
-    for (let n = 1; n <= SESSIONS; n++) ids.push(await server.startTask(titleOf(n), ctx.tmp, flood(n), undefined, BENCH_BASH_PROFILE));
+    for (let n = 1; n <= SESSIONS; n++) ids.push(await server.startTask(titleOf(n), ctx.tmp, missionsFlood(n), undefined, BENCH_BASH_PROFILE));
     let browser: Browser | undefined;
     try {
       browser = await launchChromium();
       const page = await browser.newPage({ viewport: VIEWPORT });
       // This scenario watches the DOM renderer's rows (its figures since 2026-12-04 are of DOM);
       // the WebGL renderer is measured by the browser-* scenarios.
-      await page.addInitScript(() => window.localStorage.setItem("ai-manager.terminal-renderer", "dom"));
+      await page.addInitScript((key) => window.localStorage.setItem(key, "dom"), RENDERER_STORAGE_KEY);
       const loadStartedAt = nowMs();
       await page.goto(`${server.origin}/missions`);
       await page.getByRole("region", { name: "Live sessions" }).getByRole("article").nth(SESSIONS - 1).waitFor({ timeout: TIMEOUT_MS });
@@ -237,7 +237,7 @@ export async function missionsScenario(ctx: BenchContext, reps: number): Promise
     details: {
       sessions: SESSIONS,
       reps,
-      flood: flood(0).replace("tile-0", "tile-N"),
+      flood: missionsFlood(0).replace("tile-0", "tile-N"),
       viewport: VIEWPORT,
       app: { ...app, samples: app.samples.map(roundSample) },
       phaseSeconds: { raw: round(rawSeconds, 1), app: round(appSeconds, 1), appFloodsShown: round(app.floodsShownMs / 1000, 1), appRepetitions: round(app.seconds, 1) },
