@@ -223,7 +223,8 @@ describe("agent CLI command lines against the real CLIs", () => {
     const commandLine = await launch(task.id);
     expect(commandLine).toContain("--prompt=-x explain this repository");
     // Its home screen with the prompt in its input box (its "Run /connect to add an AI provider" tip: no account).
-    const screen = await screenOf(task.id, /ctrl\+p commands/);
+    // The box is filled after the home screen is drawn: wait for both, the prompt above the footer.
+    const screen = await screenOf(task.id, /-x explain this repository[\s\S]*ctrl\+p commands/);
     expect(screen).toContain("-x explain this repository");
     expect(screen).not.toMatch(PARSER_ERRORS);
     await stop(task.id);
