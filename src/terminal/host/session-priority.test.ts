@@ -1,7 +1,7 @@
 import os from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { PtySession } from "./pty-session";
-import { autogroupNice, autogroupWritable } from "./session-priority";
+import { autogroupName, autogroupNice, autogroupWritable } from "./session-priority";
 
 const sessions: PtySession[] = [];
 afterEach(async () => {
@@ -55,6 +55,12 @@ describe.runIf(process.platform === "linux")("a task terminal's CPU priority", (
     if (hasAutogroup) expect(output(session)).toMatch(/autogroup-\d+ nice 15/);
     expect(autogroupNice("self")).toBe(hostGroupNice);
     expect(os.getPriority()).toBe(hostNice);
+  });
+
+  it.runIf(hasAutogroup)("ten programs started together all get their group lowered (the kernel takes one change per 100 ms from a user without CAP_SYS_ADMIN)", async () => {
+    const started = Array.from({ length: 10 }, () => spawnReporter(15));
+    await until(() => started.every((session) => autogroupNice(String(session.pid)) === 15), "every group at nice 15");
+    expect(new Set(started.map((session) => autogroupName(String(session.pid)))).size).toBe(10);
   });
 
   it("normal (no niceness): the program runs as the host does", async () => {

@@ -15,12 +15,21 @@ import os from "node:os";
 
 /** The group only exists once the child called setsid(), microseconds after the fork. */
 const SETSID_POLL_MS = 1;
-const SETSID_POLL_LIMIT = 200;
+/**
+ * Without CAP_SYS_ADMIN the kernel takes one autogroup change per tenth of a second, machine-wide,
+ * and answers EAGAIN in between: twenty terminals started together need two seconds.
+ */
+const RATE_LIMIT_MS = 100;
+/** A program that is not its own session leader by then never will be (it was not setsid'd). */
+const SESSION_WAIT_MS = 2_000;
+/** Other programs on the machine may be changing groups too; past this, the program keeps nice 0 for its group. */
+const GIVE_UP_MS = 60_000;
 
 /**
  * Lowers the priority of the session led by `pid` to `niceness` (0: leave it as it is): at once
- * for the process, within milliseconds for its group. Never throws; where it cannot, the program
- * simply runs at the host's priority. Raising a priority is not attempted: it needs privileges.
+ * for the process, within milliseconds for its group (seconds when many start together). Never
+ * throws; where it cannot, the program simply runs at the host's priority. Raising a priority is
+ * not attempted: it needs privileges.
  */
 export function applySessionNiceness(pid: number, niceness: number): void {
   if (niceness <= 0) return;
@@ -29,26 +38,72 @@ export function applySessionNiceness(pid: number, niceness: number): void {
   } catch {
     // Gone already, or not ours: nothing to lower.
   }
-  const ownGroup = autogroupName("self");
-  if (ownGroup === undefined) return;
-  let tries = 0;
-  const attempt = () => {
-    const leader = sessionOf(pid) === pid;
-    const group = autogroupName(String(pid));
-    // Before its setsid() the child is still in this process's group: writing then would lower
-    // the terminal host itself. While the child execs, its /proc files can refuse to be read or
-    // written for a moment: that is retried too, until it is gone.
-    if (leader && group !== undefined && group !== ownGroup && writeAutogroupNice(pid, niceness) && autogroupNice(String(pid)) === niceness) return;
-    if (!fs.existsSync(`/proc/${pid}`) || ++tries > SETSID_POLL_LIMIT) return;
-    setTimeout(attempt, SETSID_POLL_MS);
-  };
-  attempt();
+  if (!fs.existsSync("/proc/self/autogroup")) return;
+  groupNiceQueue.add(pid, niceness);
 }
 
-/** `/autogroup-123` from `/proc/<pid>/autogroup` ("/autogroup-123 nice 0"), or undefined. */
+interface GroupNiceRequest {
+  pid: number;
+  niceness: number;
+  since: number;
+}
+
+type Attempt = "done" | "not-yet" | "rate-limited" | "impossible";
+
+/** One queue per process, because the kernel's rate limit is one per machine. */
+class GroupNiceQueue {
+  private readonly pending: GroupNiceRequest[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  add(pid: number, niceness: number): void {
+    this.pending.push({ pid, niceness, since: Date.now() });
+    if (!this.timer) this.run();
+  }
+
+  private run(): void {
+    this.timer = undefined;
+    // The host's group is read each time: it is undefined in the root group (a process no one
+    // ever setsid'd, as in many containers), and a child there is told apart by having a name.
+    const ownGroup = autogroupName("self");
+    let rateLimited = false;
+    for (const request of [...this.pending]) {
+      const outcome = rateLimited ? "rate-limited" : attemptGroupNice(request, ownGroup);
+      if (outcome === "rate-limited") rateLimited = true;
+      const expired = Date.now() - request.since > (outcome === "not-yet" ? SESSION_WAIT_MS : GIVE_UP_MS);
+      if (outcome === "done" || outcome === "impossible" || expired || !fs.existsSync(`/proc/${request.pid}`)) {
+        this.pending.splice(this.pending.indexOf(request), 1);
+      }
+    }
+    if (this.pending.length === 0) return;
+    this.timer = setTimeout(() => this.run(), rateLimited ? RATE_LIMIT_MS : SETSID_POLL_MS);
+    this.timer.unref();
+  }
+}
+
+const groupNiceQueue = new GroupNiceQueue();
+
+function attemptGroupNice({ pid, niceness }: GroupNiceRequest, ownGroup: string | undefined): Attempt {
+  const group = autogroupName(String(pid));
+  // Before its setsid() the child is still in this process's group: writing then would lower
+  // the terminal host itself. While the child execs, its /proc files can refuse to be read for
+  // a moment: that is retried too, until it is gone.
+  if (sessionOf(pid) !== pid || group === undefined || group === ownGroup) return "not-yet";
+  try {
+    fs.writeFileSync(`/proc/${pid}/autogroup`, String(niceness));
+  } catch (error) {
+    // Otherwise: a read-only /proc, another user's process, or the program exiting right now.
+    return (error as NodeJS.ErrnoException).code === "EAGAIN" ? "rate-limited" : "impossible";
+  }
+  return autogroupNice(String(pid)) === niceness ? "done" : "not-yet";
+}
+
+/**
+ * `/autogroup-123` from `/proc/<pid>/autogroup` ("/autogroup-123 nice 0"), or undefined: no
+ * autogroup, or the root group, whose file is empty.
+ */
 export function autogroupName(pid: string): string | undefined {
   try {
-    return fs.readFileSync(`/proc/${pid}/autogroup`, "utf8").split(" ")[0];
+    return fs.readFileSync(`/proc/${pid}/autogroup`, "utf8").split(" ")[0] || undefined;
   } catch {
     return undefined;
   }
@@ -65,14 +120,13 @@ export function autogroupNice(pid: string): number | undefined {
 }
 
 /**
- * Whether this process may set autogroup nice values here: the file exists and takes a write
- * (its own current value, which changes nothing). False in sandboxes that mount /proc read-only.
+ * Whether this process may set autogroup nice values here: the kernel has autogroup and /proc
+ * takes writes (false in sandboxes that mount it read-only). Asked without writing, because a
+ * write would spend the kernel's one change per tenth of a second.
  */
 export function autogroupWritable(): boolean {
-  const nice = autogroupNice("self");
-  if (nice === undefined) return false;
   try {
-    fs.writeFileSync("/proc/self/autogroup", String(nice));
+    fs.accessSync("/proc/self/autogroup", fs.constants.W_OK);
     return true;
   } catch {
     return false;
@@ -87,14 +141,5 @@ function sessionOf(pid: number): number | undefined {
     return Number(fields[3]);
   } catch {
     return undefined;
-  }
-}
-
-function writeAutogroupNice(pid: number, niceness: number): boolean {
-  try {
-    fs.writeFileSync(`/proc/${pid}/autogroup`, String(niceness));
-    return true;
-  } catch {
-    return false;
   }
 }
