@@ -5,6 +5,7 @@ import { BoardPage } from "./pages/board-page";
 import { MissionsPage } from "./pages/missions-page";
 import { TaskPage } from "./pages/task-page";
 import { TerminalPanel } from "./pages/terminal-panel";
+import { expectShortcutsReady } from "./pages/shortcuts";
 
 /** The terminal's painted background (xterm sets it from its theme on its scrollable element). */
 function terminalBackground(page: Page): Promise<string> {
@@ -51,6 +52,7 @@ test("the theme switches live (terminal included), persists across reloads and i
   expect((await context.cookies()).find((cookie) => cookie.name === "ai-manager-theme")?.value).toBe("light");
 
   // The `t` key switches back.
+  await expectShortcutsReady(page);
   await page.locator("h1").click();
   await page.keyboard.press("t");
   await expect(html).toHaveAttribute("data-theme", "dark");

@@ -1,6 +1,7 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import type { App } from "../fixtures/test";
 import { fillTaskForm, type TaskFields } from "./task-form";
+import { expectShortcutsReady } from "./shortcuts";
 
 export class BoardPage {
   readonly heading: Locator;
@@ -23,6 +24,7 @@ export class BoardPage {
   async goto(): Promise<void> {
     await this.page.goto(`${this.app.baseURL}/`);
     await expect(this.heading).toBeVisible();
+    await expectShortcutsReady(this.page);
   }
 
   /** A status column by its label, e.g. "To do", "Needs input". */

@@ -1,5 +1,6 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import type { App } from "../fixtures/test";
+import { expectShortcutsReady } from "./shortcuts";
 
 /** /inbox: the tasks waiting on a person, each with its last lines and replies. */
 export class InboxPage {
@@ -19,6 +20,7 @@ export class InboxPage {
   async goto(): Promise<void> {
     await this.page.goto(`${this.app.baseURL}/inbox`);
     await expect(this.heading).toBeVisible();
+    await expectShortcutsReady(this.page);
   }
 
   /** A waiting task's card (toasts are articles too: only the list's count). */

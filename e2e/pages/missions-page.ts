@@ -1,6 +1,7 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import type { App } from "../fixtures/test";
 import { TerminalPanel } from "./terminal-panel";
+import { expectShortcutsReady } from "./shortcuts";
 
 /** /missions: the grid of live terminal tiles, the ended list, filters and Stop all. */
 export class MissionsPage {
@@ -30,6 +31,7 @@ export class MissionsPage {
   async goto(): Promise<void> {
     await this.page.goto(`${this.app.baseURL}/missions`);
     await expect(this.heading).toBeVisible();
+    await expectShortcutsReady(this.page);
   }
 
   tile(title: string): Locator {

@@ -1,5 +1,6 @@
 import { expect, type Locator, type Page } from "@playwright/test";
 import type { App } from "../fixtures/test";
+import { expectShortcutsReady } from "./shortcuts";
 
 export interface ProfileFields {
   name?: string;
@@ -39,6 +40,7 @@ export class SettingsPage {
   async goto(): Promise<void> {
     await this.page.goto(`${this.app.baseURL}/settings`);
     await expect(this.heading).toBeVisible();
+    await expectShortcutsReady(this.page);
   }
 
   /** A setting's number input, by its label (e.g. "Scrollback lines"). */

@@ -3,7 +3,7 @@
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import { currentTheme, setTheme } from "@/lib/client/theme-client";
-import { isTypingTarget, shortcutFor, type ShortcutAction } from "@/lib/shortcuts/shortcuts";
+import { isTypingTarget, shortcutFor, SHORTCUTS_READY_ATTRIBUTE, type ShortcutAction } from "@/lib/shortcuts/shortcuts";
 import { otherTheme } from "@/lib/theme/theme";
 import { useAppUi } from "@/stores/app-ui-store";
 import { useBoardUi } from "@/stores/board-ui-store";
@@ -69,7 +69,11 @@ export function KeyboardShortcuts() {
       perform(action);
     };
     window.addEventListener("keydown", onKeyDown);
-    return () => window.removeEventListener("keydown", onKeyDown);
+    document.documentElement.setAttribute(SHORTCUTS_READY_ATTRIBUTE, "ready");
+    return () => {
+      window.removeEventListener("keydown", onKeyDown);
+      document.documentElement.removeAttribute(SHORTCUTS_READY_ATTRIBUTE);
+    };
   }, []);
 
   return <ShortcutHelpDialog />;

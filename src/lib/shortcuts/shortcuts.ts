@@ -11,6 +11,12 @@ export interface Shortcut {
   description: string;
 }
 
+/**
+ * Set on <html> (value "ready") once the keys are listened for. A key pressed before the page's
+ * script ran is lost, as on any page; what drives the page by script (the e2e tests) waits for it.
+ */
+export const SHORTCUTS_READY_ATTRIBUTE = "data-shortcuts";
+
 export const SHORTCUTS: readonly Shortcut[] = [
   { key: "n", action: "new-task", description: "New task" },
   { key: "m", action: "missions", description: "Open Missions (every live terminal)" },
