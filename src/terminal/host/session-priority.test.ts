@@ -1,7 +1,7 @@
 import os from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { PtySession } from "./pty-session";
-import { autogroupName, autogroupNice, autogroupWritable } from "./session-priority";
+import { autogroupName, autogroupNice, canLowerSessionGroups } from "./session-priority";
 
 const sessions: PtySession[] = [];
 afterEach(async () => {
@@ -37,8 +37,8 @@ async function until(check: () => boolean, what: string): Promise<void> {
 }
 
 const output = (session: PtySession) => session.log.read({ mode: "full" }).output;
-/** Where the kernel has autogroup and lets this process set it (checked on the group, else on the process only). */
-const hasAutogroup = autogroupWritable();
+/** Where the kernel has autogroup and lets this process lower a group (checked on the group, else on the process only). */
+const hasAutogroup = await canLowerSessionGroups();
 
 describe.runIf(process.platform === "linux")("a task terminal's CPU priority", () => {
   it("background: the program, what it starts and its scheduling group run at the given nice; the host's own is untouched", async () => {

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 
@@ -22,6 +23,8 @@ const SETSID_POLL_MS = 1;
 const RATE_LIMIT_MS = 100;
 /** A program that is not its own session leader by then never will be (it was not setsid'd). */
 const SESSION_WAIT_MS = 2_000;
+/** How long the probe below waits its turn behind other changes (other tests start terminals too). */
+const PROBE_GIVE_UP_MS = 10_000;
 /** Other programs on the machine may be changing groups too; past this, the program keeps nice 0 for its group. */
 const GIVE_UP_MS = 60_000;
 
@@ -120,16 +123,30 @@ export function autogroupNice(pid: string): number | undefined {
 }
 
 /**
- * Whether this process may set autogroup nice values here: the kernel has autogroup and /proc
- * takes writes (false in sandboxes that mount it read-only). Asked without writing, because a
- * write would spend the kernel's one change per tenth of a second.
+ * Whether this process can lower a session's group here: it starts a program in a session of its
+ * own and tries, as the host would. False without autogroup, with a read-only /proc, or where a
+ * security module refuses the write. The host itself never asks: it just tries. For the tests
+ * (and anyone diagnosing a machine); resolves within seconds.
  */
-export function autogroupWritable(): boolean {
+export async function canLowerSessionGroups(): Promise<boolean> {
+  if (!fs.existsSync("/proc/self/autogroup")) return false;
+  const probe = spawn("sleep", ["30"], { detached: true, stdio: "ignore" });
+  const pid = await new Promise<number | undefined>((resolve) => {
+    probe.once("spawn", () => resolve(probe.pid));
+    probe.once("error", () => resolve(undefined));
+  });
+  if (pid === undefined) return false;
   try {
-    fs.accessSync("/proc/self/autogroup", fs.constants.W_OK);
-    return true;
-  } catch {
-    return false;
+    const request: GroupNiceRequest = { pid, niceness: 1, since: Date.now() };
+    for (;;) {
+      const outcome = attemptGroupNice(request, autogroupName("self"));
+      if (outcome === "done") return true;
+      const waited = Date.now() - request.since;
+      if (outcome === "impossible" || waited > (outcome === "not-yet" ? SESSION_WAIT_MS : PROBE_GIVE_UP_MS)) return false;
+      await new Promise((resolve) => setTimeout(resolve, outcome === "rate-limited" ? RATE_LIMIT_MS : SETSID_POLL_MS));
+    }
+  } finally {
+    probe.kill("SIGKILL");
   }
 }
 
