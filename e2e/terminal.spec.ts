@@ -71,6 +71,32 @@ test("the session outlives the page and the exit code is shown", async ({ page, 
   await expect(terminal.exitInfo).toHaveText("Exited with code 7");
 });
 
+test("a flood larger than the server keeps for a viewer ends on its exact last lines, with no gap before them; Ctrl+C stops another", async ({ page, app }) => {
+  const { terminal } = await createShellTask(page, app, "Flood");
+  await terminal.start("");
+  // ~21 MB, five times the ring the server keeps per session: the page cannot draw it all and
+  // jumps to the screen as it is (docs/flow-control.md, "Skimming a flood").
+  await terminal.type("seq 1 3000000; echo flood-end-$((6*7))\n");
+  await terminal.expectText("flood-end-42");
+  await terminal.expectText("3000000");
+  // What the terminal holds before the end is the flood's tail, line after line: the last screen
+  // the page drew and the output that followed it meet without a gap or a repeat.
+  const lines = (await terminal.text.bufferText()).split("\n").map((line) => line.trim());
+  const end = lines.lastIndexOf("3000000");
+  expect(end).toBeGreaterThan(0);
+  const tail = lines.slice(Math.max(0, end - 499), end + 1);
+  expect(tail).toEqual(Array.from({ length: tail.length }, (_, i) => String(3000000 - tail.length + 1 + i)));
+  expect(lines[end + 1]).toContain("flood-end-42");
+
+  // A flood without end: Ctrl+C reaches it, and the prompt after it takes keys again.
+  await terminal.type("yes flooding-on\n");
+  await terminal.expectText("flooding-on");
+  await terminal.screen.click();
+  await page.keyboard.press("Control+c");
+  await terminal.type("echo after-$((2*21))\n");
+  await terminal.expectText("after-42");
+});
+
 test("a page on another site cannot open a terminal socket", async ({ page, app }) => {
   const { terminal } = await createShellTask(page, app, "Cross origin");
   await terminal.start("");

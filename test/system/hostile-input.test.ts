@@ -301,6 +301,7 @@ describe(`hostile input on every surface (seed ${SEED})`, () => {
       { arbitrary: fc.record({ type: fc.constant("resize"), cols: fc.oneof(fc.integer({ min: 1, max: 1000 }), hostileNumber, hostileValue), rows: fc.oneof(fc.integer({ min: 1, max: 500 }), hostileNumber, hostileValue) }), weight: 3 },
       { arbitrary: fc.record({ type: fc.constant("ack"), bytes: fc.oneof(fc.nat({ max: 1_000_000 }), hostileNumber, hostileValue) }), weight: 3 },
       { arbitrary: fc.record({ type: fc.constant("ping"), id: fc.oneof(fc.nat(), hostileNumber, hostileValue) }), weight: 2 },
+      { arbitrary: fc.record({ type: fc.constant("resync") }), weight: 1 },
       { arbitrary: fc.record({ type: fc.oneof(hostileString, fc.constantFrom("snapshot", "hello", "exit", "Input", "")) }, { requiredKeys: [] }), weight: 1 },
       { arbitrary: hostileValue, weight: 2 },
     );

@@ -24,8 +24,11 @@ export type ConnectionStatus =
   | "closed";
 
 export interface TerminalRenderer {
-  /** Resets the terminal to `cols`×`rows` and draws the serialized screen. */
-  restore(data: string, cols: number, rows: number): void;
+  /**
+   * Resets the terminal to `cols`×`rows` and draws the serialized screen. `reason`: `attach` on
+   * (re)connect, `resync` after this viewer fell behind or asked for it.
+   */
+  restore(data: string, cols: number, rows: number, reason: "attach" | "resync"): void;
   /** Writes output; calls `done` once it is rendered (the ack is sent from there). */
   write(data: Uint8Array, done: () => void): void;
   /** The PTY's size; `owner`: whether this viewer's fitted size is the one applied. */
@@ -113,6 +116,16 @@ export class TerminalConnection {
   }
 
   /**
+   * The screen as it is now, in place of the output on its way: what arrives before the snapshot
+   * is acked without being rendered (the caller skipped it). Returns whether it was sent.
+   */
+  requestSnapshot(): boolean {
+    if (!this.send({ type: "resync" })) return false;
+    this.discarding = true;
+    return true;
+  }
+
+  /**
    * This viewer's fitted size; the server applies it while this viewer owns the size. `take`:
    * make this viewer the owner now (docs/protocol.md, "Size policy").
    */
@@ -151,7 +164,7 @@ export class TerminalConnection {
         break;
       case "snapshot":
         this.discarding = false;
-        this.renderer.restore(message.data, message.cols, message.rows);
+        this.renderer.restore(message.data, message.cols, message.rows, message.reason);
         this.setStatus("live");
         break;
       case "size":

@@ -4,6 +4,7 @@ import { pageEchoPriority, type EchoPriority } from "@/lib/client/echo-priority"
 import { onThemeChange } from "@/lib/client/theme-client";
 import { throttleLatest, type Throttled } from "@/lib/client/throttle";
 import type { SessionState, Sizing } from "../contract/protocol";
+import { FloodSkimmer } from "./flood-skimmer";
 import { OutputFeeder } from "./output-feeder";
 import { swallowTerminalQueries } from "./swallow-terminal-queries";
 import { attachProbe } from "./terminal-probe";
@@ -124,6 +125,8 @@ export class TerminalController {
   private renderer: TerminalRenderer | undefined;
   /** Received output on its way into xterm, a bounded amount at a time (see OutputFeeder). */
   private feeder: OutputFeeder | undefined;
+  /** Draws a flood this view cannot keep up with as a series of screens (see FloodSkimmer). */
+  private skimmer: FloodSkimmer | undefined;
   private readonly priority: EchoPriority;
   private readonly offPriority: () => void;
   /** Counts keys sent: a frame that arrived after the latest one may carry its echo. */
@@ -230,6 +233,7 @@ export class TerminalController {
     if (!this.conn || this.resyncing) return;
     // What waits for xterm belongs to the connection being replaced: the new one starts with a snapshot.
     this.feeder?.drop();
+    this.skimmer?.reset();
     this.gate.clear();
     this.resyncing = true;
     this.conn.reconnect();
@@ -241,6 +245,7 @@ export class TerminalController {
     this.offPriority();
     this.priority.release(this);
     this.feeder?.dispose();
+    this.skimmer?.dispose();
     clearInterval(this.staleCheck);
     this.gate.dispose();
     this.reportActivity.cancel();
@@ -275,7 +280,9 @@ export class TerminalController {
    */
   private sendLive(data: string): void {
     const conn = this.conn!;
-    const behind = (this.feeder?.queuedBytes ?? 0) >= CATCH_UP_QUEUED_BYTES || this.gate.behind;
+    // A skimming view skipped output: the keys go with a catch-up, their echo after the next screen.
+    const skipped = this.skimmer?.stopForKeys() ?? false;
+    const behind = skipped || (this.feeder?.queuedBytes ?? 0) >= CATCH_UP_QUEUED_BYTES || this.gate.behind;
     if (behind && conn.sendInput(data, true)) this.feeder?.drop();
     else conn.sendInput(data);
     this.options.events.onInput?.();
@@ -315,10 +322,27 @@ export class TerminalController {
     this.detachExtras = options.onTerminal?.(term);
     const feeder = new OutputFeeder({ write: (data, parsed) => term.write(data, parsed) }, () => this.priority.mayFeed(this));
     this.feeder = feeder;
+    const feed = (data: Uint8Array, done: () => void) => {
+      const bytes = data.byteLength;
+      const seq = this.priority.isAwaiting(this) ? this.keySeq : -1;
+      feeder.push(data, () => {
+        gate.pass(bytes, done);
+        if (seq >= 0) this.afterKeyParsed(seq);
+      });
+    };
+    const skimmer = new FloodSkimmer({
+      requestSnapshot: () => this.conn?.requestSnapshot() ?? false,
+      idle: () => feeder.idle,
+      feed,
+      skip: (bytes, done) => gate.pass(bytes, done),
+      apply: (action) => feeder.after(action),
+    });
+    this.skimmer = skimmer;
     const conn = new TerminalConnection(
       options.taskId,
       {
-        restore: (data, cols, rows) => {
+        restore: (data, cols, rows, reason) => {
+          skimmer.snapshot(reason, !options.visibility().background);
           // After what xterm already has (xterm's reset does not drop its pending writes).
           feeder.after(() => {
             term.reset();
@@ -327,24 +351,21 @@ export class TerminalController {
           }, data);
         },
         write: (data, done) => {
-          const bytes = data.byteLength;
-          const seq = this.priority.isAwaiting(this) ? this.keySeq : -1;
-          feeder.push(data, () => {
-            gate.pass(bytes, done);
-            if (seq >= 0) this.afterKeyParsed(seq);
-          });
+          if (!skimmer.write(data, done)) feed(data, done);
           if (options.wantsActivity()) this.reportActivity(Date.now());
         },
         resize: (cols, rows, owner) => {
           // In order with the output: what came before was laid out at the old size.
-          feeder.after(() => {
+          const apply = () => {
             if (term.cols !== cols || term.rows !== rows) term.resize(cols, rows);
             this.updateSizeInfo({ cols, rows, owner });
-          });
+          };
+          if (!skimmer.hold(apply)) feeder.after(apply);
         },
       },
       {
         onStatus: (next) => {
+          if (next === "connecting" || next === "reconnecting") skimmer.reset();
           if (this.resyncing && (next === "connecting" || next === "reconnecting")) return;
           this.resyncing = false;
           if (next === "live") {

@@ -63,6 +63,11 @@ export const TYPING_CATCH_UP_MS = 500;
 export const ACK_EVERY_BYTES = 16 * 1024;
 /** …or this long after the first unacknowledged frame was rendered, whichever comes first. */
 export const ACK_DELAY_MS = 20;
+/**
+ * A view in front that fell out of the ring draws a flood as one screen this often and parses
+ * nothing in between (client/flood-skimmer.ts, docs/flow-control.md "Skimming a flood").
+ */
+export const SKIM_INTERVAL_MS = 200;
 /** First reconnect delay after a dropped socket; doubled per failed attempt… */
 export const RECONNECT_MIN_MS = 250;
 /** …up to this. */

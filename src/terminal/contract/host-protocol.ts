@@ -19,7 +19,7 @@ import type { ScreenSnapshot } from "../host/screen-mirror";
  */
 
 /** Bumped on any incompatible change of the messages below. */
-export const HOST_PROTOCOL_VERSION = 2;
+export const HOST_PROTOCOL_VERSION = 3;
 
 const MAX_ID_CHARS = 128;
 const id = z.string().min(1).max(MAX_ID_CHARS);

@@ -39,6 +39,12 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
     sizing: z.enum(SIZINGS).optional(),
     take: z.boolean().optional(),
   }),
+  /**
+   * Resync me: the viewer skipped output it was sent (it draws a flood as a series of screens,
+   * docs/flow-control.md, "Skimming a flood"). The server sends a `snapshot` (reason `resync`) of
+   * the screen as it is now; binary output before it is to be acked, not rendered.
+   */
+  z.object({ type: z.literal("resync") }),
   /** Bytes of binary output this viewer has finished rendering since its last ack. */
   z.object({ type: z.literal("ack"), bytes: z.number().int().min(0).max(1_000_000_000) }),
   /** Keep-alive / latency probe; answered with `pong` carrying the same id. */

@@ -342,6 +342,9 @@ export class PtySession {
         }
         break;
       }
+      case "resync":
+        this.hub.resync(viewer);
+        break;
       case "ack":
         this.hub.ack(viewer, message.bytes);
         break;

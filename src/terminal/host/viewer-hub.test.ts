@@ -95,6 +95,25 @@ describe("ViewerHub: typing into a lagging view", () => {
     ]);
     expect(viewer.resyncs).toBe(1);
   });
+
+  it("resyncs a viewer that asks (it skimmed a flood): held at its window, it gets the screen as it is now and the stream from there", () => {
+    const { hub, viewer, received, push } = hubWithClock(4);
+    push("aaaa");
+    // The window is full and the viewer does not ack: the rest waits on the server.
+    push("bbbb");
+    push("cccc");
+    hub.resync(viewer);
+    // Its acks of what it skipped come after the request: they release nothing older.
+    hub.ack(viewer, 4);
+    push("dddd");
+    expect(received).toEqual([
+      { type: "snapshot", reason: "attach", cols: 80, rows: 24, data: "" },
+      { bytes: "aaaa" },
+      { type: "snapshot", reason: "resync", cols: 80, rows: 24, data: "aaaabbbbcccc" },
+      { bytes: "dddd" },
+    ]);
+    expect(viewer.resyncs).toBe(1);
+  });
 });
 
 /**

@@ -205,16 +205,24 @@ export class ViewerHub {
    * the age, since its screen now misses bytes (a snapshot already on its way does that too).
    */
   typed(viewer: Viewer, dropped = false): void {
-    if (viewer.syncing) return;
     if (dropped) {
-      viewer.resyncs += 1;
-      this.requestSnapshot(viewer, "resync");
+      this.resync(viewer);
       return;
     }
-    if (viewer.position >= this.head) return;
+    if (viewer.syncing || viewer.position >= this.head) return;
     const oldestUnsent = this.chunkAt(viewer.position);
     // Evicted from the ring: the next pump resyncs it anyway.
     if (oldestUnsent && this.now() - oldestUnsent.at < this.typingCatchUpMs) return;
+    viewer.resyncs += 1;
+    this.requestSnapshot(viewer, "resync");
+  }
+
+  /**
+   * The viewer asked for the screen as it is now (it skipped what it was sent): a snapshot, then
+   * the stream from there. One already on its way serves.
+   */
+  resync(viewer: Viewer): void {
+    if (viewer.syncing) return;
     viewer.resyncs += 1;
     this.requestSnapshot(viewer, "resync");
   }
