@@ -18,7 +18,7 @@ function recordingTarget() {
       log.push(`feed ${new TextDecoder().decode(data)}`);
       done();
     },
-    skip: (bytes, done) => {
+    discard: (bytes, done) => {
       log.push(`skip ${bytes}`);
       done();
     },
@@ -28,6 +28,7 @@ function recordingTarget() {
 }
 
 const bytes = (text: string) => new TextEncoder().encode(text);
+const skimmerOf = (target: SkimTarget) => new FloodSkimmer(target, { intervalMs: INTERVAL, floodBytes: FLOOD });
 
 describe("FloodSkimmer", () => {
   beforeEach(() => {
@@ -39,7 +40,7 @@ describe("FloodSkimmer", () => {
 
   it("streams as usual until a resync reaches a view in front", () => {
     const { target } = recordingTarget();
-    const skimmer = new FloodSkimmer(target, { intervalMs: INTERVAL, floodBytes: FLOOD });
+    const skimmer = skimmerOf(target);
     expect(skimmer.write(bytes("a"), () => undefined)).toBe(false);
     skimmer.snapshot("attach", true);
     expect(skimmer.write(bytes("a"), () => undefined)).toBe(false);
@@ -52,7 +53,7 @@ describe("FloodSkimmer", () => {
 
   it("while the flood lasts, draws one screen per interval and acks what it skipped only after asking for the next", () => {
     const { target, log } = recordingTarget();
-    const skimmer = new FloodSkimmer(target, { intervalMs: INTERVAL, floodBytes: FLOOD });
+    const skimmer = skimmerOf(target);
     const acked: number[] = [];
     skimmer.snapshot("resync", true);
     expect(skimmer.write(bytes("0123456789"), () => acked.push(10))).toBe(true);
@@ -73,7 +74,7 @@ describe("FloodSkimmer", () => {
 
   it("waits for the last screen to be drawn before it asks for the next", () => {
     const { target, log, state } = recordingTarget();
-    const skimmer = new FloodSkimmer(target, { intervalMs: INTERVAL, floodBytes: FLOOD });
+    const skimmer = skimmerOf(target);
     skimmer.snapshot("resync", true);
     skimmer.write(bytes("0123456789"), () => undefined);
     state.idle = false;
@@ -86,7 +87,7 @@ describe("FloodSkimmer", () => {
 
   it("when less than a window arrives in an interval, streams again: what it held follows the last screen, in order", () => {
     const { target, log } = recordingTarget();
-    const skimmer = new FloodSkimmer(target, { intervalMs: INTERVAL, floodBytes: FLOOD });
+    const skimmer = skimmerOf(target);
     skimmer.snapshot("resync", true);
     skimmer.write(bytes("tail"), () => undefined);
     skimmer.write(bytes("$ "), () => undefined);
@@ -98,7 +99,7 @@ describe("FloodSkimmer", () => {
 
   it("a resize between held output keeps its place, whether that output is drawn or skipped", () => {
     const { target, log } = recordingTarget();
-    const skimmer = new FloodSkimmer(target, { intervalMs: INTERVAL, floodBytes: FLOOD });
+    const skimmer = skimmerOf(target);
     skimmer.snapshot("resync", true);
     skimmer.write(bytes("ab"), () => undefined);
     expect(skimmer.hold(() => log.push("resize"))).toBe(true);
@@ -117,7 +118,7 @@ describe("FloodSkimmer", () => {
 
   it("feeds what it holds when the socket cannot take the request (it reconnects with a snapshot anyway)", () => {
     const { target, log, state } = recordingTarget();
-    const skimmer = new FloodSkimmer(target, { intervalMs: INTERVAL, floodBytes: FLOOD });
+    const skimmer = skimmerOf(target);
     skimmer.snapshot("resync", true);
     skimmer.write(bytes("0123456789"), () => undefined);
     state.open = false;
@@ -128,7 +129,7 @@ describe("FloodSkimmer", () => {
 
   it("keys stop the skimming: what it held is skipped, and the snapshot that answers them does not start it again", () => {
     const { target, log } = recordingTarget();
-    const skimmer = new FloodSkimmer(target, { intervalMs: INTERVAL, floodBytes: FLOOD });
+    const skimmer = skimmerOf(target);
     expect(skimmer.stopForKeys()).toBe(false);
     skimmer.snapshot("resync", true);
     skimmer.write(bytes("abc"), () => undefined);
@@ -146,7 +147,7 @@ describe("FloodSkimmer", () => {
 
   it("a new connection forgets what was held for the old one, without acking it", () => {
     const { target, log } = recordingTarget();
-    const skimmer = new FloodSkimmer(target, { intervalMs: INTERVAL, floodBytes: FLOOD });
+    const skimmer = skimmerOf(target);
     let acked = false;
     skimmer.snapshot("resync", true);
     skimmer.write(bytes("0123456789"), () => (acked = true));

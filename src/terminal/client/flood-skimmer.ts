@@ -17,7 +17,7 @@ export interface SkimTarget {
   /** Hands output to the terminal, as when not skimming; `done` acks it once rendered. */
   feed(data: Uint8Array, done: () => void): void;
   /** Acks output that was skipped (not rendered). */
-  skip(bytes: number, done: () => void): void;
+  discard(bytes: number, done: () => void): void;
   /** Runs an action in order with the output fed before it (a resize). */
   apply(action: () => void): void;
 }
@@ -153,7 +153,7 @@ export class FloodSkimmer {
     this.heldBytes = 0;
     for (const entry of held) {
       if ("action" in entry) this.target.apply(entry.action);
-      else this.target.skip(entry.data.byteLength, entry.done);
+      else this.target.discard(entry.data.byteLength, entry.done);
     }
   }
 

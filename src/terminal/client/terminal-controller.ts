@@ -334,7 +334,7 @@ export class TerminalController {
       requestSnapshot: () => this.conn?.requestSnapshot() ?? false,
       idle: () => feeder.idle,
       feed,
-      skip: (bytes, done) => gate.pass(bytes, done),
+      discard: (bytes, done) => gate.pass(bytes, done),
       apply: (action) => feeder.after(action),
     });
     this.skimmer = skimmer;
@@ -365,8 +365,9 @@ export class TerminalController {
       },
       {
         onStatus: (next) => {
-          if (next === "connecting" || next === "reconnecting") skimmer.reset();
-          if (this.resyncing && (next === "connecting" || next === "reconnecting")) return;
+          const reconnecting = next === "connecting" || next === "reconnecting";
+          if (reconnecting) skimmer.reset();
+          if (this.resyncing && reconnecting) return;
           this.resyncing = false;
           if (next === "live") {
             const queued = this.pendingInput;

@@ -57,6 +57,12 @@ type Attempt = "done" | "not-yet" | "rate-limited" | "impossible";
 class GroupNiceQueue {
   private readonly pending: GroupNiceRequest[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /**
+   * The host's own group, read once: the host never leaves its session. Undefined in the root
+   * group (a process no one ever setsid'd, as in many containers); a child there is told apart
+   * by having a name.
+   */
+  private ownGroup: { name: string | undefined } | undefined;
 
   add(pid: number, niceness: number): void {
     this.pending.push({ pid, niceness, since: Date.now() });
@@ -65,9 +71,7 @@ class GroupNiceQueue {
 
   private run(): void {
     this.timer = undefined;
-    // The host's group is read each time: it is undefined in the root group (a process no one
-    // ever setsid'd, as in many containers), and a child there is told apart by having a name.
-    const ownGroup = autogroupName("self");
+    const ownGroup = (this.ownGroup ??= { name: autogroupName("self") }).name;
     let rateLimited = false;
     for (const request of [...this.pending]) {
       const outcome = rateLimited ? "rate-limited" : attemptGroupNice(request, ownGroup);
