@@ -59,6 +59,50 @@ test("the theme switches live (terminal included), persists across reloads and i
   await expect.poll(() => terminalBackground(page)).toBe(DARK_TERMINAL);
 });
 
+test("a page refresh already under way when the theme changes does not undo the change; other tabs follow a switch", async ({ page, app, request }) => {
+  const board = new BoardPage(page, app);
+  await board.goto();
+  const html = page.locator("html");
+  await expect(html).toHaveAttribute("data-theme", "dark");
+  await page.getByRole("button", { name: "Switch to light theme" }).click();
+  await expect(html).toHaveAttribute("data-theme", "light");
+
+  // The board's live refresh is rendered with the light cookie and answered after the switch back.
+  let releaseRefresh!: () => void;
+  const released = new Promise<void>((resolve) => (releaseRefresh = resolve));
+  let refreshHeld!: () => void;
+  const held = new Promise<void>((resolve) => (refreshHeld = resolve));
+  await page.route(
+    (url) => url.pathname === "/",
+    async (route) => {
+      const headers = route.request().headers();
+      if (headers.rsc !== "1" || headers["next-router-prefetch"]) return route.continue();
+      // Rendered now, with the light cookie; answered once the theme has changed.
+      const response = await route.fetch();
+      refreshHeld();
+      await released;
+      await route.fulfill({ response });
+    },
+  );
+  await createTaskViaApi(request, app, { title: "Created during the switch" });
+  await held;
+  await page.getByRole("button", { name: "Switch to dark theme" }).click();
+  await expect(html).toHaveAttribute("data-theme", "dark");
+  releaseRefresh();
+
+  // The refresh lands (the new card shows) and the theme chosen after it was sent stays.
+  await expect(board.card("Created during the switch")).toBeVisible();
+  await expect(html).toHaveAttribute("data-theme", "dark");
+  await expect(page.getByRole("button", { name: "Switch to light theme" })).toBeVisible();
+
+  // Another tab's switch is followed here.
+  const other = await page.context().newPage();
+  await new BoardPage(other, app).goto();
+  await other.getByRole("button", { name: "Switch to light theme" }).click();
+  await expect(html).toHaveAttribute("data-theme", "light");
+  await expect(page.getByRole("button", { name: "Switch to dark theme" })).toBeVisible();
+});
+
 test("keyboard shortcuts open Missions, the board, Settings, a new task and the help; typing is left alone", async ({ page, app }) => {
   const board = new BoardPage(page, app);
   await board.goto();

@@ -63,12 +63,13 @@ export function makeTask(services: Services, profile: CliProfile, title = "task"
 }
 
 /** Polls a condition (no fixed sleeps): resolves when it holds, rejects after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined | false | null, timeoutMs = 10_000, what = "condition"): Promise<T> {
+/** `what` names the condition in the timeout's error; a function describes the state at that moment. */
+export async function waitFor<T>(check: () => T | undefined | false | null, timeoutMs = 10_000, what: string | (() => string) = "condition"): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${typeof what === "function" ? what() : what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -168,7 +168,16 @@ describe("task terminals on real PTYs", () => {
     await waitFor(() => session.log.totalLines >= 1000, 10_000, "some output");
     const viewer = new FakeViewer(session).attach();
     await waitFor(() => !session.running, 20_000, "exit");
-    await waitFor(() => viewer.messages.some((m) => m.type === "exit"), 5_000, "exit message");
+    await waitFor(
+      () => viewer.messages.some((m) => m.type === "exit"),
+      5_000,
+      () => {
+        const { syncing, position, unacked, queued } = viewer.viewer;
+        const mirror = session.mirror;
+        const state = { syncing, position, unacked, queued: queued.map((q) => q.message.type), head: session.outputBytes, written: mirror.writtenChars, parsed: mirror.parsedChars };
+        return `the exit message; viewer got ${viewer.messages.map((m) => m.type).join(",")}; ${JSON.stringify(state)}`;
+      },
+    );
     const snapshot = viewer.messages.find((m) => m.type === "snapshot");
     expect(snapshot && snapshot.type === "snapshot" && snapshot.reason).toBe("attach");
     // The snapshot may end inside a line ("line-12") that the live stream completes ("3\r\n"):

@@ -1,13 +1,17 @@
 "use client";
 
 import { useEffect } from "react";
-import { reconcileStoredTheme, setTheme, useTheme } from "@/lib/client/theme-client";
+import { reconcileStoredTheme, setTheme, useTheme, watchTheme } from "@/lib/client/theme-client";
 import { otherTheme, type Theme } from "@/lib/theme/theme";
 
 /** Dark/light switch in the nav. `serverTheme` is what the server rendered (from the cookie). */
 export function ThemeToggle({ serverTheme }: { serverTheme: Theme }) {
   const theme = useTheme(serverTheme);
-  useEffect(() => reconcileStoredTheme(), []);
+  useEffect(() => {
+    const unwatch = watchTheme();
+    reconcileStoredTheme();
+    return unwatch;
+  }, []);
   const next = otherTheme(theme);
   return (
     <button
