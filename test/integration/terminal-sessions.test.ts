@@ -162,11 +162,14 @@ describe("task terminals on real PTYs", () => {
   });
 
   it("gives a late viewer the screen then the live stream with no gap and no duplicate", async () => {
-    const task = makeTask(services, commandProfile(services, "count", "/bin/bash", ["-c", 'for i in $(seq 1 3000); do echo "line-$i"; done; sleep 0.3; for i in $(seq 3001 6000); do echo "line-$i"; done']));
+    // The second half waits for a line of input, so the viewer attaches to a running session however
+    // late this test gets to it (a viewer attaching after the exit learns it from `hello`, no `exit`).
+    const task = makeTask(services, commandProfile(services, "count", "/bin/bash", ["-c", 'for i in $(seq 1 3000); do echo "line-$i"; done; read -r _; for i in $(seq 3001 6000); do echo "line-$i"; done']));
     await services.terminals.start(task.id);
     const session = services.host.sessionFor(task.id)!;
     await waitFor(() => session.log.totalLines >= 1000, 10_000, "some output");
     const viewer = new FakeViewer(session).attach();
+    session.write("\r");
     await waitFor(() => !session.running, 20_000, "exit");
     await waitFor(
       () => viewer.messages.some((m) => m.type === "exit"),
