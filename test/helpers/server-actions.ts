@@ -118,3 +118,15 @@ export async function createScriptProfile(app: AppProcess, name = "script"): Pro
   if (res.status !== 200 || res.result?.ok !== true) throw new Error(`createProfile failed: ${res.status} ${res.text.slice(0, 500)}`);
   return res.result.data.id as string;
 }
+
+/**
+ * Runs the server's terminals at normal CPU priority instead of the default background one. For
+ * suites whose programs must get through real work within a timeout while the machine is busy: a
+ * session's group at nice 15 gets a few per cent of a core beside busy programs at nice 0. The
+ * priority itself is tested where it is set (test/integration/terminal-sessions.test.ts,
+ * e2e/settings.spec.ts).
+ */
+export async function runTerminalsAtNormalPriority(app: AppProcess): Promise<void> {
+  const res = await callAction(app, "updateSettings", [{ "terminal.cpuPriority": "normal" }], { cookie: app.loginURL ? undefined : null });
+  if (res.status !== 200 || res.result?.ok !== true) throw new Error(`updateSettings failed: ${res.status} ${res.text.slice(0, 500)}`);
+}

@@ -6,7 +6,7 @@ import { killAllAppProcesses, startApp, until, type AppProcess } from "../helper
 import { isAlive } from "../../src/terminal/host/process-tree";
 import { firstGap, numberedLines, readCastFile } from "../helpers/cast-file";
 import { aliveAmong, killAll, sessionMembers } from "../helpers/procs";
-import { createScriptProfile } from "../helpers/server-actions";
+import { createScriptProfile, runTerminalsAtNormalPriority } from "../helpers/server-actions";
 import { writeFakeClaudeBin } from "../fixtures/fake-claude-bin";
 
 /**
@@ -45,6 +45,8 @@ describe("crash recovery: kill -9 during heavy output, then restart", () => {
     fakeBin = writeFakeClaudeBin(SESSION_ID);
     app = await startApp({ env: { PATH: `${fakeBin}:${process.env.PATH}` } });
     await createScriptProfile(app);
+    // The fake Claude starts four Node processes (itself, a hook, the MCP server, its report).
+    await runTerminalsAtNormalPriority(app);
   });
 
   afterAll(async () => {
