@@ -82,6 +82,13 @@ export async function callAction(app: AppProcess, name: string, args: unknown[],
   return { status: res.status, contentType: res.headers.get("content-type") ?? "", text, result, errorRow };
 }
 
+/** Calls an action for setup: throws unless it answered 200 with `{ ok: true }`; returns that result. */
+export async function callActionOk(app: AppProcess, name: string, args: unknown[], options: ActionCallOptions = {}): Promise<any> {
+  const res = await callAction(app, name, args, options);
+  if (res.status !== 200 || res.result?.ok !== true) throw new Error(`${name} failed: ${res.status} ${res.text.slice(0, 500)}`);
+  return res.result;
+}
+
 /** Row 0 is `{"a":"$@<row>",…}`; that row holds the return value as JSON, or `E{…}` for an error. */
 export function parseFlightResult(text: string): { result: any; errorRow: boolean } {
   const rows = new Map<string, string>();
@@ -112,11 +119,10 @@ export function parseFlightResult(text: string): { result: any; errorRow: boolea
  * so each task's prompt is the shell script its terminal runs. Returns the profile's id.
  */
 export async function createScriptProfile(app: AppProcess, name = "script"): Promise<string> {
-  const res = await callAction(app, "createProfile", [
+  const result = await callActionOk(app, "createProfile", [
     { name, kind: "custom", command: "/bin/bash", args: JSON.stringify(["-c", "{prompt}"]), env: "", promptDelivery: "args" },
   ], { cookie: app.loginURL ? undefined : null });
-  if (res.status !== 200 || res.result?.ok !== true) throw new Error(`createProfile failed: ${res.status} ${res.text.slice(0, 500)}`);
-  return res.result.data.id as string;
+  return result.data.id as string;
 }
 
 /**
@@ -127,6 +133,5 @@ export async function createScriptProfile(app: AppProcess, name = "script"): Pro
  * e2e/settings.spec.ts).
  */
 export async function runTerminalsAtNormalPriority(app: AppProcess): Promise<void> {
-  const res = await callAction(app, "updateSettings", [{ "terminal.cpuPriority": "normal" }], { cookie: app.loginURL ? undefined : null });
-  if (res.status !== 200 || res.result?.ok !== true) throw new Error(`updateSettings failed: ${res.status} ${res.text.slice(0, 500)}`);
+  await callActionOk(app, "updateSettings", [{ "terminal.cpuPriority": "normal" }], { cookie: app.loginURL ? undefined : null });
 }

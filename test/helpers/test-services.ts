@@ -62,8 +62,10 @@ export function makeTask(services: Services, profile: CliProfile, title = "task"
   return services.tasks.create({ title, cwd: os.tmpdir(), prompt, profileId: profile.id });
 }
 
-/** Polls a condition (no fixed sleeps): resolves when it holds, rejects after `timeoutMs`. */
-/** `what` names the condition in the timeout's error; a function describes the state at that moment. */
+/**
+ * Polls a condition (no fixed sleeps): resolves when it holds, rejects after `timeoutMs`. `what`
+ * names the condition in the error; a function describes the state at that moment.
+ */
 export async function waitFor<T>(check: () => T | undefined | false | null, timeoutMs = 10_000, what: string | (() => string) = "condition"): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -13,7 +13,7 @@ import { clientMessageSchema } from "../../src/terminal/contract/protocol";
 import { killAllAppProcesses, startApp, until, type AppProcess } from "../helpers/app-process";
 import { EDGE_STRINGS, fieldsOf, pct, hostileNumber, hostileString, hostileValue, idSegment, leakIn, queryString, wireBody, type WireBody } from "../helpers/hostile";
 import { rawRequest } from "../helpers/raw-http";
-import { callAction, serverActions } from "../helpers/server-actions";
+import { callAction, callActionOk, serverActions } from "../helpers/server-actions";
 import { closed, connect } from "../helpers/ws-client";
 
 /**
@@ -87,11 +87,7 @@ describe(`hostile input on every surface (seed ${SEED})`, () => {
     }
   }
 
-  async function action(name: string, args: unknown[]) {
-    const res = await callAction(app, name, args);
-    if (res.status !== 200 || res.result?.ok !== true) throw new Error(`${name} failed: ${res.status} ${res.text.slice(0, 300)}`);
-    return res.result;
-  }
+  const action = (name: string, args: unknown[]) => callActionOk(app, name, args);
 
   /** The victim runs `cat` (raw mode) and is the target of input, WebSockets and the callback. */
   async function ensureVictim(): Promise<void> {

@@ -36,16 +36,21 @@ function notify(): void {
   for (const listener of [...listeners]) listener();
 }
 
-export function setTheme(theme: Theme): void {
+/** Shows `theme` as this page's choice and tells the subscribers. */
+function adoptTheme(theme: Theme): void {
   chosenTheme = theme;
   applyTheme(theme);
+  notify();
+}
+
+export function setTheme(theme: Theme): void {
+  adoptTheme(theme);
   document.cookie = themeCookie(theme);
   try {
     localStorage.setItem(THEME_STORAGE_KEY, theme);
   } catch {
     // Storage can be disabled; the cookie still carries the choice.
   }
-  notify();
 }
 
 /**
@@ -62,7 +67,8 @@ export function watchTheme(): () => void {
   observer.observe(root, { attributes: true, attributeFilter: ["data-theme"] });
   const onStorage = (event: StorageEvent) => {
     const theme = event.key === THEME_STORAGE_KEY ? parseTheme(event.newValue) : undefined;
-    if (theme && theme !== currentTheme()) setTheme(theme);
+    // The other tab has written the cookie and the storage already.
+    if (theme && theme !== currentTheme()) adoptTheme(theme);
   };
   window.addEventListener("storage", onStorage);
   return () => {

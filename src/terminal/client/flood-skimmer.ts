@@ -99,7 +99,7 @@ export class FloodSkimmer {
     this.keysPending = true;
     this.active = false;
     this.clearTimer();
-    this.skipHeld();
+    this.releaseHeld("skip");
     return true;
   }
 
@@ -133,26 +133,22 @@ export class FloodSkimmer {
       // Asked first, then acked: the server holds this viewer from the request on, so the acks
       // do not release output that would only be skipped too.
       this.awaitingSnapshot = true;
-      this.skipHeld();
+      this.releaseHeld("skip");
       return;
     }
     // The flood is over (or the socket is): what is held follows the last screen without a gap.
     this.active = false;
-    const held = this.held;
-    this.held = [];
-    this.heldBytes = 0;
-    for (const entry of held) {
-      if ("action" in entry) this.target.apply(entry.action);
-      else this.target.feed(entry.data, entry.done);
-    }
+    this.releaseHeld("feed");
   }
 
-  private skipHeld(): void {
+  /** Hands on what is held, in order: output drawn or skipped (acked either way), actions applied. */
+  private releaseHeld(output: "feed" | "skip"): void {
     const held = this.held;
     this.held = [];
     this.heldBytes = 0;
     for (const entry of held) {
       if ("action" in entry) this.target.apply(entry.action);
+      else if (output === "feed") this.target.feed(entry.data, entry.done);
       else this.target.discard(entry.data.byteLength, entry.done);
     }
   }

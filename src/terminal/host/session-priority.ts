@@ -49,6 +49,10 @@ interface GroupNiceRequest {
   pid: number;
   niceness: number;
   since: number;
+  /** How long it may wait its turn behind the kernel's rate limit. */
+  giveUpMs: number;
+  /** Told once the request leaves the queue: whether the group was lowered. */
+  settled?: (lowered: boolean) => void;
 }
 
 type Attempt = "done" | "not-yet" | "rate-limited" | "impossible";
@@ -64,8 +68,8 @@ class GroupNiceQueue {
    */
   private ownGroup: { name: string | undefined } | undefined;
 
-  add(pid: number, niceness: number): void {
-    this.pending.push({ pid, niceness, since: Date.now() });
+  add(pid: number, niceness: number, options: { giveUpMs?: number; settled?: (lowered: boolean) => void } = {}): void {
+    this.pending.push({ pid, niceness, since: Date.now(), giveUpMs: options.giveUpMs ?? GIVE_UP_MS, settled: options.settled });
     if (!this.timer) this.run();
   }
 
@@ -76,9 +80,10 @@ class GroupNiceQueue {
     for (const request of [...this.pending]) {
       const outcome = rateLimited ? "rate-limited" : attemptGroupNice(request, ownGroup);
       if (outcome === "rate-limited") rateLimited = true;
-      const expired = Date.now() - request.since > (outcome === "not-yet" ? SESSION_WAIT_MS : GIVE_UP_MS);
+      const expired = Date.now() - request.since > (outcome === "not-yet" ? SESSION_WAIT_MS : request.giveUpMs);
       if (outcome === "done" || outcome === "impossible" || expired || !fs.existsSync(`/proc/${request.pid}`)) {
         this.pending.splice(this.pending.indexOf(request), 1);
+        request.settled?.(outcome === "done");
       }
     }
     if (this.pending.length === 0) return;
@@ -141,14 +146,8 @@ export async function canLowerSessionGroups(): Promise<boolean> {
   });
   if (pid === undefined) return false;
   try {
-    const request: GroupNiceRequest = { pid, niceness: 1, since: Date.now() };
-    for (;;) {
-      const outcome = attemptGroupNice(request, autogroupName("self"));
-      if (outcome === "done") return true;
-      const waited = Date.now() - request.since;
-      if (outcome === "impossible" || waited > (outcome === "not-yet" ? SESSION_WAIT_MS : PROBE_GIVE_UP_MS)) return false;
-      await new Promise((resolve) => setTimeout(resolve, outcome === "rate-limited" ? RATE_LIMIT_MS : SETSID_POLL_MS));
-    }
+    // In the same queue as the host's own requests: it waits its turn as they do.
+    return await new Promise<boolean>((settled) => groupNiceQueue.add(pid, 1, { giveUpMs: PROBE_GIVE_UP_MS, settled }));
   } finally {
     probe.kill("SIGKILL");
   }
