@@ -5,6 +5,7 @@ import { CLOSE_CODES, parseClientMessage, type ServerMessage } from "../src/term
 import type { HostedSession } from "../src/terminal/server/hosted-sessions";
 import { SOCKET_HIGH_WATERMARK } from "../src/terminal/contract/flow-control";
 import type { Services } from "../src/server/services";
+import { RelayBufferPool } from "../src/terminal/server/relay-buffer-pool";
 
 /** Dead connections are found by ping; a viewer that never answers would block keepalive reaping. */
 const HEARTBEAT_MS = 30_000;
@@ -14,6 +15,12 @@ const MAX_BAD_MESSAGES = 50;
 const MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
 
 type LiveSocket = WebSocket & { isAlive?: boolean };
+
+/**
+ * Output pieces are at most one read of the host connection (64 KiB); 64 free buffers (4 MiB)
+ * cover the pieces of every viewer a busy app has in flight at once.
+ */
+const relayBuffers = new RelayBufferPool(64 * 1024, 64);
 
 /** The WebSocket bridge between browser terminals and PTY sessions (`/ws/terminals/<taskId>`). */
 export class TerminalSocketServer {
@@ -75,7 +82,12 @@ export class TerminalSocketServer {
     const channel = session.openViewer({
       output(data) {
         if (ws.readyState !== ws.OPEN) return;
-        ws.send(data, { binary: true }, afterSend);
+        // `data` is reused at the host connection's next read; the send may hold its copy longer.
+        const copy = relayBuffers.copy(data);
+        ws.send(copy.bytes, { binary: true }, () => {
+          copy.release();
+          afterSend();
+        });
         if (!blockedBySocket && ws.bufferedAmount >= SOCKET_HIGH_WATERMARK) {
           blockedBySocket = true;
           channel.blocked(true);

@@ -16,6 +16,10 @@ const SMALL_OUTPUT_BYTES = 16 * 1024;
 /** How long a closed connection may take to deliver what was written before it is destroyed. */
 const CLOSE_LINGER_MS = 2_000;
 
+/**
+ * An output frame's `data` is a view of what was read. When the stream reads into one reused
+ * buffer (`ReusedReadBuffer`), that view is valid only during the `onFrame` call: copy to keep it.
+ */
 export type Frame = { kind: typeof FRAME_JSON; value: unknown } | { kind: typeof FRAME_OUTPUT; channel: number; data: Buffer };
 
 export function encodeJsonFrame(value: unknown): Buffer {
@@ -53,7 +57,16 @@ export class FrameReader {
    */
   constructor(private readonly onFrame: (frame: Frame) => void) {}
 
-  push(chunk: Buffer): void {
+  /**
+   * `transient`: the chunk's memory is reused once this call returns (a reused read buffer), so
+   * whatever must wait for the next chunk is copied; output is still handed on as views.
+   */
+  push(chunk: Buffer, transient = false): void {
+    this.parse(chunk);
+    if (transient) for (let i = 0; i < this.chunks.length; i++) this.chunks[i] = Buffer.from(this.chunks[i]!);
+  }
+
+  private parse(chunk: Buffer): void {
     if (this.output) chunk = this.continueOutput(chunk);
     if (chunk.length === 0) return;
     this.chunks.push(chunk);
@@ -158,8 +171,44 @@ export class FrameReader {
 }
 
 /**
+ * A socket's reads into one buffer, reused for every read (`net.connect({ onread })`), instead of
+ * a new 64 KiB buffer per read. Those buffers are external memory to V8: under a flood they made
+ * the app server run a full GC every few hundred milliseconds, most of its relay's CPU
+ * (docs/flow-control.md, "Garbage").
+ */
+export class ReusedReadBuffer {
+  private listener: ((chunk: Buffer) => void) | undefined;
+  /** Copies of what arrived before anyone listened. */
+  private early: Buffer[] = [];
+  readonly onread: { buffer: Buffer; callback: (bytes: number, buffer: Buffer) => boolean };
+
+  constructor(bytes = READ_BUFFER_BYTES) {
+    this.onread = {
+      buffer: Buffer.allocUnsafeSlow(bytes),
+      callback: (n, buffer) => {
+        if (this.listener) this.listener(buffer.subarray(0, n));
+        else this.early.push(Buffer.from(buffer.subarray(0, n)));
+        return true;
+      },
+    };
+  }
+
+  /** Each read's bytes, valid only during the call. */
+  listen(listener: (chunk: Buffer) => void): void {
+    this.listener = listener;
+    const early = this.early;
+    this.early = [];
+    for (const chunk of early) listener(chunk);
+  }
+}
+
+const READ_BUFFER_BYTES = 64 * 1024;
+
+/**
  * One end of a host-protocol stream: frames in, frames out. `input` and `output` are the two
- * directions of one connection (the same socket, or a subprocess's stdout and stdin).
+ * directions of one connection (the same socket, or a subprocess's stdout and stdin). A socket
+ * that reads into a `ReusedReadBuffer` passes it as `reads`: its bytes come from there, not from
+ * `data` events.
  */
 export class FramedStream {
   private readonly reader: FrameReader;
@@ -170,16 +219,19 @@ export class FramedStream {
     private readonly input: NodeJS.ReadableStream & { destroy?: (error?: Error) => void },
     private readonly output: NodeJS.WritableStream & { writableLength?: number; destroy?: (error?: Error) => void },
     onFrame: (frame: Frame) => void,
+    reads?: ReusedReadBuffer,
   ) {
     this.reader = new FrameReader(onFrame);
-    input.on("data", (chunk: Buffer) => {
+    const receive = (chunk: Buffer) => {
       if (this.closed) return;
       try {
-        this.reader.push(chunk);
+        this.reader.push(chunk, reads !== undefined);
       } catch (error) {
         this.close(error instanceof FrameError ? `protocol error: ${error.message}` : `failed: ${(error as Error).message}`);
       }
-    });
+    };
+    if (reads) reads.listen(receive);
+    else input.on("data", receive);
     input.on("end", () => this.close("the other end closed the connection"));
     input.on("close", () => this.close("the connection closed"));
     input.on("error", (error: Error) => this.close(error.message));

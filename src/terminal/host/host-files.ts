@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import type { ReusedReadBuffer } from "../contract/host-wire";
 
 /**
  * Where the terminal host of a data dir lives: its socket, its token and its pid file, all in the
@@ -55,10 +56,13 @@ export function readHostInfo(dataDir: string): HostInfoFile | undefined {
   }
 }
 
-/** A connection to the host's socket, or undefined when nothing answers there. */
-export function connectToSocket(file: string): Promise<net.Socket | undefined> {
+/**
+ * A connection to the host's socket, or undefined when nothing answers there. With `reads`, the
+ * socket reads into that reused buffer and emits no `data` events.
+ */
+export function connectToSocket(file: string, reads?: ReusedReadBuffer): Promise<net.Socket | undefined> {
   return new Promise((resolve) => {
-    const socket = net.connect(file);
+    const socket = reads ? net.connect({ path: file, onread: reads.onread }) : net.connect(file);
     socket.once("connect", () => {
       socket.removeAllListeners("error");
       resolve(socket);

@@ -10,7 +10,7 @@ import {
   type HostRefused,
   type HostWelcome,
 } from "../contract/host-protocol";
-import { FramedStream } from "../contract/host-wire";
+import { FramedStream, type ReusedReadBuffer } from "../contract/host-wire";
 
 /**
  * The app server's end of the terminal host protocol (contract/host-protocol.ts) on any byte
@@ -46,6 +46,7 @@ export class HostConnection {
     input: NodeJS.ReadableStream,
     output: NodeJS.WritableStream,
     hello: { token: string; role: HostHello["role"]; protocol?: number },
+    reads?: ReusedReadBuffer,
   ): Promise<HostConnection> {
     return new Promise((resolve, reject) => {
       let connection: HostConnection | undefined;
@@ -70,7 +71,7 @@ export class HostConnection {
         connection.stream = stream;
         stream.onClose((reason) => connection!.closed(reason));
         resolve(connection);
-      });
+      }, reads);
       stream.onClose((reason) => fail(new Error(`the terminal host closed the connection (${reason})`)));
       const message: HostHello = { t: "hello", protocol: hello.protocol ?? HOST_PROTOCOL_VERSION, token: hello.token, role: hello.role, pid: process.pid };
       stream.send(message);
@@ -99,6 +100,7 @@ export class HostConnection {
     return () => this.messageListeners.delete(listener);
   }
 
+  /** Viewer output; `data` is valid only during the call (it may sit in a reused read buffer). */
   onViewerOutput(listener: (channel: number, data: Buffer) => void): () => void {
     this.outputListeners.add(listener);
     return () => this.outputListeners.delete(listener);

@@ -6,6 +6,7 @@ import { loadOrCreateTokenFile } from "../../server/security/secrets";
 import { connectToSocket, HOST_TOKEN_FILE, hostFiles, socketPathProblem, type HostFiles } from "../host/host-files";
 import { HostConnection } from "./host-connection";
 import type { HostHello } from "../contract/host-protocol";
+import { ReusedReadBuffer } from "../contract/host-wire";
 
 /**
  * Finds the terminal host of a data dir, or starts one (detached: its own session and process
@@ -37,8 +38,13 @@ export async function connectToHost(dataDir: string, options: ConnectOptions): P
   fs.mkdirSync(files.dataDir, { recursive: true, mode: 0o700 });
   const token = loadOrCreateTokenFile(files.dataDir, HOST_TOKEN_FILE);
   const hello = { token, role: options.role, protocol: options.protocol };
-  const first = await connectToSocket(files.socket);
-  if (first) return HostConnection.open(first, first, hello);
+  const connect = async () => {
+    const reads = new ReusedReadBuffer();
+    const socket = await connectToSocket(files.socket, reads);
+    return socket && HostConnection.open(socket, socket, hello, reads);
+  };
+  const first = await connect();
+  if (first) return first;
   if (!options.launch) throw new NoHostError(`No terminal host runs for ${files.dataDir}.`);
   const child = launchHost(files);
   let exited: { how: string; at: number } | undefined;
@@ -47,8 +53,8 @@ export async function connectToHost(dataDir: string, options: ConnectOptions): P
   });
   const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
   for (;;) {
-    const socket = await connectToSocket(files.socket);
-    if (socket) return HostConnection.open(socket, socket, hello);
+    const connection = await connect();
+    if (connection) return connection;
     // A host that exited at once may have lost a race to another launcher: that one answers soon.
     if (exited && Date.now() - exited.at > LOST_RACE_GRACE_MS) {
       throw new Error(`The terminal host did not start (${exited.how}); see ${files.log}.`);

@@ -30,6 +30,7 @@ export type SessionEvent = { type: "added" | "removed" | "changed"; taskId: stri
 
 /** One browser viewer's traffic, relayed between its WebSocket and the session's viewer hub in the host. */
 export interface ViewerRelay {
+  /** Valid only during the call: it may sit in the connection's reused read buffer. */
   output(data: Buffer): void;
   message(message: ServerMessage): void;
   closed(code: number, reason: string): void;
