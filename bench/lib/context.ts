@@ -3,6 +3,7 @@ import path from "node:path";
 import { isAlive } from "../../src/terminal/host/process-tree";
 import { stopHost, type StopReport } from "../../src/terminal/server/host-control";
 import { BenchServer, prepareDataDir } from "./server";
+import type { Settings } from "../../src/lib/settings-definitions";
 
 /** One line of the results table. */
 export interface Row {
@@ -42,7 +43,7 @@ export interface BenchContext {
    * stops its terminal host (every session with it) and removes its data dir (recordings of
    * floods are big).
    */
-  withServer<T>(label: string, settings: Record<string, number>, fn: (server: BenchServer, control: ServerControl) => Promise<T>): Promise<T>;
+  withServer<T>(label: string, settings: Partial<Settings>, fn: (server: BenchServer, control: ServerControl) => Promise<T>): Promise<T>;
 }
 
 export interface ServerControl {

@@ -7,6 +7,7 @@ import { openDatabase } from "../../src/server/db/open-database";
 import { hostFiles, readHostInfo, type HostInfoFile } from "../../src/terminal/host/host-files";
 import { ProfileService } from "../../src/server/profiles/profile-service";
 import { SettingsService } from "../../src/server/settings/settings-service";
+import type { Settings } from "../../src/lib/settings-definitions";
 import { nowMs, sleep } from "./stats";
 
 /** The profile every bench task runs: `/bin/sh -c <prompt>`, so a task's prompt is its command line. */
@@ -26,7 +27,7 @@ const INSPECTOR_LINE = /Debugger listening on (ws:\/\/\S+)/;
  * profiles plus the bench profiles, and the concurrency limit raised (the internal API has no
  * settings route; the Settings page writes the same table through the same service).
  */
-export function prepareDataDir(root: string, dataDir: string, settings: Record<string, number>): void {
+export function prepareDataDir(root: string, dataDir: string, settings: Partial<Settings>): void {
   const database = openDatabase(dataDir, path.join(root, "drizzle"));
   try {
     const profiles = new ProfileService(database.db);
