@@ -63,7 +63,12 @@ export class FrameReader {
    */
   push(chunk: Buffer, transient = false): void {
     this.parse(chunk);
-    if (transient) for (let i = 0; i < this.chunks.length; i++) this.chunks[i] = Buffer.from(this.chunks[i]!);
+    if (!transient) return;
+    // Only this chunk's views: earlier ones were copied when they came (a large frame arrives
+    // over many reads, and copying all of it again at each read would be quadratic).
+    for (let i = 0; i < this.chunks.length; i++) {
+      if (this.chunks[i]!.buffer === chunk.buffer) this.chunks[i] = Buffer.from(this.chunks[i]!);
+    }
   }
 
   private parse(chunk: Buffer): void {
