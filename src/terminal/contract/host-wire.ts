@@ -222,7 +222,7 @@ export class FramedStream {
 
   constructor(
     private readonly input: NodeJS.ReadableStream & { destroy?: (error?: Error) => void },
-    private readonly output: NodeJS.WritableStream & { writableLength?: number; destroy?: (error?: Error) => void },
+    private readonly output: NodeJS.WritableStream & { writableLength?: number; destroy?: (error?: Error) => void; cork?: () => void; uncork?: () => void },
     onFrame: (frame: Frame) => void,
     reads?: ReusedReadBuffer,
   ) {
@@ -265,8 +265,11 @@ export class FramedStream {
       this.output.write(Buffer.concat([header, data]));
       return;
     }
+    // Header and data in one writev: one system call instead of two.
+    this.output.cork?.();
     this.output.write(header);
     this.output.write(data);
+    this.output.uncork?.();
   }
 
   onDrain(listener: () => void): void {
