@@ -178,7 +178,7 @@ export class FrameReader {
 /**
  * A socket's reads into one buffer, reused for every read (`net.connect({ onread })`), instead of
  * a new 64 KiB buffer per read. Those buffers are external memory to V8: under a flood they made
- * the app server run a full GC every few hundred milliseconds, most of its relay's CPU
+ * the app server run a full GC every few hundred milliseconds, a large part of its relay's CPU
  * (docs/flow-control.md, "Garbage").
  */
 export class ReusedReadBuffer {
