@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { killAllAppProcesses, serverEnv, startApp, until, type AppProcess } from "../helpers/app-process";
 import { readCastFile } from "../helpers/cast-file";
-import { createScriptProfile, callAction } from "../helpers/server-actions";
+import { createScriptProfile, callAction, runTerminalsAtNormalPriority } from "../helpers/server-actions";
 import { connect, nextMessage } from "../helpers/ws-client";
 import { runNpmStop } from "../helpers/npm-scripts";
 import { aliveAmong, sessionMembers } from "../helpers/procs";
@@ -95,6 +95,7 @@ describe("kill -9 of the app server while five sessions print", () => {
     const dir = tempDir("aim-host-");
     const app = await started();
     await createScriptProfile(app);
+    await runTerminalsAtNormalPriority(app);
     await updateSettings(app, { "system.maxConcurrentExecutions": PRINTERS });
     const runs: Array<{ taskId: string; executionId: string; pid: number }> = [];
     for (let i = 0; i < PRINTERS; i++) runs.push(await startTask(app, `printer ${i}`, printer(i, dir)));
@@ -168,6 +169,7 @@ describe("while no app server is connected", () => {
   it("the host applies the keepalive rule, and the next server records the runs that ended meanwhile", async () => {
     const app = await started();
     await createScriptProfile(app);
+    await runTerminalsAtNormalPriority(app);
     const quitter = await startTask(app, "quitter", "echo done-early; exit 3");
     const idler = await startTask(app, "idler", "echo idling; exec sleep 600");
     await until(async () => (await app.api("GET", `/api/internal/terminal/${quitter.taskId}/status`)).body.data.executionStatus === "failed", 15_000, "the quitter to end");
@@ -192,6 +194,7 @@ describe("lifecycle", () => {
     // A short idle time, so the host's own exit can be seen (the default is 30 s).
     const app = await started({ env: { AI_MANAGER_HOST_IDLE_MS: "300" } });
     await createScriptProfile(app);
+    await runTerminalsAtNormalPriority(app);
     const run = await startTask(app, "sleeper", "echo sleeping; exec sleep 600");
     await until(async () => (await app.api("GET", `/api/internal/terminal/${run.taskId}/buffer`)).body.data?.output.includes("sleeping"), 20_000, "the sleeper");
     const hostPid = app.hostPid()!;
@@ -219,6 +222,7 @@ describe("lifecycle", () => {
   it("npm run restart stops the running server and starts one reattached to the same sessions", async () => {
     const app = await started();
     await createScriptProfile(app);
+    await runTerminalsAtNormalPriority(app);
     const run = await startTask(app, "sleeper", "echo sleeping; exec sleep 600");
     await until(async () => (await app.api("GET", `/api/internal/terminal/${run.taskId}/buffer`)).body.data?.output.includes("sleeping"), 20_000, "the sleeper");
     const restart = spawn(process.execPath, [path.join(ROOT, "scripts", "restart.mjs")], {
@@ -246,6 +250,7 @@ describe("kill -9 of the terminal host", () => {
   it("ends its sessions as interrupted with their end time, keeps their recordings, and the server starts a new host", async () => {
     const app = await started();
     await createScriptProfile(app);
+    await runTerminalsAtNormalPriority(app);
     const run = await startTask(app, "ticker", `n=0; while :; do n=$((n+1)); echo "tick $n"; sleep 0.05; done`);
     await until(async () => (await lastNumber(app, run.taskId, "tick")) >= 20, 20_000, "the ticker");
     const members = sessionMembers(run.pid);
