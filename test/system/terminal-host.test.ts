@@ -71,6 +71,18 @@ async function started(options: Parameters<typeof startApp>[0] = {}): Promise<Ap
   return app;
 }
 
+/**
+ * A server whose tasks run shell scripts (the "script" profile), at normal CPU priority: under a
+ * busy machine a terminal group at the default nice 15 gets too little CPU for these timeouts (the
+ * priority itself is tested where it is set).
+ */
+async function startedWithScripts(options: Parameters<typeof startApp>[0] = {}): Promise<AppProcess> {
+  const app = await started(options);
+  await createScriptProfile(app);
+  await runTerminalsAtNormalPriority(app);
+  return app;
+}
+
 async function startTask(app: AppProcess, title: string, prompt: string, cwd = os.tmpdir()): Promise<{ taskId: string; executionId: string; pid: number }> {
   const created = await app.api("POST", "/api/internal/tasks", { title, cwd, profile: "script", prompt });
   expect(created.status, created.text).toBe(201);
@@ -93,9 +105,7 @@ async function updateSettings(app: AppProcess, patch: Record<string, number>): P
 describe("kill -9 of the app server while five sessions print", () => {
   it("loses nothing: sessions run on, viewers reattach, line numbers hold, recordings are byte-exact, rows stay running", async () => {
     const dir = tempDir("aim-host-");
-    const app = await started();
-    await createScriptProfile(app);
-    await runTerminalsAtNormalPriority(app);
+    const app = await startedWithScripts();
     await updateSettings(app, { "system.maxConcurrentExecutions": PRINTERS });
     const runs: Array<{ taskId: string; executionId: string; pid: number }> = [];
     for (let i = 0; i < PRINTERS; i++) runs.push(await startTask(app, `printer ${i}`, printer(i, dir)));
@@ -167,9 +177,7 @@ function fileLines(dir: string, i: number): number {
 
 describe("while no app server is connected", () => {
   it("the host applies the keepalive rule, and the next server records the runs that ended meanwhile", async () => {
-    const app = await started();
-    await createScriptProfile(app);
-    await runTerminalsAtNormalPriority(app);
+    const app = await startedWithScripts();
     const quitter = await startTask(app, "quitter", "echo done-early; exit 3");
     const idler = await startTask(app, "idler", "echo idling; exec sleep 600");
     await until(async () => (await app.api("GET", `/api/internal/terminal/${quitter.taskId}/status`)).body.data.executionStatus === "failed", 15_000, "the quitter to end");
@@ -192,9 +200,7 @@ describe("while no app server is connected", () => {
 describe("lifecycle", () => {
   it("Ctrl+C of npm start leaves sessions running and says so; npm run restart reattaches; the host exits once idle", async () => {
     // A short idle time, so the host's own exit can be seen (the default is 30 s).
-    const app = await started({ env: { AI_MANAGER_HOST_IDLE_MS: "300" } });
-    await createScriptProfile(app);
-    await runTerminalsAtNormalPriority(app);
+    const app = await startedWithScripts({ env: { AI_MANAGER_HOST_IDLE_MS: "300" } });
     const run = await startTask(app, "sleeper", "echo sleeping; exec sleep 600");
     await until(async () => (await app.api("GET", `/api/internal/terminal/${run.taskId}/buffer`)).body.data?.output.includes("sleeping"), 20_000, "the sleeper");
     const hostPid = app.hostPid()!;
@@ -220,9 +226,7 @@ describe("lifecycle", () => {
   });
 
   it("npm run restart stops the running server and starts one reattached to the same sessions", async () => {
-    const app = await started();
-    await createScriptProfile(app);
-    await runTerminalsAtNormalPriority(app);
+    const app = await startedWithScripts();
     const run = await startTask(app, "sleeper", "echo sleeping; exec sleep 600");
     await until(async () => (await app.api("GET", `/api/internal/terminal/${run.taskId}/buffer`)).body.data?.output.includes("sleeping"), 20_000, "the sleeper");
     const restart = spawn(process.execPath, [path.join(ROOT, "scripts", "restart.mjs")], {
@@ -248,9 +252,7 @@ describe("lifecycle", () => {
 
 describe("kill -9 of the terminal host", () => {
   it("ends its sessions as interrupted with their end time, keeps their recordings, and the server starts a new host", async () => {
-    const app = await started();
-    await createScriptProfile(app);
-    await runTerminalsAtNormalPriority(app);
+    const app = await startedWithScripts();
     const run = await startTask(app, "ticker", `n=0; while :; do n=$((n+1)); echo "tick $n"; sleep 0.05; done`);
     await until(async () => (await lastNumber(app, run.taskId, "tick")) >= 20, 20_000, "the ticker");
     const members = sessionMembers(run.pid);

@@ -11,8 +11,6 @@ export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 const HEADER_BYTES = 5;
 /** Length, kind and channel: what must be read before an output frame's bytes can be handed on. */
 const OUTPUT_HEADER_BYTES = 9;
-/** Output up to this size is copied behind its header and written once. */
-const SMALL_OUTPUT_BYTES = 16 * 1024;
 /** How long a closed connection may take to deliver what was written before it is destroyed. */
 const CLOSE_LINGER_MS = 2_000;
 
@@ -260,12 +258,7 @@ export class FramedStream {
   sendOutput(channel: number, data: Buffer): void {
     if (this.closed) return;
     const header = encodeOutputHeader(channel, data.length);
-    // A keystroke's echo goes out in one write (one syscall); a large batch is not copied.
-    if (data.length <= SMALL_OUTPUT_BYTES) {
-      this.output.write(Buffer.concat([header, data]));
-      return;
-    }
-    // Header and data in one writev: one system call instead of two.
+    // Header and data in one writev: a keystroke's echo is one system call, and no batch is copied.
     this.output.cork?.();
     this.output.write(header);
     this.output.write(data);
