@@ -99,6 +99,7 @@ export function createContext(
       let hostPid: number | undefined;
       try {
         server = await BenchServer.start({ root: serverRoot, dataDir, cpuProfDir: profDir });
+        await server.settled();
         hostPid = server.host.pid;
         seenHostPids.add(hostPid);
         const control: ServerControl = {

@@ -169,6 +169,17 @@ export class BenchServer {
     return this.log();
   }
 
+  /**
+   * Waits out the work the server starts in the background: detecting the agent CLIs runs each
+   * one's `--version` (1–2 CPU seconds on 2 cores), which would otherwise run beside a scenario's
+   * first measurement. The Settings page awaits that detection.
+   */
+  async settled(): Promise<void> {
+    const res = await fetch(`${this.origin}/settings`);
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`GET /settings answered ${res.status} while waiting for the server to settle`);
+  }
+
   /** One internal API call (JSON in, the envelope out). */
   api<T = any>(method: string, route: string, body?: unknown, retried = false): Promise<ApiAnswer<T>> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
