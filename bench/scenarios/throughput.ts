@@ -6,6 +6,14 @@ import { readCpuMsOf, readRssOf, sampleRss } from "../lib/rss";
 import { BenchViewer } from "../lib/viewer";
 
 /**
+ * Unmeasured floods each server makes first. In 3 of 4 bench runs of 4 floods, a fresh terminal
+ * host's first two floods took 15–25 % more CPU than its last two (V8 still optimising the output
+ * path and sizing its heap); people's host has been running for hours. Raw node-pty starts a
+ * fresh process for every run and gets no warm-up: its path is node-pty's alone.
+ */
+export const THROUGHPUT_WARMUP_FLOODS = 1;
+
+/**
  * throughput: `cat` of the generated 200 MiB file in a task session, received by one WebSocket
  * viewer that acks like the browser client → MB/s; vs raw node-pty reading the same command.
  * Both run `/bin/sh -c 'read _; exec cat <file>'` and the clock runs from the Enter that releases
@@ -24,14 +32,6 @@ import { BenchViewer } from "../lib/viewer";
  * app's own processes come first when the CPU is short, which a flood on 2 cores makes it: a
  * second row measures that default the same way, for what a person gets out of the box.
  */
-/**
- * Unmeasured floods each server makes first. In 3 of 4 bench runs of 4 floods, a fresh terminal
- * host's first two floods took 15–25 % more CPU than its last two (V8 still optimising the output
- * path and sizing its heap); people's host has been running for hours. Raw node-pty starts a
- * fresh process for every run and gets no warm-up: its path is node-pty's alone.
- */
-export const THROUGHPUT_WARMUP_FLOODS = 1;
-
 export async function throughputScenario(ctx: BenchContext, reps: number): Promise<ScenarioResult> {
   const script = `exec cat ${ctx.floodFile}`;
   const raw: number[] = [];
