@@ -7,6 +7,7 @@ import type { ApiDispatcher } from "./internal-api/dispatcher";
 import { sendFailure } from "./internal-api/respond";
 import { parseRequestTarget } from "./request-path";
 import { setSecurityHeaders } from "./security-headers";
+import { afterUnreadBody } from "./unread-body";
 
 /**
  * A plain-HTTP listener on 127.0.0.1 that serves the internal API and callback URLs and nothing
@@ -40,10 +41,12 @@ export async function createLoopbackApiServer(options: {
       sendFailure(res, target.ok ? 404 : target.status, "not_found:route", target.ok ? "No such route" : target.reason);
       return;
     }
-    sendJson(res, 404, {
-      ok: false,
-      error: { code: "not_found:listener", message: `This address serves only the internal API; open ${options.publicOrigin} instead.` },
-    });
+    afterUnreadBody(res, () =>
+      sendJson(res, 404, {
+        ok: false,
+        error: { code: "not_found:listener", message: `This address serves only the internal API; open ${options.publicOrigin} instead.` },
+      }),
+    );
   });
   limitPendingSockets(server);
   // No WebSockets here: every upgrade is answered and its socket released.

@@ -591,9 +591,8 @@ describe(`hostile input on every surface (seed ${SEED})`, () => {
           problems.push({ surface: "server actions", what, detail: `a failure without a message: ${JSON.stringify(res.result)}` });
         }
       } catch (error) {
-        if (!(c.rawBody && c.rawBody.length > 1024 * 1024 && /EPIPE|ECONNRESET|socket|fetch failed/.test(String(error)))) {
-          problems.push({ surface: "server actions", what, detail: `no answer: ${String(error)}` });
-        }
+        // Every body here is under the server's drain limit (16 MB): even a refused one is answered.
+        problems.push({ surface: "server actions", what, detail: `no answer: ${String(error)}` });
       }
     }
     expect(problemsOf("server actions")).toEqual([]);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { guardRequest } from "../../server/internal-api/guard";
 import { killAllAppProcesses, startApp, type AppProcess } from "../helpers/app-process";
 import { rawRequest, type RawResponse } from "../helpers/raw-http";
-import { callAction, createScriptProfile } from "../helpers/server-actions";
+import { callAction, createScriptProfile, serverActions } from "../helpers/server-actions";
 import { closed, connect, nextMessage } from "../helpers/ws-client";
 
 /**
@@ -291,6 +291,31 @@ describe("security, on real server processes", () => {
       await closed(terminal.ws);
     }
     await app.api("POST", `/api/internal/terminal/${run.taskId}/stop`, { signal: "SIGKILL" });
+  });
+
+  it("answers an oversized or wrongly typed server action with its 4xx, never by cutting off the upload", async () => {
+    // Refused before its body is read: the answer used to go out and the connection close while
+    // the client still sent, and the client failed with EPIPE instead of reading the refusal.
+    const action = serverActions().get("updateSettings")!;
+    const body = JSON.stringify(["\u0000".repeat(250_000)]); // 1.5 MB as sent: over the 1 MB limit
+    const cases = [
+      { contentType: "text/plain;charset=UTF-8", status: 413, code: "payload_too_large:action" },
+      { contentType: "application/json", status: 415, code: "unsupported_media_type:action" },
+    ];
+    for (const { contentType, status, code } of cases) {
+      for (let i = 0; i < 10; i++) {
+        const res = await rawRequest({
+          address: "127.0.0.1",
+          port: app.port,
+          method: "POST",
+          path: action.pages[0]!,
+          headers: { host: `127.0.0.1:${app.port}`, cookie, origin: `http://127.0.0.1:${app.port}`, "next-action": action.id, "content-type": contentType },
+          body,
+        });
+        expect(res.status, res.text).toBe(status);
+        expect(res.body).toMatchObject({ ok: false, error: { code } });
+      }
+    }
   });
 
   it("keeps the data dir 0700 and the tokens, the database and the recordings 0600", () => {
