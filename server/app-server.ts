@@ -18,7 +18,7 @@ import { allowedHosts, hostAllowed, localAddresses, originAllowed, type AllowedH
 import { TerminalSocketServer } from "./terminal-socket";
 import { handleRecordingRequest } from "./recording-route";
 import { checkNextRequest } from "./next-request-guard";
-import { afterUnreadBody } from "./unread-body";
+import { sendRefusal } from "./unread-body";
 import { createUiAuth, type UiAuth } from "./ui-auth";
 import { classifyPath } from "./access-policy";
 import { limitPendingSockets, SERVER_TIMEOUTS, TLS_HANDSHAKE_TIMEOUT_MS } from "./connection-limits";
@@ -184,7 +184,7 @@ export async function startAppServer(config: AppConfig, logger: Logger, options:
       closeAfterRefusal();
       // Agents calling the internal API or a callback get that API's envelope.
       if (/^\/api\/(internal|callback)/.test(req.url ?? "")) sendFailure(res, target.status, "bad_request:path", target.reason);
-      else afterUnreadBody(res, () => sendJson(res, target.status, { ok: false, error: { code: "bad_request:path", message: target.reason } }));
+      else sendRefusal(res, target.status, { ok: false, error: { code: "bad_request:path", message: target.reason } });
       return;
     }
     req.url = `${target.path}${target.search}`;
@@ -197,9 +197,7 @@ export async function startAppServer(config: AppConfig, logger: Logger, options:
     // A DNS-rebinding page sends its own name as Host: nothing of this app answers it.
     if (!hostKnown(req)) {
       closeAfterRefusal();
-      afterUnreadBody(res, () =>
-        sendJson(res, 403, { ok: false, error: { code: "forbidden:host", message: "The Host header is not this server's address; open http://127.0.0.1:<port> (or localhost)." } }),
-      );
+      sendRefusal(res, 403, { ok: false, error: { code: "forbidden:host", message: "The Host header is not this server's address; open http://127.0.0.1:<port> (or localhost)." } });
       return;
     }
     if (auth.handleLogin(req, res)) return;
@@ -230,11 +228,7 @@ export async function startAppServer(config: AppConfig, logger: Logger, options:
       .then((verdict) => {
         if (!verdict.ok) {
           // A 413's or 415's body is still on its way: drained first, or the client gets EPIPE, not the answer.
-          afterUnreadBody(res, () => {
-            if (res.headersSent || res.destroyed) return;
-            for (const [name, value] of Object.entries(verdict.headers ?? {})) res.setHeader(name, value);
-            sendJson(res, verdict.status, { ok: false, error: { code: verdict.code, message: verdict.message } });
-          });
+          sendRefusal(res, verdict.status, { ok: false, error: { code: verdict.code, message: verdict.message } }, verdict.headers);
           return;
         }
         applyPagePolicy(req, res, config.dev);

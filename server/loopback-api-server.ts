@@ -2,12 +2,11 @@ import http from "node:http";
 import type { Duplex } from "node:stream";
 import { classifyPath } from "./access-policy";
 import { limitPendingSockets, SERVER_TIMEOUTS } from "./connection-limits";
-import { sendJson } from "./http-util";
 import type { ApiDispatcher } from "./internal-api/dispatcher";
 import { sendFailure } from "./internal-api/respond";
 import { parseRequestTarget } from "./request-path";
 import { setSecurityHeaders } from "./security-headers";
-import { afterUnreadBody } from "./unread-body";
+import { sendRefusal } from "./unread-body";
 
 /**
  * A plain-HTTP listener on 127.0.0.1 that serves the internal API and callback URLs and nothing
@@ -41,12 +40,10 @@ export async function createLoopbackApiServer(options: {
       sendFailure(res, target.ok ? 404 : target.status, "not_found:route", target.ok ? "No such route" : target.reason);
       return;
     }
-    afterUnreadBody(res, () =>
-      sendJson(res, 404, {
-        ok: false,
-        error: { code: "not_found:listener", message: `This address serves only the internal API; open ${options.publicOrigin} instead.` },
-      }),
-    );
+    sendRefusal(res, 404, {
+      ok: false,
+      error: { code: "not_found:listener", message: `This address serves only the internal API; open ${options.publicOrigin} instead.` },
+    });
   });
   limitPendingSockets(server);
   // No WebSockets here: every upgrade is answered and its socket released.

@@ -1,4 +1,5 @@
 import type http from "node:http";
+import { sendJson } from "./http-util";
 
 /**
  * A refused request's body is read (and dropped) up to this size before the answer goes out, so a
@@ -40,4 +41,19 @@ export function afterUnreadBody(res: http.ServerResponse, send: () => void): voi
   req.once("end", once);
   req.once("error", once);
   req.once("close", once);
+}
+
+/** False once the client went away or an answer was already sent (e.g. after a cancelled wait). */
+export function writable(res: http.ServerResponse): boolean {
+  return !res.headersSent && !res.writableEnded && !res.destroyed;
+}
+
+/** A JSON refusal, sent once the request's unread body is drained (`afterUnreadBody`). */
+export function sendRefusal(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (!writable(res)) return;
+  afterUnreadBody(res, () => {
+    if (!writable(res)) return;
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    sendJson(res, status, body);
+  });
 }

@@ -2,7 +2,7 @@ import type http from "node:http";
 import { isAppError, statusOf } from "../../src/lib/errors";
 import type { Logger } from "../../src/server/logger";
 import { sendJson } from "../http-util";
-import { afterUnreadBody } from "../unread-body";
+import { sendRefusal, writable } from "../unread-body";
 
 /**
  * The one response envelope of the internal API and the callback URL:
@@ -22,12 +22,7 @@ export function sendFailure(
   message: string,
   headers: Record<string, string> = {},
 ): void {
-  if (!writable(res)) return;
-  afterUnreadBody(res, () => {
-    if (!writable(res)) return;
-    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-    sendJson(res, status, { success: false, error: { code, message } } satisfies ApiEnvelope);
-  });
+  sendRefusal(res, status, { success: false, error: { code, message } } satisfies ApiEnvelope, headers);
 }
 
 /**
@@ -42,9 +37,4 @@ export function sendError(res: http.ServerResponse, error: unknown, logger: Logg
   }
   logger.error({ err: error, ...context }, "internal API request failed");
   sendFailure(res, 500, "internal:unexpected", "The server failed to handle this request; see its log.");
-}
-
-/** False once the client went away or an answer was already sent (e.g. after a cancelled wait). */
-export function writable(res: http.ServerResponse): boolean {
-  return !res.headersSent && !res.writableEnded && !res.destroyed;
 }
