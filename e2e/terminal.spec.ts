@@ -88,9 +88,11 @@ test("a flood larger than the server keeps for a viewer ends on its exact last l
   expect(tail).toEqual(Array.from({ length: tail.length }, (_, i) => String(3000000 - tail.length + 1 + i)));
   expect(lines[end + 1]).toContain("flood-end-42");
 
-  // A flood without end: Ctrl+C reaches it, and the prompt after it takes keys again.
-  await terminal.type("yes flooding-on\n");
-  await terminal.expectText("flooding-on");
+  // A flood without end: Ctrl+C reaches it, and the prompt after it takes keys again. The key waits
+  // for the program's own output, not the echo of its command line: a Ctrl+C that reaches the shell
+  // before it has handed the terminal to `yes` interrupts the shell, and the flood runs on.
+  await terminal.type("yes flooding-$((40+2))\n");
+  await terminal.expectText("flooding-42");
   await terminal.screen.click();
   await page.keyboard.press("Control+c");
   await terminal.type("echo after-$((2*21))\n");

@@ -75,8 +75,10 @@ describe("internal API: task terminals", () => {
     expect((await waitForText(task.id, "SUM=\\d+", since)).output).toContain("SUM=5");
 
     since = await lineCount(task.id);
-    await sendInput(h, task.id, "sleep 100; echo NOT-INTERRUPTED\n");
-    await waitForText(task.id, "sleep 100; echo NOT-INTERRUPTED", since);
+    // The interrupt waits for the program's own output, not the echo of its command line: a \x03
+    // that reaches the shell before it has handed the terminal to the program interrupts the shell.
+    await sendInput(h, task.id, "sh -c 'echo SLEEPING-$((1+1)); exec sleep 100'; echo NOT-INTERRUPTED\n");
+    await waitForText(task.id, "^SLEEPING-2$", since, "m");
     const beforeInterrupt = await lineCount(task.id);
     await sendInput(h, task.id, "\u0003", "raw");
     // Like a person, wait for the shell's fresh prompt before typing on.
