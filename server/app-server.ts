@@ -210,7 +210,7 @@ export async function startAppServer(config: AppConfig, logger: Logger, options:
     if (target.path === "/api/health") {
       if (req.method !== "GET" && req.method !== "HEAD") {
         res.setHeader("allow", "GET, HEAD");
-        sendJson(res, 405, { ok: false, error: { code: "bad_request:method", message: "Use GET" } });
+        sendRefusal(res, 405, { ok: false, error: { code: "bad_request:method", message: "Use GET" } });
         return;
       }
       sendJson(res, 200, {

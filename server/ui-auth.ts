@@ -3,6 +3,7 @@ import type { Logger } from "../src/server/logger";
 import type { DeviceStore, DeviceView } from "../src/server/devices/device-store";
 import type { SignInLimiter } from "../src/server/devices/sign-in-limiter";
 import { safeEqual } from "../src/server/security/secrets";
+import { sendRefusal } from "./unread-body";
 
 /**
  * Access control for people (the Jupyter model). `npm start` prints a login URL carrying the
@@ -126,9 +127,7 @@ export function createUiAuth(options: UiAuthOptions): UiAuth {
         sendLoginPage(res, 401);
         return;
       }
-      const body = JSON.stringify({ ok: false, error: { code: "unauthorized:session", message: "Sign in first: open the login URL that npm start printed." } });
-      res.writeHead(401, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body), "cache-control": "no-store" });
-      res.end(body);
+      sendRefusal(res, 401, { ok: false, error: { code: "unauthorized:session", message: "Sign in first: open the login URL that npm start printed." } });
     },
     loginUrl(origin) {
       return `${origin}/?token=${encodeURIComponent(accessToken)}`;

@@ -6,7 +6,7 @@ import { sendJson } from "./http-util";
  * client that sends a body over a limit (1 MB for a task or a server action) still reads its 413
  * instead of failing with EPIPE. Beyond it…
  */
-export const UNREAD_BODY_DRAIN_LIMIT = 16 * 1024 * 1024;
+const UNREAD_BODY_DRAIN_LIMIT = 16 * 1024 * 1024;
 
 /**
  * Refusals (wrong method, route, token, size, content type) come before the body is read.
@@ -14,7 +14,7 @@ export const UNREAD_BODY_DRAIN_LIMIT = 16 * 1024 * 1024;
  * EPIPE/ECONNRESET instead of reading the answer, so a body nobody reads is drained first; one
  * larger than the limit gets the answer at once with `Connection: close`.
  */
-export function afterUnreadBody(res: http.ServerResponse, send: () => void): void {
+function afterUnreadBody(res: http.ServerResponse, send: () => void): void {
   const req = res.req as http.IncomingMessage | undefined;
   if (!req || req.complete || req.readableEnded || req.destroyed || req.listenerCount("data") > 0) return send();
   const declared = Number(req.headers["content-length"] ?? NaN);
