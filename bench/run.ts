@@ -10,7 +10,7 @@
  *   --only=throughput,echo,fanout,memory,load,reconnect,reattach,tokens,review,missions,search,costs,
  *          browser-keys,browser-missions,browser-throughput,browser-restore   run a subset
  *   --quick            smaller sizes (a smoke run, not comparable)
- *   --cpu-prof         profile the app server of each scenario (node --cpu-prof; not its terminal host) and print its top frames
+ *   --cpu-prof         profile each scenario's app server (node --cpu-prof) and its terminal host's main thread (inspector), print their top frames
  *   --skip-build       use the existing .next build even if stale (the server's own code runs from source)
  *   --throughput-reps=N  --fanout-copies=N  --echo-keys=N  --load-seconds=N  --missions-reps=N  --reattach-reps=N  --search-reps=N
  *   --reattach-delay-ms=N  (diagnostics: reconnect N ms after the restarted server listens)
@@ -271,7 +271,7 @@ async function main(): Promise<void> {
     for (const dir of fs.readdirSync(cpuProfDir).sort()) {
       for (const file of fs.readdirSync(path.join(cpuProfDir, dir)).filter((f) => f.endsWith(".cpuprofile"))) {
         const full = path.join(cpuProfDir, dir, file);
-        profiles[dir] = summarizeProfile(full, 15);
+        profiles[`${dir}/${file}`] = summarizeProfile(full, 15);
         profileText += `${formatSummary(full, 15)}\n\n`;
       }
     }

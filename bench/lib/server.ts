@@ -4,6 +4,7 @@ import http from "node:http";
 import path from "node:path";
 import WebSocket from "ws";
 import { openDatabase } from "../../src/server/db/open-database";
+import { isAlive } from "../../src/terminal/host/process-tree";
 import { hostFiles, readHostInfo, type HostInfoFile } from "../../src/terminal/host/host-files";
 import { ProfileService } from "../../src/server/profiles/profile-service";
 import { SettingsService } from "../../src/server/settings/settings-service";
@@ -47,7 +48,10 @@ export function prepareDataDir(root: string, dataDir: string, settings: Partial<
 export interface BenchServerOptions {
   root: string;
   dataDir: string;
-  /** Write a V8 CPU profile of the server to this directory (node --cpu-prof; not of its terminal host). */
+  /**
+   * Write V8 CPU profiles to this directory: the server's (node --cpu-prof) and its terminal host's
+   * main thread (through the host's inspector, from start until stop or kill).
+   */
   cpuProfDir?: string;
   /** Listen on this port (a restarted server takes its predecessor's, as people's does); default any free one. */
   port?: number;
@@ -78,6 +82,8 @@ export class BenchServer {
     readonly host: BenchHost,
     private readonly inspector: Inspector | undefined,
     private readonly log: () => string,
+    /** Where the host's profile goes when this server stops; undefined when not profiling. */
+    private readonly hostProfDir: string | undefined,
     /** nowMs() just before the spawn, and when the server printed its URL (it is listening). */
     readonly spawnedAt: number,
     readonly readyAt: number,
@@ -119,7 +125,7 @@ export class BenchServer {
     // It goes in NODE_OPTIONS so that the terminal host, which the server spawns with its own
     // environment, gets one too (sessions do not: the app strips NODE_OPTIONS from their env).
     env.NODE_OPTIONS = "--inspect=127.0.0.1:0";
-    // Node refuses --cpu-prof in NODE_OPTIONS: only the app server is profiled, not its host.
+    // Node refuses --cpu-prof in NODE_OPTIONS: the host is profiled through its inspector instead.
     const nodeArgs: string[] = [];
     if (options.cpuProfDir) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`);
     // Diagnostics: extra Node flags for the server only (e.g. --trace-gc), its stdout appended to a file.
@@ -162,7 +168,12 @@ export class BenchServer {
     const token = fs.readFileSync(path.join(options.dataDir, "internal-token"), "utf8").trim();
     const host = readHost(options.dataDir);
     const inspector = inspectorUrl ? new Inspector(inspectorUrl) : undefined;
-    return new BenchServer(child, origin, token, options.dataDir, host, inspector, () => log, spawnedAt, readyAt, spawnedAtEpochMs, readyAtEpochMs);
+    if (options.cpuProfDir) {
+      if (!host.inspector) throw new Error("--cpu-prof: the terminal host's inspector is not listening");
+      await host.inspector.call("Profiler.enable");
+      await host.inspector.call("Profiler.start");
+    }
+    return new BenchServer(child, origin, token, options.dataDir, host, inspector, () => log, options.cpuProfDir, spawnedAt, readyAt, spawnedAtEpochMs, readyAtEpochMs);
   }
 
   output(): string {
@@ -253,8 +264,17 @@ export class BenchServer {
     await Promise.all([this.inspector.gc(), this.host.inspector.gc()]);
   }
 
+  /** The host's main-thread profile since this server started (its reader thread is not in it). */
+  private async saveHostProfile(): Promise<void> {
+    if (!this.hostProfDir || !this.host.inspector || !isAlive(this.host.pid)) return;
+    const { profile } = (await this.host.inspector.call("Profiler.stop")) as { profile: unknown };
+    fs.mkdirSync(this.hostProfDir, { recursive: true });
+    fs.writeFileSync(path.join(this.hostProfDir, `terminal-host-${this.host.pid}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+  }
+
   /** kill -9: the server dies without a word to its host, whose sessions keep running. */
   async kill(): Promise<void> {
+    await this.saveHostProfile();
     this.inspector?.close();
     this.host.inspector?.close();
     this.agent.destroy();
@@ -266,6 +286,7 @@ export class BenchServer {
 
   /** SIGTERM, as a person stopping the app would; the server exits within its own 9 s deadline. */
   async stop(): Promise<void> {
+    await this.saveHostProfile();
     this.inspector?.close();
     this.host.inspector?.close();
     this.agent.destroy();
