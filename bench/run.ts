@@ -290,7 +290,7 @@ async function main(): Promise<void> {
   const file = path.join(resultsDir, `${stamp}.json`);
   fs.writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
   process.stdout.write(`\n${table}\n\n`);
-  if (profileText) process.stdout.write(`Server CPU profiles (top self time):\n${profileText}`);
+  if (profileText) process.stdout.write(`CPU profiles of the app servers and terminal hosts (top self time):\n${profileText}`);
   const misses = rows.filter((r) => r.target && !r.target.pass).length;
   process.stdout.write(
     `${rows.filter((r) => r.target).length - misses} targets met, ${misses} missed; ${output.durationSeconds} s; load average ${output.machine.loadAverageAtStart.join(" ")} → ${output.machine.loadAverageAtEnd.join(" ")}\nResults: ${path.relative(root, file)}\n`,
