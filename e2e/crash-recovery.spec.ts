@@ -5,6 +5,7 @@ import type { APIRequestContext } from "@playwright/test";
 import { writeFakeClaudeBin } from "../test/fixtures/fake-claude-bin";
 import { createTaskViaApi, startTaskViaApi } from "./fixtures/internal-api";
 import { expect, test, type App } from "./fixtures/test";
+import { SettingsPage } from "./pages/settings-page";
 import { TaskPage } from "./pages/task-page";
 import { TerminalPanel } from "./pages/terminal-panel";
 import { isAlive } from "../src/terminal/host/process-tree";
@@ -24,6 +25,15 @@ const fakeBin = path.join(os.tmpdir(), `aim-fake-claude-e2e-${process.pid}`);
 test.use({ appOptions: { env: { PATH: `${fakeBin}:${process.env.PATH ?? ""}` } } });
 test.beforeAll(() => writeFakeClaudeBin(SESSION_ID, fakeBin));
 test.afterAll(() => fs.rmSync(fakeBin, { recursive: true, force: true }));
+// The fake Claude runs six Node processes (itself, its hooks, the MCP server, its report) before it
+// prints WAITING-FOR-KILL. At the default background priority, a machine busy with other work gives
+// their session group (nice 15) a few per cent of a core, and that alone took 80 s under
+// `stress-ng --cpu 2`. What this file tests is recovery, not the priority (e2e/settings.spec.ts).
+test.beforeEach(async ({ page, app }) => {
+  const settings = new SettingsPage(page, app);
+  await settings.goto();
+  await settings.setTerminalCpuPriority("normal");
+});
 
 async function terminalStatus(request: APIRequestContext, app: App, taskId: string): Promise<Record<string, unknown>> {
   const token = fs.readFileSync(`${app.dataDir}/internal-token`, "utf8").trim();

@@ -66,9 +66,7 @@ test("task terminals run at background CPU priority by default; Normal applies f
   await expect(terminal.exitInfo).toBeVisible();
 
   await settings.goto();
-  await settings.setting("CPU priority of task terminals").selectOption("normal");
-  await settings.saveButton.click();
-  await expect(settings.savedMessage).toBeVisible();
+  await settings.setTerminalCpuPriority("normal");
 
   await taskPage.gotoId(await createTaskViaApi(request, app, { title: "Normal run" }));
   await terminal.start("");

@@ -53,6 +53,13 @@ export class SettingsPage {
     await this.saveButton.click();
   }
 
+  /** Sets and saves "CPU priority of task terminals"; it applies from the next start of a terminal. */
+  async setTerminalCpuPriority(priority: "background" | "normal"): Promise<void> {
+    await this.setting("CPU priority of task terminals").selectOption(priority);
+    await this.saveButton.click();
+    await expect(this.savedMessage).toBeVisible();
+  }
+
   profile(name: string): Locator {
     return this.profiles.getByRole("article", { name, exact: true });
   }
