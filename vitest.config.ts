@@ -11,7 +11,7 @@ export default defineConfig({
     pool: "forks",
     // Two test files at a time on two cores (vitest's default is cores − 1: one). The unit project
     // spends a quarter of its time importing each file's modules, which a second worker overlaps:
-    // 508 s → about 440 s, measured on 2 cores. The system project still runs one file at a time.
+    // 508 s → 426 s, measured on 2 cores. The system project still runs one file at a time.
     maxWorkers: 2,
     retry: 0,
     projects: [
