@@ -25,7 +25,7 @@ const fakeBin = path.join(os.tmpdir(), `aim-fake-claude-e2e-${process.pid}`);
 test.use({ appOptions: { env: { PATH: `${fakeBin}:${process.env.PATH ?? ""}` } } });
 test.beforeAll(() => writeFakeClaudeBin(SESSION_ID, fakeBin));
 test.afterAll(() => fs.rmSync(fakeBin, { recursive: true, force: true }));
-// The fake Claude runs six Node processes (itself, its hooks, the MCP server, its report) before it
+// The fake Claude runs four Node processes (itself, a hook, the MCP server, its report) before it
 // prints WAITING-FOR-KILL. At the default background priority, a machine busy with other work gives
 // their session group (nice 15) a few per cent of a core, and that alone took 80 s under
 // `stress-ng --cpu 2`. What this file tests is recovery, not the priority (e2e/settings.spec.ts).
