@@ -5,9 +5,15 @@ import { expect, test } from "./fixtures/test";
 import { SettingsPage } from "./pages/settings-page";
 
 // The server's PATH holds a stand-in `codex` that prints a version, and none of the other CLIs.
-const bin = fs.mkdtempSync(path.join(os.tmpdir(), "aim-e2e-clis-"));
-fs.writeFileSync(path.join(bin, "codex"), '#!/bin/sh\n[ "$1" = "--version" ] && echo "codex-cli 9.8.7"\n', { mode: 0o755 });
+// Written in beforeAll, not at load: Playwright also loads this file just to list its tests, and
+// nothing would remove a directory made then.
+const bin = path.join(os.tmpdir(), `aim-e2e-clis-${process.pid}`);
 test.use({ appOptions: { env: { PATH: [bin, path.dirname(process.execPath), "/usr/bin", "/bin"].join(path.delimiter) } } });
+test.beforeAll(() => {
+  fs.mkdirSync(bin, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(path.join(bin, "codex"), '#!/bin/sh\n[ "$1" = "--version" ] && echo "codex-cli 9.8.7"\n', { mode: 0o755 });
+});
+test.afterAll(() => fs.rmSync(bin, { recursive: true, force: true }));
 
 test("Settings shows which agent CLIs are installed, and Use creates and activates a built-in profile", async ({ page, app }) => {
   const settings = new SettingsPage(page, app);

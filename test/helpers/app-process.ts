@@ -217,7 +217,19 @@ export async function startApp(options: AppStartOptions = {}): Promise<AppProces
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "aim-system-"));
   hostDirs.add(dataDir);
   const logs = { out: [] as string[], err: [] as string[] };
-  let current = await launch(dataDir, options, logs);
+  let current: Running;
+  try {
+    current = await launch(dataDir, options, logs);
+  } catch (error) {
+    // A server refused at start-up (what several tests expect) leaves nothing to dispose of: the
+    // data dir it was given is removed here, unless the test brought its own.
+    if (!options.dataDir) {
+      await stopHost(dataDir).catch(() => undefined);
+      hostDirs.delete(dataDir);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+    throw error;
+  }
   let cookie: string | undefined;
 
   const isRunning = () => current.child.exitCode === null && current.child.signalCode === null;

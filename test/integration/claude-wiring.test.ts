@@ -23,7 +23,7 @@ describe("Claude Code wiring", () => {
     }));
     // The profile's command gets `--mcp-config … --settings …` first, like the real `claude`.
     claude = path.join(h.services.dataDir, "claude");
-    fs.writeFileSync(claude, `#!/bin/sh\nexec '${process.execPath}' '${FAKE_CLAUDE}' "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(claude, `#!/bin/sh\nAIM_FAKE_CLAUDE_DIR='${h.services.dataDir}' exec '${process.execPath}' '${FAKE_CLAUDE}' "$@"\n`, { mode: 0o755 });
   });
 
   afterEach(async () => {

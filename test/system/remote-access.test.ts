@@ -46,15 +46,18 @@ describe("start-up refusals on a non-loopback address", () => {
       [{ AI_MANAGER_TLS_CERT: path.join(dir, "missing.pem"), AI_MANAGER_TLS_KEY: notPem }, /AI_MANAGER_TLS_CERT=".*missing\.pem": cannot read the file \(ENOENT\)/],
       [{ AI_MANAGER_TLS_CERT: notPem, AI_MANAGER_TLS_KEY: notPem }, /AI_MANAGER_TLS_CERT=".*cert\.pem": not a certificate in PEM format/],
     ];
-    for (const [env, message] of cases) {
-      const failure = await startApp({ env }).then(
-        () => undefined,
-        (error: Error) => error.message,
-      );
-      expect(failure, JSON.stringify(env)).toMatch(/exited before it was ready \(code 1,/);
-      expect(failure).toMatch(message);
+    try {
+      for (const [env, message] of cases) {
+        const failure = await startApp({ env }).then(
+          () => undefined,
+          (error: Error) => error.message,
+        );
+        expect(failure, JSON.stringify(env)).toMatch(/exited before it was ready \(code 1,/);
+        expect(failure).toMatch(message);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 
@@ -220,9 +223,10 @@ describe.skipIf(!netns)("from another address (a network namespace)", () => {
     let origin: string;
     let ca: string;
     let internalOrigin: string;
+    let dir: string | undefined;
 
     beforeAll(async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aim-tls-"));
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "aim-tls-"));
       const cert = path.join(dir, "cert.pem");
       const key = path.join(dir, "key.pem");
       execFileSync("openssl", [
@@ -237,6 +241,7 @@ describe.skipIf(!netns)("from another address (a network namespace)", () => {
     });
     afterAll(async () => {
       await app?.dispose();
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
     it("serves HTTPS to the namespace, with the Secure flag on the device cookie", async () => {
