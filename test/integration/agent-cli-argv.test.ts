@@ -67,6 +67,7 @@ describe("agent CLI command lines against the real CLIs", () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), "aim-cli-home-"));
     cwd = fs.mkdtempSync(path.join(os.tmpdir(), "aim-cli-cwd-"));
     fs.mkdirSync(path.join(home, ".codex"));
+    fs.mkdirSync(path.join(home, "tmp"));
     // Gemini asks whether to trust a folder before anything else; off here, its next screen is sign-in.
     fs.mkdirSync(path.join(home, ".gemini"));
     fs.writeFileSync(path.join(home, ".gemini", "settings.json"), JSON.stringify({ security: { folderTrust: { enabled: false } } }));
@@ -88,6 +89,9 @@ describe("agent CLI command lines against the real CLIs", () => {
       XDG_DATA_HOME: path.join(home, ".local", "share"),
       XDG_CACHE_HOME: path.join(home, ".cache"),
       XDG_STATE_HOME: path.join(home, ".local", "state"),
+      // opencode (a Bun binary) unpacks a 13 MB libopentui.so into the temp dir at every start and
+      // never removes it: here it lands in this HOME, removed with it.
+      TMPDIR: path.join(home, "tmp"),
     };
   }
 
