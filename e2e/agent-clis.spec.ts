@@ -1,14 +1,28 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { projectDir } from "./fixtures/project-dirs";
 import { expect, test } from "./fixtures/test";
+import { BoardPage } from "./pages/board-page";
 import { SettingsPage } from "./pages/settings-page";
+import { TerminalPanel } from "./pages/terminal-panel";
 
 // The server's PATH holds a stand-in `codex` that prints a version, and none of the other CLIs.
 // Written in beforeAll, not at load: Playwright also loads this file just to list its tests, and
 // nothing would remove a directory made then.
 const bin = path.join(os.tmpdir(), `aim-e2e-clis-${process.pid}`);
-test.use({ appOptions: { env: { PATH: [bin, path.dirname(process.execPath), "/usr/bin", "/bin"].join(path.delimiter) } } });
+const typedPath = [bin, path.dirname(process.execPath), "/usr/bin", "/bin"].join(path.delimiter);
+// …behind what `npm start` puts in front of it: this project's node_modules/.bin (where the real
+// Gemini CLI, Codex and opencode of the tests are), every parent's, and npm's node-gyp wrapper.
+const root = path.resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
+const npmRunBins: string[] = [];
+for (let dir = root; ; dir = path.dirname(dir)) {
+  npmRunBins.push(path.join(dir, "node_modules", ".bin"));
+  if (path.dirname(dir) === dir) break;
+}
+const npmStartPath = [...npmRunBins, "/usr/lib/node_modules/npm/node_modules/@npmcli/run-script/lib/node-gyp-bin", typedPath].join(path.delimiter);
+test.use({ appOptions: { env: { npm_lifecycle_event: "start", PATH: npmStartPath } } });
 test.beforeAll(() => {
   fs.mkdirSync(bin, { recursive: true, mode: 0o700 });
   fs.writeFileSync(path.join(bin, "codex"), '#!/bin/sh\n[ "$1" = "--version" ] && echo "codex-cli 9.8.7"\n', { mode: 0o755 });
@@ -22,6 +36,8 @@ test("Settings shows which agent CLIs are installed, and Use creates and activat
   const codex = clis.getByTestId("agent-cli-codex");
   await expect(codex.getByTestId("agent-cli-state")).toHaveText("Installed · codex-cli 9.8.7");
   await expect(codex).toContainText(path.join(bin, "codex"));
+  // node_modules/.bin has a real `gemini`: npm's part of PATH is not the user's.
+  expect(fs.existsSync(path.join(root, "node_modules", ".bin", "gemini"))).toBe(true);
   await expect(clis.getByTestId("agent-cli-gemini").getByTestId("agent-cli-state")).toHaveText("Not found");
   await expect(clis.getByTestId("agent-cli-gemini")).toContainText("npm install -g @google/gemini-cli");
   await expect(clis.getByTestId("agent-cli-claude").getByRole("button", { name: "Claude Code is active" })).toBeDisabled();
@@ -31,4 +47,17 @@ test("Settings shows which agent CLIs are installed, and Use creates and activat
   await expect(settings.checkedActiveRadios).toHaveCount(1);
   await expect(settings.profile("Codex CLI")).toContainText("codex -- {prompt}");
   await expect(codex.getByRole("button", { name: "Codex CLI is active" })).toBeDisabled();
+});
+
+test("a task terminal gets the PATH npm start was typed with, without AI Manager's own node_modules/.bin", async ({ page, app }) => {
+  const board = new BoardPage(page, app);
+  await board.goto();
+  await board.createTask({ title: "Path check", cwd: projectDir(app, "path-check"), profile: "Shell" });
+  await board.openTask("Path check");
+  const terminal = new TerminalPanel(page);
+  await terminal.start("");
+  await terminal.type(`[ "$PATH" = '${typedPath}' ] && echo typed-path-$((6*7)) || echo "other PATH: $PATH"\n`);
+  await terminal.expectText("typed-path-42");
+  await terminal.type("command -v tsc gemini || echo none-of-them-$((6*7))\n");
+  await terminal.expectText("none-of-them-42");
 });

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // `npm start`: builds the Next app when no build exists (or the sources are newer than it),
 // then runs the custom server in this same process, so signals reach it directly.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { buildIfStale } from "./build-if-stale.mjs";
+import { withoutNpmRunPath } from "./npm-run-path.mjs";
 
 if (process.env.AI_MANAGER_SKIP_BUILD !== "1") {
   const status = buildIfStale(process.cwd());
@@ -10,6 +13,12 @@ if (process.env.AI_MANAGER_SKIP_BUILD !== "1") {
     process.exit(status);
   }
 }
+
+// Task terminals, their agents and Settings' CLI detection get the PATH the command was typed with,
+// not npm's with this project's node_modules/.bin in front (scripts/npm-run-path.mjs).
+const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const typedPath = withoutNpmRunPath(process.env.PATH, projectDir, process.env);
+if (typedPath !== undefined) process.env.PATH = typedPath;
 
 process.env.NODE_ENV = "production";
 process.env.NEXT_TELEMETRY_DISABLED = "1";
