@@ -56,8 +56,7 @@ test("a task terminal gets the PATH npm start was typed with, without AI Manager
   await board.openTask("Path check");
   const terminal = new TerminalPanel(page);
   await terminal.start("");
+  // Exactly the typed PATH (what `command -v` then finds depends on what this machine installed).
   await terminal.type(`[ "$PATH" = '${typedPath}' ] && echo typed-path-$((6*7)) || echo "other PATH: $PATH"\n`);
   await terminal.expectText("typed-path-42");
-  await terminal.type("command -v tsc gemini || echo none-of-them-$((6*7))\n");
-  await terminal.expectText("none-of-them-42");
 });
