@@ -8,11 +8,13 @@ import { BoardPage } from "./pages/board-page";
 import { SettingsPage } from "./pages/settings-page";
 import { TerminalPanel } from "./pages/terminal-panel";
 
-// The server's PATH holds a stand-in `codex` that prints a version, and none of the other CLIs.
-// Written in beforeAll, not at load: Playwright also loads this file just to list its tests, and
-// nothing would remove a directory made then.
+// The server's PATH is one directory: a stand-in `codex` that prints a version, and links to the
+// few programs the server and a Shell task need — not /usr/bin, where this machine may have a
+// Gemini CLI or opencode of its own. Written in beforeAll, not at load: Playwright also loads
+// this file just to list its tests, and nothing would remove a directory made then.
 const bin = path.join(os.tmpdir(), `aim-e2e-clis-${process.pid}`);
-const typedPath = [bin, path.dirname(process.execPath), "/usr/bin", "/bin"].join(path.delimiter);
+const typedPath = bin;
+const TOOLS = ["bash", "sh", "git", "sleep", "node"];
 // …behind what `npm start` puts in front of it: this project's node_modules/.bin (where the real
 // Gemini CLI, Codex and opencode of the tests are), every parent's, and npm's node-gyp wrapper.
 const root = path.resolve(fileURLToPath(new URL(".", import.meta.url)), "..");
@@ -26,6 +28,12 @@ test.use({ appOptions: { env: { npm_lifecycle_event: "start", PATH: npmStartPath
 test.beforeAll(() => {
   fs.mkdirSync(bin, { recursive: true, mode: 0o700 });
   fs.writeFileSync(path.join(bin, "codex"), '#!/bin/sh\n[ "$1" = "--version" ] && echo "codex-cli 9.8.7"\n', { mode: 0o755 });
+  const runnerPath = (process.env.PATH ?? "").split(path.delimiter);
+  for (const tool of TOOLS) {
+    const found = runnerPath.map((dir) => path.join(dir, tool)).find((file) => fs.existsSync(file));
+    if (!found) throw new Error(`${tool} is not on PATH`);
+    fs.symlinkSync(found, path.join(bin, tool));
+  }
 });
 test.afterAll(() => fs.rmSync(bin, { recursive: true, force: true }));
 
