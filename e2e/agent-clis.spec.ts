@@ -7,6 +7,7 @@ import { expect, test } from "./fixtures/test";
 import { BoardPage } from "./pages/board-page";
 import { SettingsPage } from "./pages/settings-page";
 import { TerminalPanel } from "./pages/terminal-panel";
+import { resolveCommand } from "../src/terminal/host/command-resolver";
 
 // The server's PATH is one directory: a stand-in `codex` that prints a version, and links to the
 // few programs the server and a Shell task need — not /usr/bin, where this machine may have a
@@ -28,9 +29,8 @@ test.use({ appOptions: { env: { npm_lifecycle_event: "start", PATH: npmStartPath
 test.beforeAll(() => {
   fs.mkdirSync(bin, { recursive: true, mode: 0o700 });
   fs.writeFileSync(path.join(bin, "codex"), '#!/bin/sh\n[ "$1" = "--version" ] && echo "codex-cli 9.8.7"\n', { mode: 0o755 });
-  const runnerPath = (process.env.PATH ?? "").split(path.delimiter);
   for (const tool of TOOLS) {
-    const found = runnerPath.map((dir) => path.join(dir, tool)).find((file) => fs.existsSync(file));
+    const found = resolveCommand(tool, root, process.env.PATH);
     if (!found) throw new Error(`${tool} is not on PATH`);
     fs.symlinkSync(found, path.join(bin, tool));
   }

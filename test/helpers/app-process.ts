@@ -212,6 +212,13 @@ function launch(dataDir: string, options: AppStartOptions, logs: { out: string[]
   });
 }
 
+/** Ends the data dir's terminal host, if any, and removes the dir. */
+async function discardDataDir(dataDir: string): Promise<void> {
+  await stopHost(dataDir).catch(() => undefined);
+  hostDirs.delete(dataDir);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
 /** Starts the real server and resolves once it printed its URL (and login URL). */
 export async function startApp(options: AppStartOptions = {}): Promise<AppProcess> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "aim-system-"));
@@ -223,11 +230,7 @@ export async function startApp(options: AppStartOptions = {}): Promise<AppProces
   } catch (error) {
     // A server refused at start-up (what several tests expect) leaves nothing to dispose of: the
     // data dir it was given is removed here, unless the test brought its own.
-    if (!options.dataDir) {
-      await stopHost(dataDir).catch(() => undefined);
-      hostDirs.delete(dataDir);
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
+    if (!options.dataDir) await discardDataDir(dataDir);
     throw error;
   }
   let cookie: string | undefined;
@@ -313,9 +316,7 @@ export async function startApp(options: AppStartOptions = {}): Promise<AppProces
     hostPid: () => hostPidOf(dataDir),
     async dispose() {
       await stop();
-      await stopHost(dataDir).catch(() => undefined);
-      hostDirs.delete(dataDir);
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await discardDataDir(dataDir);
     },
   };
   return app;
