@@ -18,6 +18,7 @@ import { TerminalService, type TerminalServiceDeps } from "./terminals/terminal-
 import { WorkspaceService } from "./workspaces/workspace-service";
 import { WorkspaceReviewService } from "../workspace/review-service";
 import { HostedSessions } from "../terminal/server/hosted-sessions";
+import { killRunLeftovers } from "./terminals/run-leftovers";
 import type { HostConnection } from "../terminal/server/host-connection";
 
 /**
@@ -87,7 +88,11 @@ export function createServices(
     new Date(),
     alive,
   );
-  if (interrupted.length > 0) logger.warn({ count: interrupted.length }, "marked runs left live by a previous server as interrupted");
+  if (interrupted.length > 0) {
+    // Their host died while no app server was connected: nobody ended what ignored the hang-up.
+    const killed = killRunLeftovers(interrupted.map((execution) => execution.id));
+    logger.warn({ count: interrupted.length, leftoverProcessesKilled: killed }, "marked runs left live by a previous server as interrupted");
+  }
   const costs = new CostService({ db: database.db, events, logger });
   costs.resume();
   const internalToken = loadOrCreateTokenFile(config.dataDir, INTERNAL_TOKEN_FILE, config.internalToken);

@@ -87,6 +87,12 @@ export function sessionTree(sid: number): ProcessKey[] {
   return stats.filter((s) => found.has(s.pid)).map((s) => `${s.pid}:${s.startTime}`);
 }
 
+/** The key of a live process, or undefined when it is gone. */
+export function processKey(pid: number): ProcessKey | undefined {
+  const stat = readStat(pid);
+  return stat && stat.state !== "Z" && stat.state !== "X" ? `${pid}:${stat.startTime}` : undefined;
+}
+
 /** The processes of `keys` that still exist (same pid, same start time, not a zombie). */
 export function aliveKeys(keys: Iterable<ProcessKey>): ProcessKey[] {
   const out: ProcessKey[] = [];

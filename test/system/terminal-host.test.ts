@@ -9,7 +9,7 @@ import { readCastFile } from "../helpers/cast-file";
 import { createScriptProfile, callAction, runTerminalsAtNormalPriority } from "../helpers/server-actions";
 import { connect, nextMessage } from "../helpers/ws-client";
 import { runNpmStop } from "../helpers/npm-scripts";
-import { aliveAmong, sessionMembers } from "../helpers/procs";
+import { aliveAmong, killKeys, processKey, sessionMembers, type ProcessKey } from "../helpers/procs";
 import { isAlive } from "../../src/terminal/host/process-tree";
 import { encodeJsonFrame, FrameReader, type Frame } from "../../src/terminal/contract/host-wire";
 import { HOST_PROTOCOL_VERSION } from "../../src/terminal/contract/host-protocol";
@@ -52,8 +52,18 @@ tick();'`;
 
 const apps: AppProcess[] = [];
 const dirs: string[] = [];
+/** Processes a test expects the app to kill: killed here when it did not (a failed test). */
+const strays = new Set<ProcessKey>();
+
+/** Remembers a process the app should end (by pid and start time: its pid may be reused later). */
+function expectEnded(pid: number): void {
+  const key = processKey(pid);
+  if (key) strays.add(key);
+}
 
 afterEach(async () => {
+  killKeys(strays);
+  strays.clear();
   for (const app of apps.splice(0)) await app.dispose();
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -253,9 +263,21 @@ describe("lifecycle", () => {
 describe("kill -9 of the terminal host", () => {
   it("ends its sessions as interrupted with their end time, keeps their recordings, and the server starts a new host", async () => {
     const app = await startedWithScripts();
-    const run = await startTask(app, "ticker", `n=0; while :; do n=$((n+1)); echo "tick $n"; sleep 0.05; done`);
+    const dir = tempDir("aim-host-kill-");
+    const escapeeFile = path.join(dir, "escapee");
+    // Beside the ticker, a process that left the session and ignores the hang-up: once the ticker
+    // dies with its terminal, nothing but the run's environment ties it to the run.
+    const run = await startTask(
+      app,
+      "ticker",
+      `setsid sh -c 'trap "" HUP; echo $$ > ${escapeeFile}; while :; do sleep 0.2; done' & n=0; while :; do n=$((n+1)); echo "tick $n"; sleep 0.05; done`,
+    );
     await until(async () => (await lastNumber(app, run.taskId, "tick")) >= 20, 20_000, "the ticker");
-    const members = sessionMembers(run.pid);
+    await until(() => fs.existsSync(escapeeFile) && fs.readFileSync(escapeeFile, "utf8").endsWith("\n"), 20_000, "the escapee's pid");
+    const escapee = Number(fs.readFileSync(escapeeFile, "utf8"));
+    expectEnded(escapee);
+    const members = [...sessionMembers(run.pid), escapee];
+    expect(sessionMembers(run.pid)).not.toContain(escapee);
     const hostPid = app.hostPid()!;
     process.kill(hostPid, "SIGKILL");
     await until(async () => {
@@ -279,6 +301,34 @@ describe("kill -9 of the terminal host", () => {
     const next = await startTask(app, "after", "echo fresh-host; sleep 30");
     await until(() => app.hostPid() !== undefined && app.hostPid() !== hostPid, 20_000, "a new host");
     await until(async () => String((await app.api("GET", `/api/internal/terminal/${next.taskId}/buffer`)).body.data?.output).includes("fresh-host"), 20_000, "output from the new host");
+  });
+});
+
+describe("kill -9 of the app server, then of the terminal host", () => {
+  it("the next app server ends what the run left behind: processes that ignored the hang-up, in the session or out of it", async () => {
+    const app = await startedWithScripts();
+    const dir = tempDir("aim-orphans-");
+    const stubborn = (name: string) => `sh -c 'trap "" HUP TERM INT; echo $$ > ${path.join(dir, name)}; while :; do sleep 0.2; done'`;
+    const run = await startTask(app, "stubborn", `${stubborn("in-session")} & setsid ${stubborn("left-session")} & echo ready; wait`);
+    const pidOf = (name: string) => {
+      const file = path.join(dir, name);
+      return fs.existsSync(file) && fs.readFileSync(file, "utf8").endsWith("\n") ? Number(fs.readFileSync(file, "utf8")) : undefined;
+    };
+    await until(() => pidOf("in-session") !== undefined && pidOf("left-session") !== undefined, 20_000, "both stubborn processes");
+    const stubbornPids = [pidOf("in-session")!, pidOf("left-session")!];
+    for (const pid of stubbornPids) expectEnded(pid);
+    expect(sessionMembers(run.pid)).toContain(stubbornPids[0]);
+    expect(sessionMembers(run.pid)).not.toContain(stubbornPids[1]);
+    const hostPid = app.hostPid()!;
+    expect(await app.kill("SIGKILL")).toEqual({ code: null, signal: "SIGKILL" });
+    process.kill(hostPid, "SIGKILL");
+    await until(() => !isAlive(hostPid), 10_000, "the terminal host to be gone");
+    // The kernel hung up the terminal when the host died; these ignored it, and no server saw it.
+    expect(aliveAmong(stubbornPids)).toEqual(stubbornPids);
+    await app.restart();
+    await until(() => aliveAmong(stubbornPids).length === 0, 10_000, "the next server to end the run's leftovers");
+    const status = (await app.api("GET", `/api/internal/terminal/${run.taskId}/status`)).body.data;
+    expect(status).toMatchObject({ live: false, executionId: run.executionId, executionStatus: "interrupted", taskStatus: "interrupted" });
   });
 });
 

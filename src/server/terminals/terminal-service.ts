@@ -19,6 +19,7 @@ import { recordingPath } from "../../terminal/recording/asciicast-writer";
 import { lastRecordedEventAt } from "../../terminal/recording/recording-tail";
 import { DEFAULT_COLS, DEFAULT_ROWS } from "../../terminal/host/pty-session";
 import { killSessionTree } from "../../terminal/host/process-tree";
+import { EXECUTION_ID_ENV, killRunLeftovers } from "./run-leftovers";
 import { BACKGROUND_NICENESS } from "../../terminal/contract/host-protocol";
 
 export const agentSessionIdSchema = z
@@ -102,6 +103,8 @@ export class TerminalService {
       if (sessions.length > 0) deps.logger.error({ running: sessions.length }, "the terminal host stopped; its sessions ended");
       // The kernel hung up their terminals; whatever ignored that must not be left behind.
       for (const session of sessions) if (session.pid > 0) void killSessionTree(session.pid, { graceMs: 0, signal: "SIGKILL" }).catch(() => undefined);
+      // A process that left its session and whose parent died with the hang-up is no longer in any tree.
+      if (sessions.length > 0) killRunLeftovers(sessions.map((session) => session.executionId));
     });
     this.configureHost();
     deps.settings.onChange(() => this.configureHost());
@@ -241,7 +244,7 @@ export class TerminalService {
       ...extraEnv,
       ...prepared.env,
       AI_MANAGER_TASK_ID: task.id,
-      AI_MANAGER_EXECUTION_ID: executionId,
+      [EXECUTION_ID_ENV]: executionId,
       CALLBACK_URL: callbackUrl,
       AI_MANAGER_URL: deps.origin(),
       AI_MANAGER_INTERNAL_TOKEN: deps.internalToken,

@@ -106,6 +106,46 @@ export function sessionProcesses(rootPid: number, known?: Map<number, number>, s
   return [...found];
 }
 
+/**
+ * Every live process whose environment (as it was started) holds `name=<one of values>`, by
+ * value. A variable every process of a run inherits is what still ties its processes to the run
+ * once the terminal host that knew their pids is gone: also those that left the run's session
+ * (setsid) and lost their parent. Other users' processes cannot be read and are skipped; so is
+ * this process.
+ */
+export function processesByEnv(name: string, values: ReadonlySet<string>): Map<string, number[]> {
+  const found = new Map<string, number[]>();
+  if (process.platform !== "linux" || values.size === 0) return found;
+  const prefix = `${name}=`;
+  let names: string[];
+  try {
+    names = fs.readdirSync("/proc");
+  } catch {
+    return found;
+  }
+  for (const entry of names) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
+    let environ: string;
+    try {
+      environ = fs.readFileSync(`/proc/${pid}/environ`, "latin1");
+    } catch {
+      continue;
+    }
+    for (const variable of environ.split("\0")) {
+      if (!variable.startsWith(prefix)) continue;
+      const value = variable.slice(prefix.length);
+      if (values.has(value) && readStat(pid)) {
+        const list = found.get(value);
+        if (list) list.push(pid);
+        else found.set(value, [pid]);
+      }
+      break;
+    }
+  }
+  return found;
+}
+
 /** True while the process exists and is not a zombie (a dead child nobody has reaped yet). */
 export function isAlive(pid: number): boolean {
   try {
