@@ -32,6 +32,7 @@ import { SignInLimiter } from "../src/server/devices/sign-in-limiter";
 import { clearRemoteAccess, publishRemoteAccess } from "../src/server/devices/registry";
 import { createLoopbackApiServer } from "./loopback-api-server";
 import type { TlsMaterial } from "./tls";
+import { REQUEST_ACCESS_HEADER, type RequestAccess } from "../src/lib/request-access";
 
 /** How long a refused upgrade's answer may take to drain before the socket is destroyed anyway. */
 const UPGRADE_REFUSAL_LINGER_MS = 2_000;
@@ -232,6 +233,8 @@ export async function startAppServer(config: AppConfig, logger: Logger, options:
           return;
         }
         applyPagePolicy(req, res, config.dev);
+        // Replaces any value the client sent: the layout trusts it (src/lib/request-access.ts).
+        req.headers[REQUEST_ACCESS_HEADER] = access satisfies RequestAccess;
         return handleNext(req, res);
       })
       .catch((error: unknown) => {

@@ -78,6 +78,11 @@ export async function checkNextRequest(req: http.IncomingMessage, hosts: Readonl
       allow: "GET, HEAD",
     });
   }
+  // Next looks an action up only on a page route; posted to a file it answered 500 ("Failed to
+  // find Server Action"), and the body was read before that — also on public paths, unsigned-in.
+  if (!isPagePath(path)) {
+    return refuse(404, "not_found:action", "Server actions are posted to the app's pages, not to files.", { allow: "GET, HEAD" });
+  }
   if (req.headers.origin !== undefined && !originAllowed(req, hosts)) {
     return refuse(403, "forbidden:origin", "Server actions are only accepted from this app's own pages.");
   }
@@ -97,6 +102,16 @@ export async function checkNextRequest(req: http.IncomingMessage, hosts: Readonl
   if (body === undefined) return refuse(400, "bad_request:body", "The request body could not be read.");
   const problem = actionArgumentsProblem(body.toString("utf8"));
   return problem ? refuse(400, "bad_request:action", problem) : { ok: true };
+}
+
+/**
+ * Whether a server action may be posted here: not Next's own files (`/_next/…`), not the API, not
+ * a file name (the public folder's files have an extension; no page's path segment has a dot).
+ */
+export function isPagePath(path: string): boolean {
+  if (path.startsWith("/_next/") || path === "/_next" || path.startsWith("/api/") || path === "/api") return false;
+  const last = path.slice(path.lastIndexOf("/") + 1);
+  return !last.includes(".");
 }
 
 /** Why this text is not an encoded argument list of plain values, or undefined when it is one. */

@@ -84,11 +84,12 @@ export function createUiAuth(options: UiAuthOptions): UiAuth {
       if (mode === "none") return false;
       const url = new URL(req.url ?? "/", "http://localhost");
       const token = url.searchParams.get("token");
-      if (url.pathname === "/login" && token === null) {
+      const attempt = token !== null && isPageOpenedByPerson(req);
+      if (url.pathname === "/login" && !attempt) {
         sendLoginPage(res, 200, deviceOf(req, false) ? "You are signed in on this device." : undefined);
         return true;
       }
-      if (token === null || (req.method !== "GET" && req.method !== "HEAD")) return false;
+      if (!attempt || (req.method !== "GET" && req.method !== "HEAD")) return false;
       const { ip, userAgent } = seenFrom(req);
       // Checked before the token is compared: a limited address learns nothing, right or wrong.
       const verdict = limiter.check(ip);
@@ -102,7 +103,7 @@ export function createUiAuth(options: UiAuthOptions): UiAuth {
         return true;
       }
       if (!safeEqual(token, accessToken)) {
-        limiter.recordFailure(ip);
+        if (!isAnotherSitesDoing(req)) limiter.recordFailure(ip);
         logger.warn({ ip }, "sign-in with a wrong token");
         sendLoginPage(res, 401, "That token is not this server's access token.");
         return true;
@@ -174,4 +175,27 @@ ${message ? `<p class="msg" role="alert">${message}</p>` : ""}
     ...headers,
   });
   res.end(html);
+}
+
+/**
+ * `?token=` signs in only on a page a person opens, never on a sub-resource: browsers mark an
+ * <img>, a fetch or a frame with `Sec-Fetch-Dest`. Otherwise a page on any site could load ten
+ * `<img src="http://127.0.0.1:3000/?token=x">` and lock the user out for 15 minutes: the limit is
+ * per address, and every request of a local browser comes from 127.0.0.1. Clients that send no
+ * Sec-Fetch headers (curl, scripts) are taken as they are.
+ */
+function isPageOpenedByPerson(req: http.IncomingMessage): boolean {
+  const dest = req.headers["sec-fetch-dest"];
+  return dest === undefined || dest === "document";
+}
+
+/**
+ * A wrong token on a navigation another site started (a link, or a window it opened and keeps
+ * navigating) is refused but not counted, for the same reason. Guessing that way gains nothing:
+ * each guess costs the guessing page a top-level navigation, and the token has at least 24
+ * characters (32 random bytes unless configured).
+ */
+function isAnotherSitesDoing(req: http.IncomingMessage): boolean {
+  const site = req.headers["sec-fetch-site"];
+  return site === "cross-site" || site === "same-site";
 }

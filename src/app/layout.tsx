@@ -1,9 +1,10 @@
 import type { Metadata, Viewport } from "next";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { AttentionCenter } from "@/components/attention/attention-center";
 import { AppNav } from "@/components/layout/app-nav";
 import { KeyboardShortcuts } from "@/components/shortcuts/keyboard-shortcuts";
 import { isInboxStatus } from "@/lib/inbox";
+import { REQUEST_ACCESS_HEADER } from "@/lib/request-access";
 import { DEFAULT_THEME, THEME_COLORS, THEME_COOKIE, parseTheme, type Theme } from "@/lib/theme/theme";
 import { getServices } from "@/server/registry";
 import "./globals.css";
@@ -66,12 +67,14 @@ function inboxTaskIds(): string[] {
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const theme = await themeFromCookie();
+  // A public path's not-found page is rendered in this layout too, for anyone: no app data there.
+  const signedIn = (await headers()).get(REQUEST_ACCESS_HEADER) === "session";
   return (
     <html lang="en" data-theme={theme}>
       <body>
-        <AppNav theme={theme} inboxTaskIds={inboxTaskIds()} />
+        <AppNav theme={theme} inboxTaskIds={signedIn ? inboxTaskIds() : []} />
         {children}
-        <AttentionCenter taskTitles={liveTaskTitles()} />
+        <AttentionCenter taskTitles={signedIn ? liveTaskTitles() : {}} />
         <KeyboardShortcuts />
       </body>
     </html>

@@ -34,7 +34,7 @@ describe("CALLBACK_URL", () => {
   it("works with exactly the documented curl, run from inside a task terminal; pages get the events", async () => {
     const events: AppEvent[] = [];
     h.services.events.onEvent((event) => events.push(event));
-    const curl = `curl -X POST "$CALLBACK_URL" -H 'content-type: application/json' -d '{"status":"review","message":"tests pass"}'`;
+    const curl = `printf 'url = "%s"\\n' "$CALLBACK_URL" | curl -sS -K- -H 'content-type: application/json' -d '{"status":"review","message":"tests pass"}'`;
     const task = makeTask(h.services, shellProfile(h.services), "reporter", curl);
     const execution = await startTask(h, task.id);
 

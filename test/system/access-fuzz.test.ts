@@ -93,8 +93,9 @@ function breach(answer: RawExchange, kind: "get" | "post" | "upgrade"): string |
     if (!answer.closedByServer) return "left the refused upgrade open";
     return undefined;
   }
-  if (answer.status < 200 || answer.status >= 300) return undefined;
+  // Whatever the status: a 404 page rendered in the app's layout once carried live task titles.
   if (answer.body.includes(CANARY)) return "answered with protected content (a canary)";
+  if (answer.status < 200 || answer.status >= 300) return undefined;
   if (answer.body.includes("self.__next_f")) return "rendered an app page";
   if ((answer.headers["content-type"] ?? "").includes("asciicast")) return "served a recording";
   if ((answer.headers["content-type"] ?? "").includes("text/x-component")) return "ran a server action";
@@ -206,6 +207,31 @@ describe("access against generated requests, on real server processes", () => {
     expect(await sweep(requests, app.port)).toEqual([]);
     const tasks = await app.api("GET", "/api/internal/tasks");
     expect(tasks.body.data.map((t: { title: string }) => t.title)).not.toContain(ACTION_TITLE);
+  });
+
+  it("public paths, and files missing under them, give no app data away and take no action", async () => {
+    // A file that does not exist is answered with the app's not-found page, rendered in its layout.
+    const missing = fc.sample(fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,20}\.(js|css|ico|png|svg|map|json|txt)$/), 40);
+    const paths = [
+      "/favicon.ico", "/manifest.webmanifest", "/icon.svg", "/icon-192.png", "/icon-512.png", "/icon-maskable-512.png", "/apple-touch-icon.png",
+      "/notifications-sw.js", "/api/health", "/login", "/_next/static/x", "/_next/static/chunks/x.js",
+      ...missing.flatMap((file) => [`/${file}`, `/_next/static/${file}`, `/_next/static/chunks/${file}`, `/_next/static/media/${file}`]),
+    ];
+    const body = JSON.stringify([{ title: ACTION_TITLE, cwd: os.tmpdir() }]);
+    const action = (headers: Record<string, string>) => ({ Host: host(app), Origin: app.baseURL, "Next-Action": createTaskId, "Content-Type": "text/plain;charset=UTF-8", Accept: "text/x-component", ...headers });
+    const requests = paths.flatMap((path) => [
+      { label: `GET ${path}`, kind: "get" as const, text: httpRequestText("GET", path, { Host: host(app), Accept: "text/html" }) },
+      { label: `GET(rsc) ${path}`, kind: "get" as const, text: httpRequestText("GET", path, { Host: host(app), RSC: "1" }) },
+      { label: `POST(action) ${path}`, kind: "post" as const, text: httpRequestText("POST", path, action({}), body) },
+      { label: `POST(action, cookie) ${path}`, kind: "post" as const, text: httpRequestText("POST", path, action({ Cookie: cookie }), body) },
+    ]);
+    expect(await sweep(requests, app.port)).toEqual([]);
+    const tasks = await app.api("GET", "/api/internal/tasks");
+    expect(tasks.body.data.map((t: { title: string }) => t.title)).not.toContain(ACTION_TITLE);
+    // The same not-found page on a page path, signed in, does carry the live task titles: their absence above is the rule at work.
+    const signedIn = await rawExchange(app.port, httpRequestText("GET", "/no-such-page", { Host: host(app), Cookie: cookie, Accept: "text/html" }));
+    expect(signedIn.status).toBe(404);
+    expect(signedIn.body).toContain(TASK_TITLE);
   });
 
   it("with the cookie, generated variants never make the server answer 5xx or hang", async () => {

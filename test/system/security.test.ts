@@ -293,6 +293,31 @@ describe("security, on real server processes", () => {
     await app.api("POST", `/api/internal/terminal/${run.taskId}/stop`, { signal: "SIGKILL" });
   });
 
+  it("a page on another site cannot lock the user out: ?token= on a sub-resource does nothing, its wrong tokens do not count", async () => {
+    // What a browser sends for <img src="http://127.0.0.1:<port>/?token=…"> on another site, and
+    // for navigations that site starts (a link, a window it opened and keeps navigating).
+    const image = { "sec-fetch-dest": "image", "sec-fetch-mode": "no-cors", "sec-fetch-site": "cross-site" };
+    const navigation = { "sec-fetch-dest": "document", "sec-fetch-mode": "navigate", "sec-fetch-site": "cross-site", accept: "text/html" };
+    for (let i = 0; i < 15; i++) {
+      for (const path of ["/", "/favicon.ico", "/login", "/settings"]) {
+        const loaded = await fetch(`${app.baseURL}${path}?token=wrong-${i}`, { headers: image, redirect: "manual" });
+        expect([200, 401, 404], `${path} as an image`).toContain(loaded.status);
+        expect(loaded.headers.get("set-cookie"), path).toBeNull();
+      }
+      const navigated = await fetch(`${app.baseURL}/?token=wrong-${i}`, { headers: navigation, redirect: "manual" });
+      expect(navigated.status, `cross-site navigation ${i + 1}`).toBe(401);
+    }
+    // Even the right token does not sign in a sub-resource load.
+    const rightAsImage = await fetch(`${app.baseURL}/?token=${app.accessToken}`, { headers: image, redirect: "manual" });
+    expect(rightAsImage.status).toBe(401);
+    expect(rightAsImage.headers.get("set-cookie")).toBeNull();
+    // The person who opens the login URL is signed in, not locked out.
+    const person = { "sec-fetch-dest": "document", "sec-fetch-mode": "navigate", "sec-fetch-site": "none", accept: "text/html" };
+    const login = await fetch(app.loginURL!, { headers: person, redirect: "manual" });
+    expect(login.status, await login.text()).toBe(303);
+    expect(login.headers.get("set-cookie")).toMatch(/^aim_session=/);
+  });
+
   it("answers an oversized or wrongly typed server action with its 4xx, never by cutting off the upload", async () => {
     // Refused before its body is read: the answer used to go out and the connection close while
     // the client still sent, and the client failed with EPIPE instead of reading the refusal.
