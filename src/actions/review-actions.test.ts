@@ -6,6 +6,7 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 import { clearServices, publishServices } from "@/server/registry";
 import type { Services } from "@/server/services";
 import { PASTE_END, PASTE_START, REVIEW_HEADER } from "@/lib/review/comment-paste";
+import { AppError } from "@/lib/errors";
 import { getTaskChanges, mergeTaskBranch, sendReviewComments } from "./review-actions";
 
 const TASK = "task-1";
@@ -27,8 +28,18 @@ class FakeSession {
   }
 }
 
+/** The real service's start and resume resolve only after awaiting (the workspace, the host). */
+const spawnDelay = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
+
 function fakeServices(
-  options: { session?: FakeSession; kind?: "claude" | "custom"; agentSessionId?: string; withWorkspaces?: boolean; worktreeGone?: boolean } = {},
+  options: {
+    session?: FakeSession;
+    kind?: "claude" | "custom";
+    agentSessionId?: string;
+    withWorkspaces?: boolean;
+    worktreeGone?: boolean;
+    startRefused?: AppError;
+  } = {},
 ) {
   const task = { id: TASK, prompt: "the original brief", profileId: null as string | null };
   let session = options.session;
@@ -48,14 +59,17 @@ function fakeServices(
     executions: { latestAgentSessionId: () => options.agentSessionId },
     terminals: {
       session: () => session,
-      resume: () => {
+      resume: async () => {
         calls.push("resume");
+        await spawnDelay();
         session = new FakeSession();
         const resumed = session;
         setTimeout(() => resumed.emitOutput(), 10);
       },
-      start: (_id: string, opts: { prompt?: string }) => {
+      start: async (_id: string, opts: { prompt?: string }) => {
         calls.push(`start:${opts.prompt?.split("\n")[0]}`);
+        await spawnDelay();
+        if (options.startRefused) throw options.startRefused;
         // As the real service does: a changed prompt is stored on the task.
         if (opts.prompt !== undefined) task.prompt = opts.prompt;
       },
@@ -103,6 +117,13 @@ describe("sendReviewComments", () => {
     const result = await sendReviewComments({ taskId: TASK, comments: COMMENTS });
     expect(result).toEqual({ ok: true, data: { delivery: "started" } });
     expect(calls[0]).toBe(`start:${REVIEW_HEADER}`);
+    expect(task.prompt).toBe("the original brief");
+  });
+
+  it("says why when the new run could not start, and keeps the task's own prompt", async () => {
+    const { task } = fakeServices({ kind: "custom", startRefused: new AppError("bad_request:cwd", "Working directory does not exist: /gone") });
+    const result = await sendReviewComments({ taskId: TASK, comments: COMMENTS });
+    expect(result).toMatchObject({ ok: false, code: "bad_request:cwd", message: "Working directory does not exist: /gone" });
     expect(task.prompt).toBe("the original brief");
   });
 

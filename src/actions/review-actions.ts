@@ -196,7 +196,7 @@ export async function sendReviewComments(input: { taskId: string; comments: Revi
     }
     const profile = (task.profileId ? services.profiles.find(task.profileId) : undefined) ?? services.profiles.getActive();
     if (profile.kind === "claude" && services.executions.latestAgentSessionId(taskId)) {
-      services.terminals.resume(taskId);
+      await services.terminals.resume(taskId);
       const resumed = services.terminals.session(taskId);
       if (!resumed?.running) throw new AppError("conflict:session", "The agent was resumed but exited at once; the comments were not sent.");
       await whenQuiet(resumed);
@@ -207,7 +207,7 @@ export async function sendReviewComments(input: { taskId: string; comments: Revi
     }
     const storedPrompt = task.prompt;
     try {
-      services.terminals.start(taskId, { prompt: text });
+      await services.terminals.start(taskId, { prompt: text });
     } finally {
       // start() stores a changed prompt on the task; the review round is not the task's brief.
       if (services.tasks.get(taskId).prompt !== storedPrompt) services.tasks.update(taskId, { prompt: storedPrompt });
