@@ -134,6 +134,28 @@ describe("create and update", () => {
     expect(error.fields?.name).toMatch(/already exists/);
   });
 
+  it("refuses a name that differs from another only in case, at create and at rename", () => {
+    const error = thrown(() => app.profiles.create({ name: SHELL_PROFILE_NAME.toUpperCase(), command: "sh" }));
+    expect(error.code).toBe("conflict:profile");
+    expect(error.fields?.name).toBe(`A profile named "${SHELL_PROFILE_NAME}" already exists`);
+    const other = app.profiles.create({ name: "Other", command: "sh" });
+    expect(thrown(() => app.profiles.update(other.id, { name: ` ${SHELL_PROFILE_NAME.toLowerCase()}`, command: "sh" })).code).toBe("conflict:profile");
+    // Its own name in another case is a rename, not a clash.
+    expect(app.profiles.update(other.id, { name: "OTHER", command: "sh" }).name).toBe("OTHER");
+  });
+
+  it("resolves a name by exact case first, and refuses one that several older rows share apart from case", () => {
+    const lower = app.profiles.create({ name: "dup", command: "sh" });
+    // A database from before the check above: written around it.
+    app.database.db.insert(cliProfiles).values({ id: "upper-dup", name: "DUP", kind: "custom", command: "sh", args: [], env: {}, promptDelivery: "args", isActive: false }).run();
+    expect(app.profiles.resolve("dup").id).toBe(lower.id);
+    expect(app.profiles.resolve("DUP").id).toBe("upper-dup");
+    const error = thrown(() => app.profiles.resolve("Dup"));
+    expect(error.code).toBe("bad_request:profile");
+    expect(error.message).toMatch(/Several CLI profiles are named "Dup"/);
+    expect(app.profiles.resolve(SHELL_PROFILE_NAME.toUpperCase()).name).toBe(SHELL_PROFILE_NAME);
+  });
+
   it("refuses an empty name and command with field messages", () => {
     const error = thrown(() => app.profiles.create({ name: "  ", command: "" }));
     expect(error.code).toBe("bad_request:profile");

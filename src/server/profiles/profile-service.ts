@@ -84,10 +84,17 @@ export class ProfileService {
   resolve(idOrName: string): CliProfile {
     const byId = this.find(idOrName);
     if (byId) return byId;
-    const wanted = idOrName.trim().toLowerCase();
-    const byName = this.list().find((p) => p.name.toLowerCase() === wanted);
-    if (!byName) throw new AppError("not_found:profile", `No CLI profile named or with id "${idOrName}"`);
-    return byName;
+    const wanted = idOrName.trim();
+    const all = this.list();
+    const exact = all.find((p) => p.name === wanted);
+    if (exact) return exact;
+    const byName = all.filter((p) => p.name.toLowerCase() === wanted.toLowerCase());
+    if (byName.length === 0) throw new AppError("not_found:profile", `No CLI profile named or with id "${idOrName}"`);
+    // Names are unique apart from case since this check; a database from before may hold both.
+    if (byName.length > 1) {
+      throw new AppError("bad_request:profile", `Several CLI profiles are named "${wanted}" apart from case (${byName.map((p) => `"${p.name}"`).join(", ")}): give the exact name or the id.`);
+    }
+    return byName[0]!;
   }
 
   getActive(): CliProfile {
@@ -101,6 +108,7 @@ export class ProfileService {
   create(input: unknown): CliProfile {
     const parsed = profileInputSchema.safeParse(input);
     if (!parsed.success) throw validationError("profile", parsed.error.issues);
+    this.refuseNameClash(parsed.data.name);
     const id = randomUUID();
     try {
       this.db
@@ -118,6 +126,7 @@ export class ProfileService {
     this.get(id);
     const parsed = profileInputSchema.safeParse(input);
     if (!parsed.success) throw validationError("profile", parsed.error.issues);
+    this.refuseNameClash(parsed.data.name, id);
     try {
       this.db
         .update(cliProfiles)
@@ -156,6 +165,15 @@ export class ProfileService {
         tx.update(cliProfiles).set({ isActive: true }).where(eq(cliProfiles.id, others[0]!.id)).run();
       }
     });
+  }
+
+  /**
+   * The API and MCP take a profile by name, case-insensitively: "dup" and "DUP" side by side
+   * made one of them unreachable, silently. (The index only refuses the exact same name.)
+   */
+  private refuseNameClash(name: string, ownId?: string): void {
+    const clash = this.list().find((p) => p.id !== ownId && p.name.toLowerCase() === name.toLowerCase());
+    if (clash) throw this.duplicateName(clash.name);
   }
 
   private duplicateName(name: string): AppError {
