@@ -2,7 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { isAlive, sessionProcesses } from "../../src/terminal/host/process-tree";
+import { isAlive, processesByEnv, sessionProcesses } from "../../src/terminal/host/process-tree";
+import { EXECUTION_ID_ENV } from "../../src/server/terminals/run-leftovers";
+import { recordingPath } from "../../src/terminal/recording/asciicast-writer";
 import { autogroupNice, canLowerSessionGroups } from "../../src/terminal/host/session-priority";
 import { defaultSettings } from "../../src/lib/settings-definitions";
 import { RING_BYTES } from "../../src/terminal/contract/flow-control";
@@ -243,5 +245,64 @@ describe("shutdown", () => {
     } finally {
       await services.dispose();
     }
+  });
+});
+
+describe("a start whose task or profile is deleted while it starts", () => {
+  let services: TestServices;
+  /** Runs inside the next start, after its checks and before its rows are written. */
+  let duringStart: (() => void) | undefined;
+  let startedRun: string | undefined;
+
+  beforeEach(async () => {
+    services = await createTestServices(() => ({
+      prepareLaunch: (ctx) => {
+        startedRun = ctx.executionId;
+        duringStart?.();
+        return { args: ctx.args, env: {} };
+      },
+    }));
+  });
+
+  afterEach(async () => {
+    duringStart = undefined;
+    startedRun = undefined;
+    await services.dispose();
+  });
+
+  /** Once the refused start has cleaned up: no process of the run, no recording without a row. */
+  async function nothingLeftOf(executionId: string): Promise<void> {
+    await waitFor(
+      () => processesByEnv(EXECUTION_ID_ENV, new Set([executionId])).size === 0 && !fs.existsSync(recordingPath(services.dataDir, executionId)),
+      10_000,
+      "the run's process and recording to be gone",
+    );
+    expect(services.executions.find(executionId)).toBeUndefined();
+  }
+
+  it("a deleted task: not found, not a database error", async () => {
+    const task = makeTask(services, commandProfile(services, "sleeper", "/bin/sleep", ["30"]));
+    duringStart = () => services.tasks.delete(task.id);
+    const error = await services.terminals.start(task.id).catch((e: unknown) => e);
+    expect(isAppError(error) ? { code: error.code, message: error.message } : error).toEqual({
+      code: "not_found:task",
+      message: "The task was deleted while its terminal was starting.",
+    });
+    await nothingLeftOf(startedRun!);
+  });
+
+  it("a deleted profile: a conflict naming it, and the task can start again with another", async () => {
+    const profile = commandProfile(services, "doomed", "/bin/sleep", ["30"]);
+    const task = makeTask(services, profile);
+    duringStart = () => services.profiles.delete(profile.id);
+    const error = await services.terminals.start(task.id).catch((e: unknown) => e);
+    expect(isAppError(error) ? { code: error.code, message: error.message } : error).toEqual({
+      code: "conflict:profile",
+      message: 'The CLI profile "doomed" was deleted while the task was starting; start it again to use another profile.',
+    });
+    await nothingLeftOf(startedRun!);
+    duringStart = undefined;
+    services.tasks.update(task.id, { profileId: commandProfile(services, "sleeper", "/bin/sleep", ["30"]).id });
+    expect((await services.terminals.start(task.id)).status).toBe("running");
   });
 });

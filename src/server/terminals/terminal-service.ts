@@ -190,6 +190,18 @@ export class TerminalService {
     this.shuttingDown = true;
   }
 
+  /**
+   * A start awaits the workspace and the terminal host: the task or its profile can be deleted in
+   * between, and the run's rows would then fail their foreign keys (a 500). Says which one went.
+   */
+  private deletedMeanwhile(taskId: string, profile: CliProfile): AppError | undefined {
+    if (!this.deps.tasks.find(taskId)) return new AppError("not_found:task", "The task was deleted while its terminal was starting.");
+    if (!this.deps.profiles.find(profile.id)) {
+      return new AppError("conflict:profile", `The CLI profile "${profile.name}" was deleted while the task was starting; start it again to use another profile.`);
+    }
+    return undefined;
+  }
+
   private profileFor(task: Task): CliProfile {
     return (task.profileId ? this.deps.profiles.find(task.profileId) : undefined) ?? this.deps.profiles.getActive();
   }
@@ -217,6 +229,8 @@ export class TerminalService {
     try {
       const prepared = await deps.workspaces.prepare(task, { createIfMissing: !resume });
       if (this.shuttingDown) throw new AppError("unavailable:shutdown", "The server is shutting down; no new sessions start.");
+      const gone = this.deletedMeanwhile(task.id, profile);
+      if (gone) throw gone;
       return await this.spawn(task, profile, options, resume, prepared);
     } finally {
       this.starting.delete(taskId);
@@ -314,8 +328,12 @@ export class TerminalService {
       deps.executions.setPid(executionId, session.pid);
       deps.tasks.setStatus(task.id, "running", null);
     } catch (error) {
-      void session.stop({ signal: "SIGKILL" }).catch(() => undefined);
-      throw error;
+      // No row refers to this run: neither its process nor its recording may stay behind.
+      void session
+        .stop({ signal: "SIGKILL" })
+        .catch(() => undefined)
+        .finally(() => fs.rmSync(recordingPath(deps.dataDir, executionId), { force: true }));
+      throw this.deletedMeanwhile(task.id, profile) ?? error;
     }
     // A run that ended before its row existed (a command that fails at once): record it now.
     if (session.exit) this.recordExit(task.id, executionId, session.exit);
