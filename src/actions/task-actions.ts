@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import type { ActionResult } from "@/lib/errors";
-import { setTaskStatusSchema, taskFormSchema, taskIdSchema } from "@/lib/schemas/task-schemas";
+import { setTaskStatusSchema, taskEditFormSchema, taskFormSchema, taskIdSchema } from "@/lib/schemas/task-schemas";
 import { removeWorkspaceSchema } from "@/lib/schemas/workspace-schemas";
 import { actionFailure, invalidInput } from "@/server/actions/action-support";
 import { getServices } from "@/server/registry";
@@ -26,7 +26,7 @@ export async function createTask(input: unknown): Promise<ActionResult<{ id: str
 export async function updateTask(id: unknown, input: unknown): Promise<ActionResult<{ id: string }>> {
   const parsedId = taskIdSchema.safeParse(id);
   if (!parsedId.success) return invalidInput("task", parsedId.error.issues);
-  const parsed = taskFormSchema.safeParse(input);
+  const parsed = taskEditFormSchema.safeParse(input);
   if (!parsed.success) return invalidInput("task", parsed.error.issues);
   try {
     const task = getServices().tasks.update(parsedId.data, parsed.data);

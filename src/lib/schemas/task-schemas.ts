@@ -95,6 +95,16 @@ export const taskFormSchema = z.object({
 });
 export type TaskFormInput = z.input<typeof taskFormSchema>;
 
+/**
+ * What the edit form sends. The form sends every field, but an action is an endpoint anyone with
+ * a session can call: a field left out keeps its value (with the create form's defaults, an edit
+ * without `prompt` erased the task's prompt).
+ */
+export const taskEditFormSchema = taskFormSchema.extend({
+  description: descriptionSchema.optional(),
+  prompt: promptSchema.optional(),
+});
+
 export const setTaskStatusSchema = z.object({
   id: taskIdSchema,
   status: taskStatusSchema,
