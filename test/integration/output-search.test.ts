@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startApiHarness, type ApiHarness } from "../helpers/api-harness";
 import { expectFailure, query, readBuffer, sendInput, startTask, terminalPath, waitForExit } from "../helpers/api-calls";
@@ -210,6 +212,20 @@ describe("internal API: output search", () => {
 
     const one = (await h.request("GET", `/api/internal/search${query({ q: "token-xyz", taskId: beta })}`)).body.data;
     expect(one.runs.map((r: any) => r.taskId)).toEqual([beta]);
+  });
+
+  it("a damaged recording is skipped and named; every other run is still searched", async () => {
+    const good = await finishedTask('echo "needle in good"', "Good task");
+    const damaged = await finishedTask('echo "needle in damaged"', "Damaged task");
+    const damagedRun = h.services.executions.latestForTask(damaged)!.id;
+    fs.writeFileSync(path.join(h.services.dataDir, "recordings", `${damagedRun}.cast`), "not a header\n[0.1, \"o\", \"needle\"]\n");
+    const res = await h.request("GET", `/api/internal/search${query({ q: "needle" })}`);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.data.runs.map((r: any) => r.taskId)).toEqual([good]);
+    expect(res.body.data.runsSearched).toBe(2);
+    expect(res.body.data.unreadable).toEqual([
+      { taskId: damaged, taskTitle: "Damaged task", executionId: damagedRun, message: "The run's recording is not readable: The recording does not start with a JSON header line." },
+    ]);
   });
 
   it("a live run whose session is still open is found by the search across all tasks", async () => {

@@ -88,6 +88,18 @@ export function SearchResults({ view, olderHref }: { view: GlobalSearchView; old
           ? `No run's output matches (${view.runsSearched} run${view.runsSearched === 1 ? "" : "s"} searched).`
           : `${view.runs.length} run${view.runs.length === 1 ? "" : "s"} with matches, ${view.runsSearched} searched, newest first.`}
       </p>
+      {view.unreadable.length > 0 ? (
+        <p className={styles.more} role="note">
+          {view.unreadable.length === 1 ? "One run's recording" : `${view.unreadable.length} runs' recordings`} could not be read and{" "}
+          {view.unreadable.length === 1 ? "was" : "were"} skipped:{" "}
+          {view.unreadable.map((run, i) => (
+            <span key={run.executionId}>
+              {i > 0 ? "; " : ""}
+              <Link href={`/tasks/${encodeURIComponent(run.taskId)}`}>{run.taskTitle}</Link>, run <span className="mono">{run.executionId.slice(0, 8)}</span> ({run.message})
+            </span>
+          ))}
+        </p>
+      ) : null}
       <div className={styles.runs}>
         {view.runs.map((run) => (
           <RunResult key={run.executionId} run={run} />

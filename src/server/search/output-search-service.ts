@@ -81,11 +81,20 @@ export class OutputSearchService {
       .all();
     const spec: SearchSpec = { ...options.spec, since: 0, maxMatches: GLOBAL_MATCHES_PER_RUN };
     const runs: RunHitsView[] = [];
+    const unreadable: GlobalSearchView["unreadable"] = [];
     let searched = 0;
     for (const { execution, title } of rows) {
       if (Date.now() >= deadline || runs.length >= GLOBAL_MAX_RUNS_SHOWN) break;
       searched++;
-      const found = await this.searchForGlobal(execution, spec, deadline);
+      let found: RunSearchView | undefined;
+      try {
+        found = await this.searchForGlobal(execution, spec, deadline);
+      } catch (error) {
+        // One damaged recording must not hide every other run's matches.
+        if (!isAppError(error) || error.code !== "internal:recording") throw error;
+        unreadable.push({ taskId: execution.taskId, taskTitle: title, executionId: execution.id, message: error.message });
+        continue;
+      }
       if (!found || found.totalMatches === 0) continue;
       runs.push({
         taskId: execution.taskId,
@@ -104,6 +113,7 @@ export class OutputSearchService {
       query: { query: spec.query, regex: spec.regex, caseSensitive: spec.caseSensitive, context: spec.context, maxMatches: spec.maxMatches },
       runs,
       runsSearched: searched,
+      unreadable,
       nextOffset: more ? options.offset + searched : null,
     };
   }

@@ -70,6 +70,8 @@ export interface GlobalSearchView {
   runs: RunHitsView[];
   /** Runs searched in this page (with or without a match). */
   runsSearched: number;
+  /** Runs of this page whose recording could not be read (damaged): skipped, the others searched. */
+  unreadable: Array<{ taskId: string; taskTitle: string; executionId: string; message: string }>;
   /** Pass as `offset` for the next page of runs (newest first), or null when every run was searched. */
   nextOffset: number | null;
 }
