@@ -82,4 +82,17 @@ test("an isolated shell task: edit in its worktree, review the diff, comment to 
   // After the merge the task can be marked done.
   await changes.mergeResult.getByRole("button", { name: "Mark done" }).click();
   await expect(taskPage.statusBadge).toHaveText("Done");
+
+  // Every run starts in the worktree now: Edit shows its directory, isolation and base branch as fixed.
+  await taskPage.gotoId(taskId);
+  await taskPage.editButton.click();
+  const dialog = taskPage.editDialog;
+  await expect(dialog.getByLabel("Working directory")).not.toBeEditable();
+  await expect(dialog.getByLabel("Isolation")).toBeDisabled();
+  await expect(dialog.getByLabel("Base branch")).not.toBeEditable();
+  await expect(dialog).toContainText("Fixed: this task runs in its worktree");
+  await dialog.getByLabel("Title").fill("Reviewed and landed");
+  await dialog.getByRole("button", { name: "Save changes" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(taskPage.heading).toHaveText("Reviewed and landed");
 });

@@ -6,7 +6,18 @@ import type { ProfileOption, TaskFormValues } from "@/lib/view-models";
 import { Dialog } from "../ui/dialog";
 import { TaskForm } from "./task-form";
 
-export function EditTaskButton({ taskId, values, profiles }: { taskId: string; values: TaskFormValues; profiles: ProfileOption[] }) {
+export function EditTaskButton({
+  taskId,
+  values,
+  profiles,
+  worktree,
+}: {
+  taskId: string;
+  values: TaskFormValues;
+  profiles: ProfileOption[];
+  /** The task's worktree, once it has one: directory, isolation and base branch are fixed then. */
+  worktree?: { path: string; branch: string };
+}) {
   const [open, setOpen] = useState(false);
   const close = () => setOpen(false);
   return (
@@ -23,6 +34,7 @@ export function EditTaskButton({ taskId, values, profiles }: { taskId: string; v
           action={(next) => updateTask(taskId, next)}
           onSuccess={close}
           onCancel={close}
+          worktree={worktree}
         />
       </Dialog>
     </>

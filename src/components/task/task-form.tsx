@@ -16,14 +16,17 @@ interface TaskFormProps {
   action: (values: TaskFormValues) => Promise<ActionResult<{ id: string }>>;
   onSuccess: (id: string) => void;
   onCancel: () => void;
+  /** Set once the task has its worktree: every run starts there, so its directory, isolation and base branch are shown, not edited. */
+  worktree?: { path: string; branch: string };
 }
 
 /** Create and edit form for a task. Inputs are uncontrolled: what was typed survives a server "no". */
-export function TaskForm({ initial, profiles, submitLabel, pendingLabel, action, onSuccess, onCancel }: TaskFormProps) {
+export function TaskForm({ initial, profiles, submitLabel, pendingLabel, action, onSuccess, onCancel, worktree }: TaskFormProps) {
   const { pending, failure, run } = useActionRunner();
   const errors = failure?.fields ?? {};
   const formMessage = formLevelMessage(failure, FIELD_NAMES);
   const active = profiles.find((profile) => profile.isActive);
+  const fixedHint = worktree ? `Fixed: this task runs in its worktree ${worktree.path} (branch ${worktree.branch}). Create a new task for another setup.` : undefined;
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -32,10 +35,10 @@ export function TaskForm({ initial, profiles, submitLabel, pendingLabel, action,
       title: String(data.get("title") ?? ""),
       description: String(data.get("description") ?? ""),
       prompt: String(data.get("prompt") ?? ""),
-      cwd: String(data.get("cwd") ?? ""),
+      cwd: worktree ? initial.cwd : String(data.get("cwd") ?? ""),
       profileId: String(data.get("profileId") ?? ""),
-      isolation: String(data.get("isolation") ?? ""),
-      baseBranch: String(data.get("baseBranch") ?? ""),
+      isolation: worktree ? initial.isolation : String(data.get("isolation") ?? ""),
+      baseBranch: worktree ? initial.baseBranch : String(data.get("baseBranch") ?? ""),
     };
     run(
       () => action(values),
@@ -88,13 +91,14 @@ export function TaskForm({ initial, profiles, submitLabel, pendingLabel, action,
         <Field
           label="Working directory"
           error={errors.cwd}
-          hint="An existing directory, as an absolute path (~ is your home). The terminal starts here."
+          hint={fixedHint ?? "An existing directory, as an absolute path (~ is your home). The terminal starts here."}
         >
           {(control) => (
             <input
               {...control}
               className="input mono"
               name="cwd"
+              readOnly={Boolean(worktree)}
               defaultValue={initial.cwd}
               autoComplete="off"
               spellCheck={false}
@@ -118,22 +122,31 @@ export function TaskForm({ initial, profiles, submitLabel, pendingLabel, action,
         <Field
           label="Isolation"
           error={errors.isolation}
-          hint="Worktree: at its first start the task gets its own git branch and worktree (when its directory is in a git repository), so agents do not edit the same files. Decided at the first start."
+          hint={
+            fixedHint ??
+            "Worktree: at its first start the task gets its own git branch and worktree (when its directory is in a git repository), so agents do not edit the same files. Decided at the first start."
+          }
         >
           {(control) => (
-            <select {...control} className="select" name="isolation" defaultValue={initial.isolation}>
+            <select {...control} className="select" name="isolation" defaultValue={initial.isolation} disabled={Boolean(worktree)}>
               <option value="">Default (from Settings)</option>
               <option value="worktree">Own git worktree and branch</option>
               <option value="none">None: run in the working directory</option>
             </select>
           )}
         </Field>
-        <Field label="Base branch" optional error={errors.baseBranch} hint="The branch an isolated task starts from. Empty: the repository's current branch.">
+        <Field
+          label="Base branch"
+          optional
+          error={errors.baseBranch}
+          hint={worktree ? `Fixed: the worktree's branch ${worktree.branch} was made from it.` : "The branch an isolated task starts from. Empty: the repository's current branch."}
+        >
           {(control) => (
             <input
               {...control}
               className="input mono"
               name="baseBranch"
+              readOnly={Boolean(worktree)}
               defaultValue={initial.baseBranch}
               autoComplete="off"
               spellCheck={false}

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppEvent } from "../events/app-events";
-import { executions } from "../db/schema";
+import { executions, taskWorkspaces } from "../db/schema";
 import { createTestApp, makeDir, thrown, type TestApp } from "../testing/test-app";
 
 let app: TestApp;
@@ -118,6 +118,33 @@ describe("update", () => {
     const error = thrown(() => app.tasks.update(task.id, { title: "Changed", cwd: "/definitely/not/here" }));
     expect(error.fields?.cwd).toBeDefined();
     expect(app.tasks.get(task.id)).toEqual(task);
+  });
+
+  it("sent back unchanged, a directory that has gone away does not block other edits", () => {
+    const task = app.tasks.create({ title: "Gone dir", cwd });
+    fs.rmSync(cwd, { recursive: true });
+    expect(app.tasks.update(task.id, { title: "Renamed", cwd }).title).toBe("Renamed");
+  });
+
+  it("once the task has its worktree, refuses a new directory, isolation or base branch, naming the worktree", () => {
+    const task = app.tasks.create({ title: "Isolated", cwd, isolation: "worktree", baseBranch: "main" });
+    app.database.db
+      .insert(taskWorkspaces)
+      .values({ taskId: task.id, repoRoot: cwd, worktreePath: "/data/worktrees/web-app/1234", branch: "ai/isolated-1234", baseBranch: "main" })
+      .run();
+    const other = makeDir(app, "elsewhere");
+    const moved = thrown(() => app.tasks.update(task.id, { title: "Moved", cwd: other }));
+    expect(moved.code).toBe("conflict:workspace");
+    expect(moved.message).toBe(
+      "This task already runs in its own worktree (/data/worktrees/web-app/1234, branch ai/isolated-1234): its working directory can no longer change. Create a new task for another setup.",
+    );
+    expect(Object.keys(moved.fields ?? {})).toEqual(["cwd"]);
+    const both = thrown(() => app.tasks.update(task.id, { isolation: "none", baseBranch: "dev" }));
+    expect(both.message).toMatch(/its isolation and base branch can no longer change/);
+    expect(Object.keys(both.fields ?? {})).toEqual(["isolation", "baseBranch"]);
+    expect(app.tasks.get(task.id)).toEqual(task);
+    // What the edit form sends: every field, these three unchanged.
+    expect(app.tasks.update(task.id, { title: "Renamed", cwd, isolation: "worktree", baseBranch: "main" }).title).toBe("Renamed");
   });
 
   it("profileId null goes back to the active profile", () => {

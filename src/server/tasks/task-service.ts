@@ -4,10 +4,13 @@ import { AppError, validationError } from "../../lib/errors";
 import type { TaskStatus } from "../../lib/domain";
 import { createTaskSchema, listTasksSchema, updateTaskSchema } from "../../lib/schemas/task-schemas";
 import type { Db } from "../db/open-database";
-import { executions, tasks, type Execution, type Task } from "../db/schema";
+import { executions, tasks, taskWorkspaces, type Execution, type Task } from "../db/schema";
 import type { AppEvents } from "../events/app-events";
 import type { ProfileService } from "../profiles/profile-service";
 import { resolveTaskCwd } from "./cwd";
+
+/** The form field each workspace-bound setting is edited in. */
+const FIELD_OF: Record<string, string> = { "working directory": "cwd", isolation: "isolation", "base branch": "baseBranch" };
 
 export class TaskService {
   constructor(
@@ -74,16 +77,36 @@ export class TaskService {
     if (data.title !== undefined) patch.title = data.title;
     if (data.description !== undefined) patch.description = data.description;
     if (data.prompt !== undefined) patch.prompt = data.prompt;
-    if (data.cwd !== undefined) patch.cwd = resolveTaskCwd(data.cwd);
+    // The stored value sent back unchanged (the edit form sends every field) is not resolved again:
+    // a directory that has gone away since must not block renaming the task.
+    if (data.cwd !== undefined && data.cwd.trim() !== before.cwd) patch.cwd = resolveTaskCwd(data.cwd);
     if (data.profileId !== undefined) patch.profileId = data.profileId ? this.profiles.get(data.profileId).id : null;
     if (data.status !== undefined) patch.status = data.status;
     // Both only matter until the first isolated start creates the worktree; after that they are kept as a record.
     if (data.isolation !== undefined) patch.isolation = data.isolation;
     if (data.baseBranch !== undefined) patch.baseBranch = data.baseBranch || null;
+    this.refuseWorkspaceChange(before, patch);
     this.db.update(tasks).set(patch).where(eq(tasks.id, id)).run();
     const task = this.get(id);
     this.events.emit({ type: "task.changed", task, previousStatus: before.status });
     return task;
+  }
+
+  /**
+   * Once a task has its worktree, every run starts there: a new directory, isolation or base
+   * branch would be stored and shown, and silently ignored.
+   */
+  private refuseWorkspaceChange(before: Task, patch: Partial<Task>): void {
+    const changed: string[] = [];
+    if (patch.cwd !== undefined && patch.cwd !== before.cwd) changed.push("working directory");
+    if (patch.isolation !== undefined && patch.isolation !== before.isolation) changed.push("isolation");
+    if (patch.baseBranch !== undefined && patch.baseBranch !== before.baseBranch) changed.push("base branch");
+    if (changed.length === 0) return;
+    const workspace = this.db.select().from(taskWorkspaces).where(eq(taskWorkspaces.taskId, before.id)).get();
+    if (!workspace) return;
+    const what = changed.length === 1 ? changed[0]! : `${changed.slice(0, -1).join(", ")} and ${changed.at(-1)}`;
+    const message = `This task already runs in its own worktree (${workspace.worktreePath}, branch ${workspace.branch}): its ${what} can no longer change. Create a new task for another setup.`;
+    throw new AppError("conflict:workspace", message, Object.fromEntries(changed.map((field) => [FIELD_OF[field]!, message])));
   }
 
   setStatus(id: string, status: TaskStatus, message?: string | null): Task {

@@ -104,6 +104,7 @@ export default async function TaskPage({ params }: TaskPageProps) {
               isolation: task.isolation ?? "",
               baseBranch: task.baseBranch ?? "",
             }}
+            worktree={workspace ? { path: workspace.worktreePath, branch: workspace.branch } : undefined}
           />
           <DeleteTaskButton taskId={task.id} title={task.title} runCount={executions.length} hasWorkspace={Boolean(workspace)} />
         </div>
