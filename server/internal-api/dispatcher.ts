@@ -104,6 +104,7 @@ export function createApiDispatcher(options: ApiDispatcherOptions): ApiDispatche
     }
     if (req.method !== "POST") return sendFailure(res, 405, "bad_request:method", "POST a JSON report to CALLBACK_URL.", { allow: "POST" });
     const [executionId, secret] = segments.map(safeDecode) as [string, string];
+    await services.terminals.untilRecorded(executionId);
     const execution = verifyCallback(services, executionId, secret);
     const body = await readJsonBody(req, CALLBACK_BODY_LIMIT);
     sendData(res, 200, applyCallback(services, execution, body));

@@ -31,6 +31,31 @@ describe("CALLBACK_URL", () => {
     return { taskId: task.id, executionId: execution.id, path: url.pathname };
   }
 
+  it("a report sent before the server has written the run's row waits for it instead of getting a 404", async () => {
+    // The host's answer to the spawn is held back until the program's curl has either been
+    // answered (what happened before: a 404) or has had time to reach the server and wait.
+    const sessions = h.services.sessions;
+    const spawn = sessions.spawn.bind(sessions);
+    let taskId = "";
+    const output = () => h.services.host.sessionFor(taskId)?.log.read({ mode: "tail", tailLines: 50 }).output ?? "";
+    sessions.spawn = async (spec) => {
+      const spawned = await spawn(spec);
+      await waitFor(() => output().includes("CALLBACK-STATUS="), 2_000, "curl's answer").catch(() => undefined);
+      return spawned;
+    };
+    try {
+      const script = `curl -s -o /dev/null -w 'CALLBACK-STATUS=%{http_code}\\n' -X POST "$CALLBACK_URL" -H 'content-type: application/json' -d '{"status":"review","message":"first thing"}'; sleep 60`;
+      const task = makeTask(h.services, commandProfile(h.services, "instant-reporter", "/bin/sh", ["-c", script]), "instant");
+      taskId = task.id;
+      await startTask(h, task.id);
+      const res = await readBuffer(h, task.id, { waitFor: "pattern", pattern: "CALLBACK-STATUS=\\d+", since: 0, clean: true, timeoutMs: 15_000 });
+      expect(res.body.data.output).toContain("CALLBACK-STATUS=200");
+      expect(h.services.tasks.get(task.id)).toMatchObject({ status: "review", statusMessage: "first thing" });
+    } finally {
+      sessions.spawn = spawn;
+    }
+  });
+
   it("works with exactly the documented curl, run from inside a task terminal; pages get the events", async () => {
     const events: AppEvent[] = [];
     h.services.events.onEvent((event) => events.push(event));

@@ -92,6 +92,8 @@ export class TerminalService {
   private readonly starting = new Set<string>();
   /** Per run: what its launch prepared and its end must remove (Claude's settings files). */
   private readonly cleanups = new Map<string, () => void>();
+  /** Runs spawned whose execution row is not written yet (see untilRecorded). */
+  private readonly unrecorded = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: TerminalServiceDeps) {
     // A deleted task must not leave its agent running.
@@ -179,6 +181,24 @@ export class TerminalService {
       if (result.status === "rejected") this.deps.logger.error({ err: result.reason, taskId: running[i]?.taskId }, "could not stop a session");
     });
     return results.filter((result) => result.status === "fulfilled").length;
+  }
+
+  /**
+   * Resolves once a run that is starting has its execution row (or failed to start); at once for
+   * any other id. A program that reports through CALLBACK_URL as its very first act (a script,
+   * a hook) reached the server before the host's answer to the spawn had been handled, and got a 404.
+   */
+  untilRecorded(executionId: string): Promise<void> {
+    return this.unrecorded.get(executionId) ?? Promise.resolve();
+  }
+
+  private holdCallbacks(executionId: string): () => void {
+    let release!: () => void;
+    this.unrecorded.set(executionId, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.unrecorded.delete(executionId);
+      release();
+    };
   }
 
   session(taskId: string): HostedSession | undefined {
@@ -284,56 +304,62 @@ export class TerminalService {
     let recordingStartedAt: number;
     // Recorded before the exit can be reported (a program that fails at once exits within the spawn).
     if (cleanup) this.cleanups.set(executionId, cleanup);
-    try {
-      const result = await deps.store.spawn({
-        taskId: task.id,
-        executionId,
-        command,
-        args,
-        cwd,
-        env,
-        cols,
-        rows,
-        scrollbackLines: deps.settings.get("terminal.scrollbackLines"),
-        niceness: deps.settings.get("terminal.cpuPriority") === "background" ? BACKGROUND_NICENESS : 0,
-        ...(plan.initialInput !== undefined ? { initialInput: plan.initialInput } : {}),
-        recording: {
-          file: recordingPath(deps.dataDir, executionId),
-          title: task.title,
-          command: commandLine,
-          env: { TERM: "xterm-256color", SHELL: env.SHELL ?? "/bin/sh" },
-          maxBytes: deps.settings.get("terminal.recordingMaxBytes"),
-        },
-      });
-      session = result.session;
-      recordingStartedAt = result.spawned.recordingStartedAt;
-    } catch (error) {
-      this.cleanups.delete(executionId);
-      cleanup?.();
-      if (isAppError(error) && error.code === "bad_request:cwd") throw new AppError(error.code, error.message, { cwd: error.message });
-      throw error;
-    }
     let execution: Execution;
+    // The program may call its CALLBACK_URL before its row exists: such calls wait for it.
+    const rowWritten = this.holdCallbacks(executionId);
     try {
-      execution = deps.executions.create(executionId, {
-        taskId: task.id,
-        profile,
-        commandLine: session.commandLine,
-        cwd,
-        callbackSecretHash: sha256(secret),
-        agentSessionId: resume?.sessionId ?? null,
-        // The recording's clock: after a crash, its last event's offset dates the run's end.
-        startedAt: new Date(recordingStartedAt),
-      });
-      deps.executions.setPid(executionId, session.pid);
-      deps.tasks.setStatus(task.id, "running", null);
-    } catch (error) {
-      // No row refers to this run: neither its process nor its recording may stay behind.
-      void session
-        .stop({ signal: "SIGKILL" })
-        .catch(() => undefined)
-        .finally(() => fs.rmSync(recordingPath(deps.dataDir, executionId), { force: true }));
-      throw this.deletedMeanwhile(task.id, profile) ?? error;
+      try {
+        const result = await deps.store.spawn({
+          taskId: task.id,
+          executionId,
+          command,
+          args,
+          cwd,
+          env,
+          cols,
+          rows,
+          scrollbackLines: deps.settings.get("terminal.scrollbackLines"),
+          niceness: deps.settings.get("terminal.cpuPriority") === "background" ? BACKGROUND_NICENESS : 0,
+          ...(plan.initialInput !== undefined ? { initialInput: plan.initialInput } : {}),
+          recording: {
+            file: recordingPath(deps.dataDir, executionId),
+            title: task.title,
+            command: commandLine,
+            env: { TERM: "xterm-256color", SHELL: env.SHELL ?? "/bin/sh" },
+            maxBytes: deps.settings.get("terminal.recordingMaxBytes"),
+          },
+        });
+        session = result.session;
+        recordingStartedAt = result.spawned.recordingStartedAt;
+      } catch (error) {
+        this.cleanups.delete(executionId);
+        cleanup?.();
+        if (isAppError(error) && error.code === "bad_request:cwd") throw new AppError(error.code, error.message, { cwd: error.message });
+        throw error;
+      }
+      try {
+        execution = deps.executions.create(executionId, {
+          taskId: task.id,
+          profile,
+          commandLine: session.commandLine,
+          cwd,
+          callbackSecretHash: sha256(secret),
+          agentSessionId: resume?.sessionId ?? null,
+          // The recording's clock: after a crash, its last event's offset dates the run's end.
+          startedAt: new Date(recordingStartedAt),
+        });
+        deps.executions.setPid(executionId, session.pid);
+        deps.tasks.setStatus(task.id, "running", null);
+      } catch (error) {
+        // No row refers to this run: neither its process nor its recording may stay behind.
+        void session
+          .stop({ signal: "SIGKILL" })
+          .catch(() => undefined)
+          .finally(() => fs.rmSync(recordingPath(deps.dataDir, executionId), { force: true }));
+        throw this.deletedMeanwhile(task.id, profile) ?? error;
+      }
+    } finally {
+      rowWritten();
     }
     // A run that ended before its row existed (a command that fails at once): record it now.
     if (session.exit) this.recordExit(task.id, executionId, session.exit);
