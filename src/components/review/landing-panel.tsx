@@ -15,7 +15,8 @@ const STRATEGY_LABEL: Record<MergeStrategy, string> = {
 };
 
 const REFUSAL_TITLE: Record<Extract<MergeOutcome, { ok: false }>["reason"], string> = {
-  base_dirty: "The base checkout has uncommitted changes",
+  // Also a checkout on another branch, an operation in progress, or untracked files in the way: the message says which.
+  base_dirty: "The base checkout is not ready for a merge",
   conflict: "The merge conflicts",
   not_fast_forward: "A fast-forward is not possible",
   nothing_to_merge: "Nothing to merge",
