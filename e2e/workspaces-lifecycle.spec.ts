@@ -210,7 +210,10 @@ test("a worktree removed by hand is reported on the task page and Repair brings 
   const branch = await workspace.text("Branch");
   fs.rmSync(tree, { recursive: true, force: true });
 
-  await page.reload();
+  // Start is refused, and the page shows why at once: the panel that said "Healthy" no longer does.
+  const terminal = new TerminalPanel(page);
+  await terminal.startButton.click();
+  await expect(page.getByRole("alert").filter({ hasText: "Open the task to repair its workspace" })).toContainText(`The worktree ${tree} is missing`);
   await expect(workspace.health).toHaveText("Worktree missing");
   await expect(workspace.problem).toContainText(`The worktree ${tree} is missing`);
   // The Changes tab says what is wrong instead of failing.
@@ -226,7 +229,6 @@ test("a worktree removed by hand is reported on the task page and Repair brings 
   expect(git(tree, "symbolic-ref", "--short", "HEAD")).toBe(branch);
 
   // And the task starts again in it.
-  const terminal = new TerminalPanel(page);
   await terminal.startAgain("");
   await terminal.type('echo "in-$(basename "$PWD")-$((1+1))"\n');
   await terminal.expectText(`in-${path.basename(tree)}-2`);

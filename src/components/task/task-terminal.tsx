@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState, useTransition } from "react";
 import { resumePtyExecution, startPtyExecution, stopPtyExecution } from "@/actions/agent-actions";
 import { useAppEvents } from "@/lib/client/app-events-client";
@@ -55,14 +56,24 @@ export function TaskTerminal({ taskId, prompt, profileName, canResume, initialSe
     if (state.running) setExit(null);
   }, []);
 
-  const run = useCallback((action: () => Promise<{ ok: boolean; message?: string }>) => {
-    setError(null);
-    startTransition(async () => {
-      const result = await action();
-      if (!result.ok) setError(result.message ?? "The action failed");
-      else viewRef.current?.reconnect();
-    });
-  }, []);
+  const router = useRouter();
+  const run = useCallback(
+    (action: () => Promise<{ ok: boolean; message?: string }>) => {
+      setError(null);
+      startTransition(async () => {
+        const result = await action();
+        if (result.ok) {
+          viewRef.current?.reconnect();
+          return;
+        }
+        setError(result.message ?? "The action failed");
+        // A refusal can come from what the page shows as fine (a worktree deleted by hand still read
+        // "Healthy" beside "…is missing"): render it again from the server's present state.
+        router.refresh();
+      });
+    },
+    [router],
+  );
 
   const running = session?.running === true && exit === null && connection !== "idle";
   // Another view sets the size and this one would fit another: offer to take it (the size policy).
