@@ -194,6 +194,12 @@ test("delete with unmerged work: the dialog names it, nothing goes unconfirmed, 
   // The kept one is still there, and the base is untouched.
   expect(worktrees(repo)).toContain(keepTree);
   expect(git(repo, "status", "--porcelain")).toBe("");
+
+  // Settings still shows where the kept worktree is, and counts it.
+  const settings = new SettingsPage(page, app);
+  await settings.goto();
+  await expect(settings.worktrees).toContainText("1 of them kept from deleted tasks");
+  await expect(settings.worktrees.getByRole("table", { name: "Kept from deleted tasks" })).toContainText(keepTree);
 });
 
 test("a worktree removed by hand is reported on the task page and Repair brings it back", async ({ page, app, request }) => {

@@ -382,6 +382,22 @@ describe("delete safety", () => {
     expect(result.skipped[0]!.reason).toContain("wip.txt");
     expect(fs.existsSync(path.join(busyWs.worktreePath, "wip.txt"))).toBe(true);
   });
+
+  it("disk usage counts and lists the worktrees kept when their tasks were deleted", async () => {
+    const kept = isolatedTask("kept after delete");
+    const owned = isolatedTask("still a task");
+    const keptWs = (await services.workspaces.prepare(kept)).workspace!;
+    const ownedWs = (await services.workspaces.prepare(owned)).workspace!;
+    fs.writeFileSync(path.join(keptWs.worktreePath, "notes.txt"), "x".repeat(10_000));
+    // "Keep both" in the delete dialog: only the task goes.
+    await services.workspaces.remove(kept.id, { removeWorktree: false, deleteBranch: false, confirmLoss: false });
+    services.tasks.delete(kept.id);
+    const usage = await services.workspaces.diskUsage();
+    expect(usage.workspaces.map((w) => w.path)).toEqual([ownedWs.worktreePath]);
+    expect(usage.kept.map((w) => w.path)).toEqual([keptWs.worktreePath]);
+    expect(usage.kept[0]!.bytes).toBeGreaterThanOrEqual(10_000);
+    expect(usage.totalBytes).toBe(usage.workspaces[0]!.bytes + usage.kept[0]!.bytes);
+  });
 });
 
 describe("health and repair", () => {

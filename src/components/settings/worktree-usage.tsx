@@ -10,6 +10,7 @@ import styles from "./settings.module.css";
 export interface WorktreeUsageView {
   totalBytes: number;
   workspaces: Array<{ taskId: string; title: string; status: string; path: string; bytes: number; merged: boolean }>;
+  kept: Array<{ path: string; bytes: number }>;
 }
 
 /** Disk used by worktrees, and a clean-up of those whose tasks are done or merged. */
@@ -22,7 +23,9 @@ export function WorktreeUsage({ usage }: { usage: WorktreeUsageView }) {
   return (
     <div className={styles.repoList} data-testid="worktree-usage">
       <p>
-        <strong>{formatBytes(usage.totalBytes)}</strong> in {usage.workspaces.length} worktree{usage.workspaces.length === 1 ? "" : "s"}.
+        <strong>{formatBytes(usage.totalBytes)}</strong> in {usage.workspaces.length + usage.kept.length} worktree
+        {usage.workspaces.length + usage.kept.length === 1 ? "" : "s"}
+        {usage.kept.length > 0 ? `, ${usage.kept.length} of them kept from deleted tasks` : ""}.
       </p>
       {usage.workspaces.length > 0 ? (
         <table className={styles.usageTable}>
@@ -43,6 +46,28 @@ export function WorktreeUsage({ usage }: { usage: WorktreeUsageView }) {
                 </td>
                 <td>{w.status}</td>
                 <td>{w.merged ? "yes" : "no"}</td>
+                <td>{formatBytes(w.bytes)}</td>
+                <td className="mono">{w.path}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {usage.kept.length > 0 ? (
+        <table className={styles.usageTable} aria-label="Kept from deleted tasks">
+          <caption>
+            Kept from deleted tasks: no task uses them any more. Remove one with <code>git worktree remove &lt;path&gt;</code> in its repository (and its
+            branch with <code>git branch -d</code>, if nothing else needs it).
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Size</th>
+              <th scope="col">Worktree</th>
+            </tr>
+          </thead>
+          <tbody>
+            {usage.kept.map((w) => (
+              <tr key={w.path}>
                 <td>{formatBytes(w.bytes)}</td>
                 <td className="mono">{w.path}</td>
               </tr>

@@ -63,6 +63,8 @@ export interface PreparedLaunch {
 export interface DiskUsage {
   totalBytes: number;
   workspaces: Array<{ taskId: string; title: string; status: string; path: string; bytes: number; merged: boolean }>;
+  /** Worktrees under the data dir that no task owns: kept when their task was deleted ("keep"). */
+  kept: Array<{ path: string; bytes: number }>;
 }
 
 export interface CleanupResult {
@@ -245,7 +247,24 @@ export class WorkspaceService {
       }
       workspaces.push({ taskId: row.ws.taskId, title: row.title, status: row.status, path: ws.worktreePath, bytes, merged });
     }
-    return { totalBytes: workspaces.reduce((sum, w) => sum + w.bytes, 0), workspaces };
+    const kept: DiskUsage["kept"] = [];
+    for (const dir of this.worktreeDirsWithoutTask()) kept.push({ path: dir, bytes: await directoryBytes(dir) });
+    const totalBytes = [...workspaces, ...kept].reduce((sum, w) => sum + w.bytes, 0);
+    return { totalBytes, workspaces, kept };
+  }
+
+  /** `<dataDir>/worktrees/<repo>-<hash>/<id8>` directories that no workspace row names. */
+  private worktreeDirsWithoutTask(): string[] {
+    const root = path.join(this.deps.dataDir, "worktrees");
+    const owned = new Set(this.deps.db.select({ path: taskWorkspaces.worktreePath }).from(taskWorkspaces).all().map((row) => path.resolve(row.path)));
+    const found: string[] = [];
+    for (const repo of readDirs(root)) {
+      for (const tree of readDirs(path.join(root, repo))) {
+        const dir = path.join(root, repo, tree);
+        if (!owned.has(path.resolve(dir))) found.push(dir);
+      }
+    }
+    return found.sort();
   }
 
   /**
@@ -463,4 +482,16 @@ function describeLoss(ws: TaskWorkspace, files: string[], commits: Array<{ sha: 
     parts.push(`${commits.length} commit${commits.length === 1 ? "" : "s"} on ${ws.branch} not in ${ws.baseBranch} (${shown}${commits.length > LIST_LIMIT ? "; …" : ""})`);
   }
   return `This would throw away ${parts.join(" and ")}. Confirm to remove anyway, or keep the worktree and branch.`;
+}
+
+/** The names of the directories in `dir` (none when it does not exist). */
+function readDirs(dir: string): string[] {
+  try {
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+  } catch {
+    return [];
+  }
 }
