@@ -3,6 +3,7 @@ import { AGENT_STATUSES, type AgentStatus } from "../../src/lib/domain";
 import { transcriptPathSchema } from "../../src/server/costs/transcript-path";
 import { agentSessionIdSchema } from "../../src/server/terminals/terminal-service";
 import { parseInput } from "./validate";
+import { hasNoNul, isWellFormedText, NUL_MESSAGE, SURROGATE_MESSAGE } from "../../src/lib/schemas/text-rules";
 
 /**
  * What a POST to CALLBACK_URL means. Two shapes are accepted:
@@ -50,6 +51,8 @@ const FINAL_STATUSES: ReadonlySet<AgentStatus> = new Set(["review", "done", "fai
 const messageSchema = z
   .string({ error: "must be text" })
   .max(MAX_REPORT_MESSAGE_CHARS, `must be at most ${MAX_REPORT_MESSAGE_CHARS} characters`)
+  .refine(hasNoNul, NUL_MESSAGE)
+  .refine(isWellFormedText, SURROGATE_MESSAGE)
   .transform((value) => (value.trim() === "" ? null : value.trim()))
   .nullable();
 

@@ -2,15 +2,22 @@ import { z } from "zod";
 import { TASK_STATUSES } from "../../src/lib/domain";
 import { cwdSchema, promptSchema, titleSchema } from "../../src/lib/schemas/task-schemas";
 import { baseBranchSchema, isolationSchema } from "../../src/lib/schemas/workspace-schemas";
+import { hasNoNul, isWellFormedText, NUL_MESSAGE, SURROGATE_MESSAGE } from "../../src/lib/schemas/text-rules";
 
 /** Internal API bodies for tasks. Profiles are named by name or id (agents know names). */
 
 const profileRefSchema = z.string({ error: "must be a profile name or id" }).trim().min(1, "must not be empty").max(200, "is too long");
-const descriptionSchema = z.string({ error: "must be text" }).max(20_000, "must be at most 20,000 characters");
+const descriptionSchema = z
+  .string({ error: "must be text" })
+  .max(20_000, "must be at most 20,000 characters")
+  .refine(hasNoNul, NUL_MESSAGE)
+  .refine(isWellFormedText, SURROGATE_MESSAGE);
 export const MAX_STATUS_MESSAGE_CHARS = 2_000;
 const statusMessageSchema = z
   .string({ error: "must be text" })
   .max(MAX_STATUS_MESSAGE_CHARS, `must be at most ${MAX_STATUS_MESSAGE_CHARS} characters`)
+  .refine(hasNoNul, NUL_MESSAGE)
+  .refine(isWellFormedText, SURROGATE_MESSAGE)
   .transform((value) => (value.trim() === "" ? null : value.trim()))
   .nullable();
 const statusSchema = z.enum(TASK_STATUSES, { error: `must be one of ${TASK_STATUSES.join(", ")}` });

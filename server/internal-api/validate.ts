@@ -28,7 +28,9 @@ function describe(issues: ReadonlyArray<Issue>, where: string): string {
 
 /** The query as an object of strings; a parameter given twice is refused rather than guessed at. */
 export function queryObject(query: URLSearchParams): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: `?__proto__=x` must be an unknown key that the strict schema refuses, not a
+  // prototype assignment that silently vanishes.
+  const out = Object.create(null) as Record<string, string>;
   for (const [key, value] of query) {
     if (Object.hasOwn(out, key)) throw new AppError("bad_request:query", `${key}: is given more than once`);
     out[key] = value;

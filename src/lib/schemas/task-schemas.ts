@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { TASK_STATUSES } from "../domain";
+import { hasNoNul, isWellFormedText, NUL_MESSAGE, SURROGATE_MESSAGE } from "./text-rules";
 import { baseBranchChoiceSchema, baseBranchSchema, isolationChoiceSchema, isolationSchema } from "./workspace-schemas";
 
 /** Input shapes for tasks, shared by server actions and the internal API. Client-safe. */
 
-const noNul = (value: string) => !value.includes("\u0000");
 
 export const taskIdSchema = z
   .string({ error: "must be a task id" })
@@ -19,24 +19,28 @@ export const titleSchema = z
   .trim()
   .min(1, "Title is required")
   .max(200, "Title must be at most 200 characters")
-  .refine(noNul, "must not contain NUL bytes");
+  .refine(hasNoNul, NUL_MESSAGE)
+  .refine(isWellFormedText, SURROGATE_MESSAGE);
 
 export const cwdSchema = z
   .string({ error: "must be text" })
   .trim()
   .min(1, "Working directory is required")
   .max(4096, "Working directory path is too long")
-  .refine(noNul, "must not contain NUL bytes");
+  .refine(hasNoNul, NUL_MESSAGE)
+  .refine(isWellFormedText, SURROGATE_MESSAGE);
 
 const descriptionSchema = z
   .string({ error: "must be text" })
   .max(20_000, "Description must be at most 20,000 characters")
-  .refine(noNul, "must not contain NUL bytes");
+  .refine(hasNoNul, NUL_MESSAGE)
+  .refine(isWellFormedText, SURROGATE_MESSAGE);
 
 export const promptSchema = z
   .string({ error: "must be text" })
   .max(100_000, "Prompt must be at most 100,000 characters")
-  .refine(noNul, "must not contain NUL bytes");
+  .refine(hasNoNul, NUL_MESSAGE)
+  .refine(isWellFormedText, SURROGATE_MESSAGE);
 
 const profileIdSchema = z.string().trim().min(1).max(64).nullable();
 
