@@ -21,6 +21,7 @@ import { originAllowed } from "./origin-check";
 
 /** Next's default `serverActions.bodySizeLimit`. */
 export const ACTION_BODY_LIMIT = 1024 * 1024;
+const ACTION_ID = /^[0-9a-f]{2,128}$/i;
 /** Deeper than any action input of this app; bounds the walk and React's own recursion. */
 const MAX_ACTION_DEPTH = 32;
 const PLAIN_VALUE_REFERENCE = /^\$(\$|undefined$|NaN$|Infinity$|-Infinity$|-0$|n-?\d{1,400}$|D[0-9T:.+\-Z ]{1,40}$)/;
@@ -82,6 +83,10 @@ export async function checkNextRequest(req: http.IncomingMessage, hosts: Readonl
   // find Server Action"), and the body was read before that — also on public paths, unsigned-in.
   if (!isPagePath(path)) {
     return refuse(404, "not_found:action", "Server actions are posted to the app's pages, not to files.", { allow: "GET, HEAD" });
+  }
+  // Next's ids are hex (42 characters in this version); anything else went into its log whole.
+  if (typeof action !== "string" || !ACTION_ID.test(action)) {
+    return refuse(400, "bad_request:action", "The Next-Action header is not a server action id.");
   }
   if (req.headers.origin !== undefined && !originAllowed(req, hosts)) {
     return refuse(403, "forbidden:origin", "Server actions are only accepted from this app's own pages.");

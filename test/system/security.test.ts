@@ -318,6 +318,14 @@ describe("security, on real server processes", () => {
     expect(login.headers.get("set-cookie")).toMatch(/^aim_session=/);
   });
 
+  it("refuses a Next-Action header that is no action id before Next sees it (Next logged it whole)", async () => {
+    const id = `junk${"x".repeat(10_000)}`;
+    const res = await fetch(`${app.baseURL}/`, { method: "POST", headers: { cookie, "next-action": id, "content-type": "text/plain;charset=UTF-8", origin: app.baseURL }, body: "[]" });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ ok: false, error: { code: "bad_request:action", message: "The Next-Action header is not a server action id." } });
+    expect(app.allStdout() + app.allStderr()).not.toContain("x".repeat(100));
+  });
+
   it("answers an oversized or wrongly typed server action with its 4xx, never by cutting off the upload", async () => {
     // Refused before its body is read: the answer used to go out and the connection close while
     // the client still sent, and the client failed with EPIPE instead of reading the refusal.
