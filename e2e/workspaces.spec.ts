@@ -56,10 +56,13 @@ test("an isolated shell task: edit in its worktree, review the diff, comment to 
   await page.keyboard.press("Enter");
   await changes.open();
   await changes.sendButton.click();
-  await expect(changes.comments.getByRole("status")).toContainText("pasted");
+  // A shell would run the comments as commands: pasted, not submitted.
+  await expect(changes.comments.getByRole("status")).toContainText("pasted into the terminal, not submitted");
   await expect(changes.comments).toContainText("none pending");
   await changes.showTerminal();
-  // (The tty echoes the input too, so the text shows twice; either copy proves the markers.)
+  // Enter is the person's to press; then `cat -v` gets the line. (The tty echoes the input too,
+  // so the text shows twice; either copy proves the markers.)
+  await page.keyboard.press("Enter");
   await terminal.expectText("^[[200~Review comments");
   await terminal.expectText("README.md:2: please shout this line^[[201~");
   await page.keyboard.press("Control+c");

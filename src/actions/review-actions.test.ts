@@ -34,7 +34,7 @@ const spawnDelay = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
 function fakeServices(
   options: {
     session?: FakeSession;
-    kind?: "claude" | "custom";
+    kind?: "claude" | "custom" | "shell";
     agentSessionId?: string;
     withWorkspaces?: boolean;
     worktreeGone?: boolean;
@@ -124,6 +124,23 @@ describe("sendReviewComments", () => {
     const { task } = fakeServices({ kind: "custom", startRefused: new AppError("bad_request:cwd", "Working directory does not exist: /gone") });
     const result = await sendReviewComments({ taskId: TASK, comments: COMMENTS });
     expect(result).toMatchObject({ ok: false, code: "bad_request:cwd", message: "Working directory does not exist: /gone" });
+    expect(task.prompt).toBe("the original brief");
+  });
+
+  it("pastes into a running shell without the Enter that would run the comments as commands", async () => {
+    const session = new FakeSession();
+    fakeServices({ session, kind: "shell" });
+    const result = await sendReviewComments({ taskId: TASK, comments: COMMENTS });
+    expect(result).toEqual({ ok: true, data: { delivery: "pasted_unsubmitted" } });
+    expect(session.writes).toEqual([`${PASTE_START}${REVIEW_HEADER}\nsrc/a.ts:3-4: tidy this${PASTE_END}`]);
+  });
+
+  it("does not start a shell with the comments typed in as its first commands", async () => {
+    const { task, calls } = fakeServices({ kind: "shell" });
+    const result = await sendReviewComments({ taskId: TASK, comments: COMMENTS });
+    expect(result).toMatchObject({ ok: false, code: "bad_request:comments" });
+    expect(!result.ok && result.message).toMatch(/a shell: it would run the comments as commands/);
+    expect(calls).toEqual([]);
     expect(task.prompt).toBe("the original brief");
   });
 

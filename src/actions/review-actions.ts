@@ -136,7 +136,8 @@ const sendCommentsSchema = z.object({
   comments: z.array(commentSchema).min(1, "No comments to send").max(200, "At most 200 comments at once"),
 });
 
-export type CommentDelivery = "pasted" | "resumed" | "started";
+/** `pasted_unsubmitted`: into a shell, without the Enter that would run the comments as commands. */
+export type CommentDelivery = "pasted" | "pasted_unsubmitted" | "resumed" | "started";
 
 /** How long a resumed agent may take to draw its prompt before the comments are pasted anyway. */
 const RESUME_READY_MAX_MS = 15_000;
@@ -151,9 +152,10 @@ interface WritableSession {
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function paste(session: WritableSession, text: string): Promise<void> {
+async function paste(session: WritableSession, text: string, submit = true): Promise<void> {
   const plan = bracketedPaste(text);
   session.write(plan.first);
+  if (!submit) return;
   await delay(PASTE_ENTER_DELAY_MS);
   if (session.running) session.write(plan.then);
 }
@@ -190,11 +192,19 @@ export async function sendReviewComments(input: { taskId: string; comments: Revi
     const task = services.tasks.get(taskId);
     const text = formatReviewComments(comments);
     const live = services.terminals.session(taskId);
-    if (live?.running) {
-      await paste(live, text);
-      return { ok: true, data: { delivery: "pasted" } };
-    }
     const profile = (task.profileId ? services.profiles.find(task.profileId) : undefined) ?? services.profiles.getActive();
+    // A shell reads each line as a command: "remove the old build dir" would run `remove`.
+    const isShell = profile.kind === "shell";
+    if (live?.running) {
+      await paste(live, text, !isShell);
+      return { ok: true, data: { delivery: isShell ? "pasted_unsubmitted" : "pasted" } };
+    }
+    if (isShell) {
+      throw new AppError(
+        "bad_request:comments",
+        `This task runs "${profile.name}", a shell: it would run the comments as commands, so they are not sent to a new run. Start the task to paste them into its shell without submitting, or give the task an agent CLI profile.`,
+      );
+    }
     if (profile.kind === "claude" && services.executions.latestAgentSessionId(taskId)) {
       await services.terminals.resume(taskId);
       const resumed = services.terminals.session(taskId);

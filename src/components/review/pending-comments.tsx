@@ -8,6 +8,7 @@ import styles from "./review.module.css";
 
 const DELIVERY_TEXT = {
   pasted: "Sent: pasted into the agent's terminal.",
+  pasted_unsubmitted: "Sent: pasted into the terminal, not submitted. It runs a shell, which would run the comments as commands: press Enter there only if that is what you want.",
   resumed: "Sent: the agent was resumed and the comments pasted into it.",
   started: "Sent: a new run started with the comments as its prompt.",
 } as const;
