@@ -5,6 +5,7 @@ import { z } from "zod";
 import { AppError, type ActionResult } from "@/lib/errors";
 import { bracketedPaste, formatReviewComments, PASTE_ENTER_DELAY_MS } from "@/lib/review/comment-paste";
 import { taskIdSchema } from "@/lib/schemas/task-schemas";
+import { hasNoNul, NUL_MESSAGE } from "@/lib/schemas/text-rules";
 import { actionFailure, invalidInput } from "@/server/actions/action-support";
 import { getServices } from "@/server/registry";
 import { requireWorkspace, reviewService, workspaceProblem, type MergeOutcome, type PullRequestOutcome } from "@/server/workspaces/review-access";
@@ -16,8 +17,7 @@ import { MERGE_STRATEGIES, type ChangesSummary, type FileDiff, type ReviewCommen
  * service (through review-access.ts), report.
  */
 
-const noNul = (value: string) => !value.includes("\u0000");
-const pathSchema = z.string().min(1, "must not be empty").max(4096, "is too long").refine(noNul, "must not contain NUL bytes");
+const pathSchema = z.string().min(1, "must not be empty").max(4096, "is too long").refine(hasNoNul, NUL_MESSAGE);
 /** The most diff lines one call returns; the view pages what it renders. */
 const MAX_DIFF_LINES = 20_000;
 
@@ -57,7 +57,7 @@ export async function getFileDiff(input: z.input<typeof fileDiffSchema>): Promis
 
 const commitSchema = z.object({
   taskId: taskIdSchema,
-  message: z.string().trim().min(1, "Commit message is required").max(10_000, "is too long").refine(noNul, "must not contain NUL bytes"),
+  message: z.string().trim().min(1, "Commit message is required").max(10_000, "is too long").refine(hasNoNul, NUL_MESSAGE),
 });
 
 export async function commitTaskChanges(input: z.input<typeof commitSchema>): Promise<ActionResult<{ sha: string }>> {
@@ -76,7 +76,7 @@ export async function commitTaskChanges(input: z.input<typeof commitSchema>): Pr
 const mergeSchema = z.object({
   taskId: taskIdSchema,
   strategy: z.enum(MERGE_STRATEGIES),
-  message: z.string().trim().max(10_000, "is too long").refine(noNul, "must not contain NUL bytes").optional(),
+  message: z.string().trim().max(10_000, "is too long").refine(hasNoNul, NUL_MESSAGE).optional(),
 });
 
 /** A refused merge is an ok result carrying the refusal (reason + files): the UI shows it as such. */
@@ -107,8 +107,8 @@ export async function pushTaskBranch(taskId: unknown): Promise<ActionResult<{ ou
 
 const pullRequestSchema = z.object({
   taskId: taskIdSchema,
-  title: z.string().trim().min(1, "Title is required").max(300, "is too long").refine(noNul, "must not contain NUL bytes"),
-  body: z.string().max(50_000, "is too long").refine(noNul, "must not contain NUL bytes").default(""),
+  title: z.string().trim().min(1, "Title is required").max(300, "is too long").refine(hasNoNul, NUL_MESSAGE),
+  body: z.string().max(50_000, "is too long").refine(hasNoNul, NUL_MESSAGE).default(""),
 });
 
 export async function openTaskPullRequest(input: z.input<typeof pullRequestSchema>): Promise<ActionResult<{ outcome: PullRequestOutcome }>> {
@@ -128,7 +128,7 @@ const commentSchema = z.object({
   startLine: z.number().int().min(0).max(10_000_000),
   endLine: z.number().int().min(0).max(10_000_000),
   side: z.enum(["new", "old"]),
-  text: z.string().trim().min(1, "A comment needs text").max(20_000, "is too long").refine(noNul, "must not contain NUL bytes"),
+  text: z.string().trim().min(1, "A comment needs text").max(20_000, "is too long").refine(hasNoNul, NUL_MESSAGE),
 });
 
 const sendCommentsSchema = z.object({

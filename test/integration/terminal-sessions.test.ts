@@ -280,11 +280,16 @@ describe("a start whose task or profile is deleted while it starts", () => {
     expect(services.executions.find(executionId)).toBeUndefined();
   }
 
+  /** The start's refusal as `{ code, message }` (anything else thrown, as it is). */
+  async function refusedStart(taskId: string): Promise<unknown> {
+    const error = await services.terminals.start(taskId).catch((e: unknown) => e);
+    return isAppError(error) ? { code: error.code, message: error.message } : error;
+  }
+
   it("a deleted task: not found, not a database error", async () => {
     const task = makeTask(services, commandProfile(services, "sleeper", "/bin/sleep", ["30"]));
     duringStart = () => services.tasks.delete(task.id);
-    const error = await services.terminals.start(task.id).catch((e: unknown) => e);
-    expect(isAppError(error) ? { code: error.code, message: error.message } : error).toEqual({
+    expect(await refusedStart(task.id)).toEqual({
       code: "not_found:task",
       message: "The task was deleted while its terminal was starting.",
     });
@@ -295,8 +300,7 @@ describe("a start whose task or profile is deleted while it starts", () => {
     const profile = commandProfile(services, "doomed", "/bin/sleep", ["30"]);
     const task = makeTask(services, profile);
     duringStart = () => services.profiles.delete(profile.id);
-    const error = await services.terminals.start(task.id).catch((e: unknown) => e);
-    expect(isAppError(error) ? { code: error.code, message: error.message } : error).toEqual({
+    expect(await refusedStart(task.id)).toEqual({
       code: "conflict:profile",
       message: 'The CLI profile "doomed" was deleted while the task was starting; start it again to use another profile.',
     });

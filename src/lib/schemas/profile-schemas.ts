@@ -1,33 +1,32 @@
 import { z } from "zod";
 import { PROFILE_KINDS, PROMPT_DELIVERIES } from "../domain";
+import { hasNoNul, NUL_MESSAGE } from "./text-rules";
 
 /** Input shapes for CLI profiles. Client-safe. */
-
-const noNul = (value: string) => !value.includes("\u0000");
 
 export const profileNameSchema = z
   .string({ error: "must be text" })
   .trim()
   .min(1, "Name is required")
   .max(100, "Name must be at most 100 characters")
-  .refine(noNul, "must not contain NUL bytes");
+  .refine(hasNoNul, NUL_MESSAGE);
 
 export const profileCommandSchema = z
   .string({ error: "must be text" })
   .trim()
   .min(1, "Command is required")
   .max(4096, "Command is too long")
-  .refine(noNul, "must not contain NUL bytes");
+  .refine(hasNoNul, NUL_MESSAGE);
 
 export const profileArgsSchema = z
-  .array(z.string().max(100_000).refine(noNul, "must not contain NUL bytes"), { error: "must be a list of strings" })
+  .array(z.string().max(100_000).refine(hasNoNul, NUL_MESSAGE), { error: "must be a list of strings" })
   .max(200, "at most 200 arguments");
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const profileEnvSchema = z
   .record(
     z.string().regex(ENV_NAME, "variable names are letters, digits and _ (not starting with a digit)"),
-    z.string().max(100_000).refine(noNul, "must not contain NUL bytes"),
+    z.string().max(100_000).refine(hasNoNul, NUL_MESSAGE),
     { error: "must be an object of string values" },
   )
   .refine((env) => Object.keys(env).length <= 200, "at most 200 variables");

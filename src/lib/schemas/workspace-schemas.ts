@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ISOLATION_MODES } from "../../workspace/types";
+import { hasNoNul, NUL_MESSAGE } from "./text-rules";
 
 /** Input shapes for workspaces and repository settings. Client-safe. */
 
@@ -45,7 +46,7 @@ export const copyFilePatternSchema = z
 export const setupCommandSchema = z
   .string({ error: "must be text" })
   .max(4_000, "must be at most 4,000 characters")
-  .refine((value) => !value.includes("\u0000"), "must not contain NUL bytes");
+  .refine(hasNoNul, NUL_MESSAGE);
 
 export const repoSettingsInputSchema = z.object({
   copyFiles: z.array(copyFilePatternSchema).max(MAX_COPY_FILES, `at most ${MAX_COPY_FILES} entries`),

@@ -9,8 +9,12 @@ import type { AppEvents } from "../events/app-events";
 import type { ProfileService } from "../profiles/profile-service";
 import { resolveTaskCwd } from "./cwd";
 
-/** The form field each workspace-bound setting is edited in. */
-const FIELD_OF: Record<string, string> = { "working directory": "cwd", isolation: "isolation", "base branch": "baseBranch" };
+/** What a task's worktree fixes once it exists, with the words a person reads. */
+const WORKSPACE_BOUND = [
+  ["cwd", "working directory"],
+  ["isolation", "isolation"],
+  ["baseBranch", "base branch"],
+] as const;
 
 export class TaskService {
   constructor(
@@ -97,16 +101,14 @@ export class TaskService {
    * branch would be stored and shown, and silently ignored.
    */
   private refuseWorkspaceChange(before: Task, patch: Partial<Task>): void {
-    const changed: string[] = [];
-    if (patch.cwd !== undefined && patch.cwd !== before.cwd) changed.push("working directory");
-    if (patch.isolation !== undefined && patch.isolation !== before.isolation) changed.push("isolation");
-    if (patch.baseBranch !== undefined && patch.baseBranch !== before.baseBranch) changed.push("base branch");
+    const changed = WORKSPACE_BOUND.filter(([field]) => patch[field] !== undefined && patch[field] !== before[field]);
     if (changed.length === 0) return;
     const workspace = this.db.select().from(taskWorkspaces).where(eq(taskWorkspaces.taskId, before.id)).get();
     if (!workspace) return;
-    const what = changed.length === 1 ? changed[0]! : `${changed.slice(0, -1).join(", ")} and ${changed.at(-1)}`;
+    const labels = changed.map(([, label]) => label);
+    const what = labels.length === 1 ? labels[0]! : `${labels.slice(0, -1).join(", ")} and ${labels.at(-1)}`;
     const message = `This task already runs in its own worktree (${workspace.worktreePath}, branch ${workspace.branch}): its ${what} can no longer change. Create a new task for another setup.`;
-    throw new AppError("conflict:workspace", message, Object.fromEntries(changed.map((field) => [FIELD_OF[field]!, message])));
+    throw new AppError("conflict:workspace", message, Object.fromEntries(changed.map(([field]) => [field, message])));
   }
 
   setStatus(id: string, status: TaskStatus, message?: string | null): Task {

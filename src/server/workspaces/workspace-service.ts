@@ -248,15 +248,15 @@ export class WorkspaceService {
       workspaces.push({ taskId: row.ws.taskId, title: row.title, status: row.status, path: ws.worktreePath, bytes, merged });
     }
     const kept: DiskUsage["kept"] = [];
-    for (const dir of this.worktreeDirsWithoutTask()) kept.push({ path: dir, bytes: await directoryBytes(dir) });
+    for (const dir of this.worktreeDirsWithoutTask(rows.map((row) => row.ws.worktreePath))) kept.push({ path: dir, bytes: await directoryBytes(dir) });
     const totalBytes = [...workspaces, ...kept].reduce((sum, w) => sum + w.bytes, 0);
     return { totalBytes, workspaces, kept };
   }
 
-  /** `<dataDir>/worktrees/<repo>-<hash>/<id8>` directories that no workspace row names. */
-  private worktreeDirsWithoutTask(): string[] {
+  /** `<dataDir>/worktrees/<repo>-<hash>/<id8>` directories that are none of the tasks' worktrees. */
+  private worktreeDirsWithoutTask(taskWorktrees: readonly string[]): string[] {
     const root = path.join(this.deps.dataDir, "worktrees");
-    const owned = new Set(this.deps.db.select({ path: taskWorkspaces.worktreePath }).from(taskWorkspaces).all().map((row) => path.resolve(row.path)));
+    const owned = new Set(taskWorktrees.map((tree) => path.resolve(tree)));
     const found: string[] = [];
     for (const repo of readDirs(root)) {
       for (const tree of readDirs(path.join(root, repo))) {
