@@ -7,6 +7,7 @@ import { expect, test, type App } from "./fixtures/test";
 import { BoardPage } from "./pages/board-page";
 import { ChangesTab } from "./pages/changes-tab";
 import { DeleteWorkspaceDialog } from "./pages/delete-workspace-dialog";
+import { DiscardWorkspaceDialog } from "./pages/discard-workspace-dialog";
 import { SettingsPage } from "./pages/settings-page";
 import { TaskPage } from "./pages/task-page";
 import { TerminalPanel } from "./pages/terminal-panel";
@@ -15,7 +16,7 @@ import { WorkspacePanel } from "./pages/workspace-panel";
 /**
  * The lifecycle of isolated tasks through the UI, each test on its own real repository: two tasks
  * editing the same line (review, merge, conflict), deleting with and without unmerged work, a
- * worktree removed by hand and repaired, and Settings (setup command, copied files, disk use, clean up).
+ * worktree removed by hand, repaired, then removed on purpose to start over, and Settings (setup command, copied files, disk use, clean up).
  */
 
 /** What a refused merge must leave exactly as it was. */
@@ -238,6 +239,37 @@ test("a worktree removed by hand is reported on the task page and Repair brings 
   await terminal.startAgain("");
   await terminal.type('echo "in-$(basename "$PWD")-$((1+1))"\n');
   await terminal.expectText(`in-${path.basename(tree)}-2`);
+
+  // Start over: Remove worktree is refused while the terminal runs in it, then shows what would go.
+  const discard = new DiscardWorkspaceDialog(page);
+  await discard.open();
+  await expect(discard.lostFiles).toBeHidden();
+  await discard.removeButton.click();
+  await expect(discard.dialog.getByRole("alert")).toContainText("stop it before removing the worktree");
+  await discard.cancelButton.click();
+  await terminal.stopButton.click();
+  await expect(terminal.startButton).toBeVisible();
+  fs.writeFileSync(path.join(tree, "half-done.txt"), "draft\n");
+  await discard.open();
+  await expect(discard.lostFiles).toHaveText("half-done.txt");
+  await discard.deleteBranch.check();
+  await expect(discard.dialog).toContainText("The next start makes a fresh worktree on a new branch from main.");
+  await expect(discard.removeButton).toBeDisabled();
+  await discard.confirmLoss.check();
+  await discard.removeButton.click();
+  await expect(discard.dialog).toBeHidden();
+  await expect(workspace.region).toBeHidden();
+  expect(worktrees(repo)).toEqual([repo]);
+  expect(branches(repo)).not.toContain(branch);
+  // The next start makes a fresh worktree from main.
+  await terminal.startAgain("");
+  await expect(workspace.health).toHaveText("Healthy");
+  await terminal.type('ls half-done.txt README.md; echo "fresh-$((3+3))"\n');
+  await terminal.expectText("fresh-6");
+  await terminal.expectText("No such file or directory");
+  expect(worktrees(repo)).toEqual([repo, tree]);
+  expect(git(tree, "rev-parse", "HEAD")).toBe(git(repo, "rev-parse", "main"));
+  await stopTaskViaApi(request, app, taskId);
 
   // With the default isolation set to none in Settings, a task that does not choose runs in place.
   const settings = new SettingsPage(page, app);

@@ -2,15 +2,15 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import type { ActionResult } from "@/lib/errors";
+import { AppError, type ActionResult } from "@/lib/errors";
 import { taskIdSchema } from "@/lib/schemas/task-schemas";
-import { repoSettingsFormSchema } from "@/lib/schemas/workspace-schemas";
+import { removeWorkspaceSchema, repoSettingsFormSchema } from "@/lib/schemas/workspace-schemas";
 import type { TaskWorkspace, WorkspaceHealth, WorkspaceLossReport } from "@/workspace/types";
 import { actionFailure, invalidInput } from "@/server/actions/action-support";
 import { getServices } from "@/server/registry";
 import type { CleanupResult, RepoSettings } from "@/server/workspaces/workspace-service";
 
-/** Workspace actions for the task page and Settings: repair, what a delete would lose, repo settings, cleanup. */
+/** Workspace actions for the task page and Settings: repair, discard, what a removal would lose, repo settings, cleanup. */
 
 export async function repairWorkspace(taskId: unknown): Promise<ActionResult<{ workspace: TaskWorkspace; health: WorkspaceHealth }>> {
   const parsed = taskIdSchema.safeParse(taskId);
@@ -23,6 +23,30 @@ export async function repairWorkspace(taskId: unknown): Promise<ActionResult<{ w
     return { ok: true, data: { workspace, health } };
   } catch (error) {
     return actionFailure(error, "repairWorkspace");
+  }
+}
+
+const discardChoiceSchema = removeWorkspaceSchema.omit({ removeWorktree: true });
+
+/**
+ * Removes an isolated task's worktree (and its branch, when asked) so that its next start begins
+ * again in a fresh one. Refused while its terminal runs, and without `confirmLoss` when uncommitted
+ * files or unmerged commits would go (the service names them).
+ */
+export async function discardWorkspace(taskId: unknown, choice: unknown): Promise<ActionResult<{ removed: true }>> {
+  const id = taskIdSchema.safeParse(taskId);
+  if (!id.success) return invalidInput("workspace", id.error.issues);
+  const parsed = discardChoiceSchema.safeParse(choice);
+  if (!parsed.success) return invalidInput("workspace", parsed.error.issues);
+  try {
+    const { tasks, workspaces } = getServices();
+    tasks.get(id.data);
+    if (!workspaces.workspaceOf(id.data)) throw new AppError("not_found:workspace", "This task has no worktree (any more): its next start creates one.");
+    await workspaces.remove(id.data, { removeWorktree: true, ...parsed.data });
+    revalidatePath(`/tasks/${id.data}`);
+    return { ok: true, data: { removed: true } };
+  } catch (error) {
+    return actionFailure(error, "discardWorkspace");
   }
 }
 

@@ -363,6 +363,32 @@ describe("delete safety", () => {
     expect(gitSync(repo.root, "log", "--format=%s", "-1", ws.branch)).toBe("keep me");
   });
 
+  it("start over: with the worktree removed, Resume is refused, the directory can be edited, the next start makes a fresh worktree", async () => {
+    const agent = services.profiles.create({ name: "Fake agent", kind: "claude", command: "/bin/sh", args: ["-c", 'echo "RAN-IN=$PWD"'], promptDelivery: "args" });
+    const task = isolatedTask("start over", agent);
+    const first = await runToEnd(task.id);
+    const ws = services.workspaces.workspaceOf(task.id)!;
+    expect(first.output).toContain(`RAN-IN=${ws.worktreePath}`);
+    fs.writeFileSync(path.join(ws.worktreePath, "half-done.txt"), "draft\n");
+    await services.workspaces.remove(task.id, { removeWorktree: true, deleteBranch: true, confirmLoss: true });
+
+    // The agent's session belonged to the removed worktree: no resume in the main checkout instead.
+    const refused = await services.terminals.resume(task.id, "0199a213-81c0-7800-8aa1-bbab2a035a53").catch((e: unknown) => e);
+    expect(isAppError(refused) && refused.code).toBe("conflict:workspace");
+    expect((refused as Error).message).toContain(`The worktree the last run worked in (${ws.worktreePath}) has been removed`);
+    expect(services.executions.latestForTask(task.id)?.cwd).toBe(ws.worktreePath);
+    // Fixed while the worktree existed, the base branch is editable again.
+    gitSync(repo.root, "branch", "release");
+    services.tasks.update(task.id, { baseBranch: "release" });
+
+    const second = await runToEnd(task.id);
+    const fresh = services.workspaces.workspaceOf(task.id)!;
+    expect(fresh).toMatchObject({ worktreePath: ws.worktreePath, baseBranch: "release" });
+    expect(second.output).toContain(`RAN-IN=${fresh.worktreePath}`);
+    expect(fs.existsSync(path.join(fresh.worktreePath, "half-done.txt"))).toBe(false);
+    expect(services.workspaces.resumeBlocker(task.id, services.executions.latestForTask(task.id)?.cwd)).toBeUndefined();
+  });
+
   it("disk usage lists worktrees; cleanup removes only done or merged ones that lose nothing", async () => {
     const done = isolatedTask("done one");
     const busy = isolatedTask("busy one");

@@ -555,6 +555,7 @@ describe(`hostile input on every surface (seed ${SEED})`, () => {
       resumePtyExecution: fc.tuple(mutableId, fc.oneof(hostileString, hostileValue)),
       stopPtyExecution: fc.tuple(mutableId),
       stopAllPtyExecutions: fc.constant([]),
+      discardWorkspace: fc.tuple(mutableId, fc.oneof(fc.record({ deleteBranch: fc.boolean(), confirmLoss: fc.boolean() }), hostileValue)),
       sendInboxReply: fc.tuple(fc.oneof(fieldsOf(["taskId", "text"], { taskId: mutableId, text: hostileString }), hostileValue)),
     };
     const names = Object.keys(argsFor).filter((name) => actions.has(name));

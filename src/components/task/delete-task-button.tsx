@@ -2,11 +2,10 @@
 
 import { useEffect, useState } from "react";
 import { deleteTask } from "@/actions/task-actions";
-import { workspaceLossReport } from "@/actions/workspace-actions";
-import type { TaskWorkspace, WorkspaceLossReport } from "@/workspace/types";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { Dialog } from "../ui/dialog";
 import { useActionRunner } from "../ui/use-action-runner";
+import { ConfirmLossCheckbox, useWorkspaceLossReport, WorkspaceLossDetails } from "./workspace-loss";
 import styles from "./task-page.module.css";
 
 interface DeleteTaskButtonProps {
@@ -54,38 +53,21 @@ interface DialogProps {
   runs: string;
 }
 
-type Report = { workspace: TaskWorkspace | null; loss: WorkspaceLossReport | null };
-
 /**
  * Deleting a task with a worktree: shows the uncommitted files and unmerged commits first, asks
  * what to do with the worktree and the branch, and needs an explicit tick before anything that
  * would be lost is thrown away. The server checks the same again (it refuses without the tick).
  */
 function DeleteWithWorkspaceDialog({ open, onClose, taskId, title, runs }: DialogProps) {
-  const [report, setReport] = useState<Report | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const { report, loadError } = useWorkspaceLossReport(open, taskId);
   const [removeWorktree, setRemoveWorktree] = useState(true);
   const [deleteBranch, setDeleteBranch] = useState(false);
   const [confirmLoss, setConfirmLoss] = useState(false);
   const { pending, failure, run, clear } = useActionRunner();
 
   useEffect(() => {
-    if (!open) return;
-    let cancelled = false;
-    setReport(null);
-    setLoadError(null);
-    setConfirmLoss(false);
-    workspaceLossReport(taskId)
-      .then((result) => {
-        if (cancelled) return;
-        if (result.ok) setReport(result.data);
-        else setLoadError(result.message);
-      })
-      .catch(() => !cancelled && setLoadError("Could not reach the server. Is AI Manager still running?"));
-    return () => {
-      cancelled = true;
-    };
-  }, [open, taskId]);
+    if (open) setConfirmLoss(false);
+  }, [open]);
 
   const close = () => {
     clear();
@@ -118,40 +100,7 @@ function DeleteWithWorkspaceDialog({ open, onClose, taskId, title, runs }: Dialo
         {!report && !loadError ? <p className="muted">Checking the worktree for unsaved work…</p> : null}
         {ws && loss ? (
           <>
-            <p className="muted">
-              Worktree <span className="mono">{ws.worktreePath}</span> on branch <span className="mono">{ws.branch}</span> (base{" "}
-              <span className="mono">{ws.baseBranch}</span>).
-            </p>
-            {loss.uncommittedFiles.length > 0 ? (
-              <div>
-                <strong>
-                  {loss.uncommittedFiles.length} uncommitted file{loss.uncommittedFiles.length === 1 ? "" : "s"}
-                </strong>
-                <ul className={`mono ${styles.lossList}`} data-testid="loss-files">
-                  {loss.uncommittedFiles.map((file) => (
-                    <li key={file}>{file}</li>
-                  ))}
-                </ul>
-              </div>
-            ) : (
-              <p className="muted">No uncommitted changes in the worktree.</p>
-            )}
-            {loss.unmergedCommits.length > 0 ? (
-              <div>
-                <strong>
-                  {loss.unmergedCommits.length} commit{loss.unmergedCommits.length === 1 ? "" : "s"} not in {ws.baseBranch}
-                </strong>
-                <ul className={`mono ${styles.lossList}`} data-testid="loss-commits">
-                  {loss.unmergedCommits.map((commit) => (
-                    <li key={commit.sha}>
-                      {commit.sha.slice(0, 8)} {commit.subject}
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            ) : (
-              <p className="muted">Every commit of the branch is in {ws.baseBranch}.</p>
-            )}
+            <WorkspaceLossDetails workspace={ws} loss={loss} />
             <fieldset className="field">
               <legend className="field-label">What to remove</legend>
               <label className={styles.choice}>
@@ -184,15 +133,7 @@ function DeleteWithWorkspaceDialog({ open, onClose, taskId, title, runs }: Dialo
               {!removeWorktree && !deleteBranch ? <p className="muted">The worktree and the branch stay on disk; only the task goes.</p> : null}
             </fieldset>
             {wouldLose ? (
-              <label className={styles.choice}>
-                <input type="checkbox" checked={confirmLoss} onChange={(event) => setConfirmLoss(event.target.checked)} data-testid="confirm-loss" />
-                <span>
-                  Throw away
-                  {lostFiles.length > 0 ? ` ${lostFiles.length} uncommitted file${lostFiles.length === 1 ? "" : "s"}` : ""}
-                  {lostFiles.length > 0 && lostCommits.length > 0 ? " and" : ""}
-                  {lostCommits.length > 0 ? ` ${lostCommits.length} unmerged commit${lostCommits.length === 1 ? "" : "s"}` : ""}
-                </span>
-              </label>
+              <ConfirmLossCheckbox files={lostFiles.length} commits={lostCommits.length} checked={confirmLoss} onChange={setConfirmLoss} />
             ) : null}
           </>
         ) : null}

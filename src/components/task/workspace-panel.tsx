@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { repairWorkspace } from "@/actions/workspace-actions";
 import type { TaskWorkspace, WorkspaceHealth } from "@/workspace/types";
 import { useActionRunner } from "../ui/use-action-runner";
+import { DiscardWorkspaceButton } from "./discard-workspace-button";
 import styles from "./task-page.module.css";
 
 const STATE_LABELS: Record<WorkspaceHealth["state"], string> = {
@@ -13,7 +14,7 @@ const STATE_LABELS: Record<WorkspaceHealth["state"], string> = {
   missing_repository: "Repository moved or gone",
 };
 
-/** An isolated task's worktree: where it is, which branch, and what is wrong with it (Repair). */
+/** An isolated task's worktree: where it is, which branch, what is wrong with it (Repair), and Remove to start over. */
 export function WorkspacePanel({ taskId, workspace, health }: { taskId: string; workspace: TaskWorkspace; health: WorkspaceHealth }) {
   const router = useRouter();
   const { pending, failure, run } = useActionRunner();
@@ -47,6 +48,9 @@ export function WorkspacePanel({ taskId, workspace, health }: { taskId: string; 
         <p className="muted">
           Files copied into new worktrees and the setup command: <a href="/settings#repos-title">Settings → Repositories</a>.
         </p>
+        <div className={styles.workspaceActions}>
+          <DiscardWorkspaceButton taskId={taskId} />
+        </div>
         {health.state !== "ok" ? (
           <div className={styles.workspaceProblem} role="alert">
             <p>{health.message}</p>

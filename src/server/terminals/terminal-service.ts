@@ -138,6 +138,8 @@ export class TerminalService {
    */
   async resume(taskId: string, sessionId?: string, options: Omit<StartOptions, "prompt"> = {}): Promise<Execution> {
     const task = this.deps.tasks.get(taskId);
+    const blocker = this.deps.workspaces.resumeBlocker(taskId, this.deps.executions.latestForTask(taskId)?.cwd);
+    if (blocker) throw new AppError("conflict:workspace", blocker);
     const profile = this.profileFor(task);
     if (!isBuiltinAgentKind(profile.kind)) {
       throw new AppError(

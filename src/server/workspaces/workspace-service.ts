@@ -229,6 +229,17 @@ export class WorkspaceService {
     if (dropWorktree) this.deps.db.delete(taskWorkspaces).where(eq(taskWorkspaces.taskId, taskId)).run();
   }
 
+  /**
+   * Why Resume cannot continue the task's last run: that run worked in a worktree of this app that
+   * has been removed since (the agent's session belonged to that directory). Undefined otherwise.
+   */
+  resumeBlocker(taskId: string, lastRunCwd: string | undefined): string | undefined {
+    if (!lastRunCwd || this.workspaceOf(taskId)) return undefined;
+    const relative = path.relative(path.join(this.deps.dataDir, "worktrees"), path.resolve(lastRunCwd));
+    if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) return undefined;
+    return `The worktree the last run worked in (${lastRunCwd}) has been removed, and the agent's session belonged to it. Start a new run instead: it gets a fresh worktree.`;
+  }
+
   async diskUsage(): Promise<DiskUsage> {
     const rows = this.deps.db
       .select({ ws: taskWorkspaces, title: tasksTable.title, status: tasksTable.status })

@@ -64,6 +64,8 @@ export default async function TaskPage({ params }: TaskPageProps) {
       profileName={runProfile?.name ?? "the agent"}
       canResume={
         runProfile !== undefined &&
+        // A run whose worktree was removed since cannot be continued: only Start is offered.
+        services.workspaces.resumeBlocker(task.id, services.executions.latestForTask(task.id)?.cwd) === undefined &&
         canResumeWith(runProfile.kind, { sessionId: Boolean(services.executions.latestAgentSessionId(task.id)), previousRun: executions.length > 0 })
       }
       initialSession={services.sessions.get(task.id)?.state ?? null}
