@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// `npm start`: builds the Next app when no build exists (or the sources are newer than it),
-// then runs the custom server in this same process, so signals reach it directly.
+// `npm start`: builds the Next app and the server bundles when missing (or older than the
+// sources), then runs the custom server in this same process, so signals reach it directly.
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { buildIfStale } from "./build-if-stale.mjs";
 import { withoutNpmRunPath } from "./npm-run-path.mjs";
+import { currentBundle } from "./server-bundle.mjs";
 
 if (process.env.AI_MANAGER_SKIP_BUILD !== "1") {
   const status = buildIfStale(process.cwd());
@@ -22,5 +23,12 @@ if (typedPath !== undefined) process.env.PATH = typedPath;
 
 process.env.NODE_ENV = "production";
 process.env.NEXT_TELEMETRY_DISABLED = "1";
-await import("./register-tsx.mjs");
-await import("../server/index.ts");
+// The bundle made by the build; without a current one (sources changed, AI_MANAGER_SKIP_BUILD=1)
+// the same code runs from the sources through tsx.
+const serverBundle = currentBundle(projectDir, "server");
+if (serverBundle) {
+  await import(pathToFileURL(serverBundle).href);
+} else {
+  await import("./register-tsx.mjs");
+  await import("../server/index.ts");
+}

@@ -7,7 +7,8 @@ import { connectToSocket, HOST_TOKEN_FILE, hostFiles, readHostInfo, socketPathPr
 import { TerminalHostService } from "./host-service";
 
 /**
- * The terminal host process: `node --import tsx src/terminal/host/host-main.ts --data-dir <dir>`,
+ * The terminal host process: `node .next/ai-manager/host-main.mjs --data-dir <dir>` (the build's
+ * bundle of this file; from the sources `node --import tsx src/terminal/host/host-main.ts …`),
  * started detached by the app server (src/terminal/server/host-launcher.ts) when none runs for
  * its data dir. It listens on `<dataDir>/terminal-host.sock` (0600), never on TCP, and exits when
  * it has held no session and seen no app server for HOST_IDLE_EXIT_MS, or when told to stop

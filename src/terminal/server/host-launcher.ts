@@ -7,13 +7,14 @@ import { connectToSocket, HOST_TOKEN_FILE, hostFiles, socketPathProblem, type Ho
 import { HostConnection } from "./host-connection";
 import type { HostHello } from "../contract/host-protocol";
 import { ReusedReadBuffer } from "../contract/host-wire";
+import { currentBundle } from "../../../scripts/server-bundle.mjs";
 
 /**
  * Finds the terminal host of a data dir, or starts one (detached: its own session and process
  * group, so a Ctrl+C of `npm start` or the app server's death leaves it and its agents running).
  */
 
-/** How long a new host may take to listen (it loads TypeScript through tsx; a busy machine is slow). */
+/** How long a new host may take to listen (from the sources it loads TypeScript through tsx; a busy machine is slow). */
 const LAUNCH_TIMEOUT_MS = 60_000;
 const CONNECT_RETRY_MS = 100;
 /** A host that exits at once may have found another one starting: that one gets this long to answer. */
@@ -65,13 +66,18 @@ export async function connectToHost(dataDir: string, options: ConnectOptions): P
 }
 
 
+/** The host's entry: the build's bundle when current, else its source through tsx (same code). */
+function hostEntry(): string[] {
+  const bundle = currentBundle(fileURLToPath(new URL("../../../", import.meta.url)), "host-main");
+  if (bundle) return [bundle];
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  return ["--import", tsx, fileURLToPath(new URL("../host/host-main.ts", import.meta.url))];
+}
+
 function launchHost(files: HostFiles) {
-  const require = createRequire(import.meta.url);
-  const tsx = pathToFileURL(require.resolve("tsx")).href;
-  const main = fileURLToPath(new URL("../host/host-main.ts", import.meta.url));
   const log = fs.openSync(files.log, "a", 0o600);
   try {
-    const child = spawn(process.execPath, ["--import", tsx, main, "--data-dir", files.dataDir], {
+    const child = spawn(process.execPath, [...hostEntry(), "--data-dir", files.dataDir], {
       detached: true,
       stdio: ["ignore", log, log],
       env: process.env,

@@ -1,0 +1,7 @@
+export declare const BUNDLE_SOURCES: readonly string[];
+export declare const BUNDLE_ENTRIES: Readonly<Record<"server" | "host-main" | "mcp", string>>;
+export declare function bundleDir(root: string): string;
+/** The bundle of one entry, or undefined when it is missing or older than its sources. */
+export declare function currentBundle(root: string, name: "server" | "host-main" | "mcp"): string | undefined;
+export declare function bundleIsCurrent(root: string): boolean;
+export declare function bundleServer(root: string): Promise<void>;
