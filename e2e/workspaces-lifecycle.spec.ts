@@ -200,7 +200,29 @@ test("delete with unmerged work: the dialog names it, nothing goes unconfirmed, 
   const settings = new SettingsPage(page, app);
   await settings.goto();
   await expect(settings.worktrees).toContainText("1 of them kept from deleted tasks");
-  await expect(settings.worktrees.getByRole("table", { name: "Kept from deleted tasks" })).toContainText(keepTree);
+  await expect(settings.keptWorktreeRow(keepTree)).toBeVisible();
+
+  // Remove it from there: git's account of it first, nothing thrown away without the tick, the branch stays.
+  await settings.openRemoveKept(keepTree);
+  await expect(settings.removeKeptDialog).toContainText(repo);
+  await expect(settings.removeKeptDialog.getByTestId("kept-branch")).toHaveText(`Its branch ${keepBranch} stays in the repository with its commits.`);
+  await expect(settings.removeKeptLostFiles).toHaveText("scratch notes.txt");
+  await expect(settings.removeKeptConfirmLoss).toHaveAccessibleName("Throw away 1 uncommitted file");
+  await expect(settings.removeKeptButton).toBeDisabled();
+  await settings.removeKeptConfirmLoss.check();
+  await expect(settings.removeKeptButton).toBeEnabled();
+  await settings.removeKeptButton.click();
+  await expect(settings.removeKeptDialog).toBeHidden();
+  await expect(settings.worktrees.getByRole("status")).toHaveText(`Removed the worktree ${keepTree}. Its branch ${keepBranch} stays in the repository with its commits.`);
+  await expect(settings.keptWorktreeRow(keepTree)).toBeHidden();
+  await expect(settings.keptWorktrees).toBeHidden();
+  await expect(settings.worktrees).not.toContainText("kept from deleted tasks");
+  await expect(settings.worktrees).toContainText("in 0 worktrees.");
+  expect(worktrees(repo)).toEqual([repo]);
+  expect(fs.existsSync(keepTree)).toBe(false);
+  expect(branches(repo)).toContain(keepBranch);
+  expect(git(repo, "log", "-1", "--format=%s", keepBranch)).toBe("Add the feature");
+  expect(git(repo, "status", "--porcelain")).toBe("");
 });
 
 test("a worktree removed by hand is reported on the task page and Repair brings it back", async ({ page, app, request }) => {

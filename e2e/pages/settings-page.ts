@@ -21,6 +21,11 @@ export class SettingsPage {
   readonly checkedActiveRadios: Locator;
   readonly repositories: Locator;
   readonly worktrees: Locator;
+  readonly keptWorktrees: Locator;
+  readonly removeKeptDialog: Locator;
+  readonly removeKeptLostFiles: Locator;
+  readonly removeKeptConfirmLoss: Locator;
+  readonly removeKeptButton: Locator;
 
   constructor(
     readonly page: Page,
@@ -35,6 +40,11 @@ export class SettingsPage {
     this.checkedActiveRadios = this.profiles.getByRole("radio", { checked: true });
     this.repositories = page.getByRole("region", { name: "Repositories" });
     this.worktrees = page.getByRole("region", { name: "Worktrees" });
+    this.keptWorktrees = this.worktrees.getByRole("table", { name: "Kept from deleted tasks" });
+    this.removeKeptDialog = page.getByRole("dialog", { name: "Remove this kept worktree?" });
+    this.removeKeptLostFiles = this.removeKeptDialog.getByTestId("loss-files");
+    this.removeKeptConfirmLoss = this.removeKeptDialog.getByRole("checkbox", { name: /^Throw away/ });
+    this.removeKeptButton = this.removeKeptDialog.getByRole("button", { name: "Remove worktree" });
   }
 
   async goto(): Promise<void> {
@@ -132,5 +142,17 @@ export class SettingsPage {
   /** The row of a task's worktree in Settings → Worktrees. */
   worktreeRow(title: string): Locator {
     return this.worktrees.getByRole("row").filter({ has: this.page.getByRole("link", { name: title, exact: true }) });
+  }
+
+  /** The row of a worktree kept from a deleted task, by its path. */
+  keptWorktreeRow(worktreePath: string): Locator {
+    return this.keptWorktrees.getByRole("row").filter({ has: this.page.getByRole("cell", { name: worktreePath, exact: true }) });
+  }
+
+  /** Opens Remove for a kept worktree and waits until git's answer about it is shown. */
+  async openRemoveKept(worktreePath: string): Promise<void> {
+    await this.keptWorktreeRow(worktreePath).getByRole("button", { name: `Remove ${worktreePath}`, exact: true }).click();
+    await expect(this.removeKeptDialog).toBeVisible();
+    await expect(this.removeKeptDialog.getByTestId("kept-branch")).toBeVisible();
   }
 }

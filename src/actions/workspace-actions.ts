@@ -4,13 +4,13 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { AppError, type ActionResult } from "@/lib/errors";
 import { taskIdSchema } from "@/lib/schemas/task-schemas";
-import { removeWorkspaceSchema, repoSettingsFormSchema } from "@/lib/schemas/workspace-schemas";
-import type { TaskWorkspace, WorkspaceHealth, WorkspaceLossReport } from "@/workspace/types";
+import { keptWorktreePathSchema, removeKeptWorktreeSchema, removeWorkspaceSchema, repoSettingsFormSchema } from "@/lib/schemas/workspace-schemas";
+import type { KeptWorktreeReport, TaskWorkspace, WorkspaceHealth, WorkspaceLossReport } from "@/workspace/types";
 import { actionFailure, invalidInput } from "@/server/actions/action-support";
 import { getServices } from "@/server/registry";
 import type { CleanupResult, RepoSettings } from "@/server/workspaces/workspace-service";
 
-/** Workspace actions for the task page and Settings: repair, discard, what a removal would lose, repo settings, cleanup. */
+/** Workspace actions for the task page and Settings: repair, discard, what a removal would lose, repo settings, cleanup, kept worktrees. */
 
 export async function repairWorkspace(taskId: unknown): Promise<ActionResult<{ workspace: TaskWorkspace; health: WorkspaceHealth }>> {
   const parsed = taskIdSchema.safeParse(taskId);
@@ -90,5 +90,34 @@ export async function cleanupWorkspaces(taskIds: unknown): Promise<ActionResult<
     return { ok: true, data: result };
   } catch (error) {
     return actionFailure(error, "cleanupWorkspaces");
+  }
+}
+
+/** For Settings' Remove dialog: a kept worktree's repository, branch and what removing it would lose. */
+export async function keptWorktreeReport(dir: unknown): Promise<ActionResult<KeptWorktreeReport>> {
+  const parsed = keptWorktreePathSchema.safeParse(dir);
+  if (!parsed.success) return invalidInput("worktree", parsed.error.issues);
+  try {
+    return { ok: true, data: await getServices().workspaces.keptWorktreeReport(parsed.data) };
+  } catch (error) {
+    return actionFailure(error, "keptWorktreeReport");
+  }
+}
+
+/**
+ * Removes a worktree kept from a deleted task (never its branch). Refused without `confirmLoss`
+ * when uncommitted files would go (the service names them).
+ */
+export async function removeKeptWorktree(dir: unknown, choice: unknown): Promise<ActionResult<{ path: string; branch: string | null }>> {
+  const parsedDir = keptWorktreePathSchema.safeParse(dir);
+  if (!parsedDir.success) return invalidInput("worktree", parsedDir.error.issues);
+  const parsed = removeKeptWorktreeSchema.safeParse(choice);
+  if (!parsed.success) return invalidInput("worktree", parsed.error.issues);
+  try {
+    const report = await getServices().workspaces.removeKeptWorktree(parsedDir.data, parsed.data);
+    revalidatePath("/settings");
+    return { ok: true, data: { path: report.path, branch: report.branch } };
+  } catch (error) {
+    return actionFailure(error, "removeKeptWorktree");
   }
 }

@@ -94,3 +94,19 @@ export interface WorkspaceLossReport {
   /** Commits on the branch not reachable from the base branch (subjects, newest first). */
   unmergedCommits: Array<{ sha: string; subject: string }>;
 }
+
+/**
+ * A worktree kept when its task was deleted, as git sees it: what removing it would throw away.
+ * Its branch is never removed with it, so only work outside any branch counts.
+ */
+export interface KeptWorktreeReport {
+  path: string;
+  /** The main checkout of the repository the worktree belongs to. */
+  repoRoot: string;
+  /** The branch checked out there; null for a detached HEAD. */
+  branch: string | null;
+  /** Files with uncommitted changes or untracked (not ignored), as for a task's worktree. */
+  uncommittedFiles: string[];
+  /** With a detached HEAD: its commits that no branch or tag has (newest first). */
+  detachedCommits: Array<{ sha: string; subject: string }>;
+}

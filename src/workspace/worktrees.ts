@@ -93,6 +93,40 @@ export async function isRegisteredWorktree(repoRoot: string, worktreePath: strin
   return list.some((entry) => samePath(entry, worktreePath));
 }
 
+/**
+ * The repository directory a worktree shares with its main checkout (`<repo>/.git` for the
+ * worktrees this app makes), absolute; null when git does not see `worktreePath` as a worktree.
+ */
+export async function commonGitDir(worktreePath: string): Promise<string | null> {
+  try {
+    // The ceiling keeps git from answering for a repository the directory merely sits inside.
+    const dir = await gitText(["rev-parse", "--git-common-dir"], {
+      cwd: worktreePath,
+      env: { GIT_CEILING_DIRECTORIES: path.dirname(path.resolve(worktreePath)) },
+    });
+    return dir === "" ? null : path.resolve(worktreePath, dir);
+  } catch (error) {
+    if (isAppError(error) && error.code === "bad_request:git") return null;
+    throw error;
+  }
+}
+
+/** The branch checked out in a worktree, or null for a detached HEAD. */
+export async function checkedOutBranch(worktreePath: string): Promise<string | null> {
+  const result = await git(["symbolic-ref", "--quiet", "--short", "HEAD"], { cwd: worktreePath, okExitCodes: [0, 1] });
+  const name = result.stdout.trim();
+  return result.exitCode === 0 && name !== "" ? name : null;
+}
+
+/**
+ * Commits a worktree's detached HEAD reaches that no branch, tag or remote-tracking branch has
+ * (newest first): they are only reachable from that HEAD, which goes with the worktree.
+ */
+export async function detachedOnlyCommits(worktreePath: string): Promise<Array<{ sha: string; subject: string }>> {
+  const text = await gitText(["log", "--format=%H%x1f%s", "HEAD", "--not", "--branches", "--tags", "--remotes", "--"], { cwd: worktreePath });
+  return commitLines(text);
+}
+
 /** Files with uncommitted changes (index or tree) or untracked and not ignored, in a worktree. */
 export async function uncommittedFiles(worktreePath: string): Promise<string[]> {
   const text = await gitText(["status", "--porcelain=v1", "-z", "--untracked-files=all"], { cwd: worktreePath });
@@ -120,13 +154,7 @@ export async function unmergedCommits(repoRoot: string, branch: string, base: st
     ? [`^refs/heads/${base}`]
     : ["--not", `--exclude=refs/heads/${branch}`, "--branches"];
   const text = await gitText(["log", "--format=%H%x1f%s", `refs/heads/${branch}`, ...exclusion, "--"], { cwd: repoRoot });
-  return text
-    .split("\n")
-    .filter((line) => line.length > 0)
-    .map((line) => {
-      const [sha = "", subject = ""] = line.split("\x1f");
-      return { sha, subject };
-    });
+  return commitLines(text);
 }
 
 /**
@@ -195,4 +223,15 @@ export async function directoryBytes(dir: string): Promise<number> {
     }
   }
   return total;
+}
+
+/** `git log --format=%H%x1f%s` output as commits. */
+function commitLines(text: string): Array<{ sha: string; subject: string }> {
+  return text
+    .split("\n")
+    .filter((line) => line.length > 0)
+    .map((line) => {
+      const [sha = "", subject = ""] = line.split("\x1f");
+      return { sha, subject };
+    });
 }

@@ -426,6 +426,180 @@ describe("delete safety", () => {
   });
 });
 
+describe("kept worktrees", () => {
+  /** A task's worktree kept by "keep both" when the task was deleted, with a commit of its own on its branch. */
+  async function keptWorktree(title = "kept after delete"): Promise<{ worktree: string; branch: string }> {
+    const task = isolatedTask(title);
+    const ws = (await services.workspaces.prepare(task)).workspace!;
+    fs.writeFileSync(path.join(ws.worktreePath, "feature.txt"), "f\n");
+    gitSync(ws.worktreePath, "add", "feature.txt");
+    gitSync(ws.worktreePath, "commit", "--quiet", "-m", "work on the kept branch");
+    await deleteTaskWithWorkspace(services, task.id, { removeWorktree: false, deleteBranch: false, confirmLoss: false });
+    return { worktree: ws.worktreePath, branch: ws.branch };
+  }
+
+  function registered(): string {
+    return gitSync(repo.root, "worktree", "list", "--porcelain");
+  }
+
+  async function failure(promise: Promise<unknown>, what = ""): Promise<{ code: string; status: number; message: string }> {
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (!isAppError(error)) throw new Error(`expected an AppError${what ? ` for ${what}` : ""}, got ${String(error)}`);
+    return { code: error.code, status: error.status, message: error.message };
+  }
+
+  it("with an untracked file: refused without confirmation (files named, nothing removed), removed with it; the branch and its commits stay", async () => {
+    const { worktree, branch } = await keptWorktree();
+    const owned = (await services.workspaces.prepare(isolatedTask("still a task"))).workspace!;
+    fs.writeFileSync(path.join(worktree, "scratch notes.txt"), "draft\n");
+
+    expect(await services.workspaces.keptWorktreeReport(worktree)).toEqual({
+      path: worktree,
+      repoRoot: repo.root,
+      branch,
+      uncommittedFiles: ["scratch notes.txt"],
+      detachedCommits: [],
+    });
+
+    const refused = await failure(services.workspaces.removeKeptWorktree(worktree, { confirmLoss: false }));
+    expect(refused.code).toBe("conflict:workspace_loss");
+    expect(refused.message).toContain("1 uncommitted file (scratch notes.txt)");
+    expect(refused.message).toContain(`The branch ${branch} stays in the repository with its commits`);
+    expect(fs.readFileSync(path.join(worktree, "scratch notes.txt"), "utf8")).toBe("draft\n");
+    expect(registered()).toContain(`worktree ${worktree}\n`);
+
+    const removed = await services.workspaces.removeKeptWorktree(worktree, { confirmLoss: true });
+    expect(removed).toMatchObject({ path: worktree, repoRoot: repo.root, branch });
+    expect(fs.existsSync(worktree)).toBe(false);
+    expect(registered()).not.toContain(worktree);
+    expect(branches()).toContain(branch);
+    expect(gitSync(repo.root, "log", "-1", "--format=%s", branch)).toBe("work on the kept branch");
+    // Nothing else was touched: the task's worktree, the main checkout.
+    expect(fs.existsSync(path.join(owned.worktreePath, "README.md"))).toBe(true);
+    expect(registered()).toContain(`worktree ${owned.worktreePath}\n`);
+    expect(gitSync(repo.root, "status", "--porcelain")).toBe("");
+    expect(gitSync(repo.root, "branch", "--show-current")).toBe("main");
+    const usage = await services.workspaces.diskUsage();
+    expect(usage.kept).toEqual([]);
+    expect(usage.workspaces.map((w) => w.path)).toEqual([owned.worktreePath]);
+
+    // Gone from the list, so a second removal finds nothing.
+    expect((await failure(services.workspaces.removeKeptWorktree(worktree, { confirmLoss: true }))).code).toBe("not_found:worktree");
+  });
+
+  it("a clean one goes without confirmation (ignored files like .env do not count)", async () => {
+    repo.write(".env", "A=1\n");
+    const { worktree, branch } = await keptWorktree();
+    expect(fs.existsSync(path.join(worktree, ".env"))).toBe(true);
+    expect((await services.workspaces.keptWorktreeReport(worktree)).uncommittedFiles).toEqual([]);
+    await services.workspaces.removeKeptWorktree(worktree, { confirmLoss: false });
+    expect(fs.existsSync(worktree)).toBe(false);
+    expect(registered()).not.toContain(worktree);
+    expect(branches()).toContain(branch);
+  });
+
+  it("with a detached HEAD, commits no branch has count as lost work", async () => {
+    const { worktree, branch } = await keptWorktree();
+    gitSync(worktree, "checkout", "--quiet", "--detach");
+    fs.writeFileSync(path.join(worktree, "loose.txt"), "l\n");
+    gitSync(worktree, "add", "loose.txt");
+    gitSync(worktree, "commit", "--quiet", "-m", "on no branch");
+
+    const report = await services.workspaces.keptWorktreeReport(worktree);
+    expect(report.branch).toBeNull();
+    expect(report.uncommittedFiles).toEqual([]);
+    expect(report.detachedCommits.map((c) => c.subject)).toEqual(["on no branch"]);
+    const refused = await failure(services.workspaces.removeKeptWorktree(worktree, { confirmLoss: false }));
+    expect(refused.code).toBe("conflict:workspace_loss");
+    expect(refused.message).toContain("1 commit on no branch");
+    expect(refused.message).toContain("on no branch");
+    expect(fs.existsSync(path.join(worktree, "loose.txt"))).toBe(true);
+
+    await services.workspaces.removeKeptWorktree(worktree, { confirmLoss: true });
+    expect(fs.existsSync(worktree)).toBe(false);
+    expect(gitSync(repo.root, "log", "-1", "--format=%s", branch)).toBe("work on the kept branch");
+  });
+
+  it("a path that is not a kept worktree is 404 and nothing is touched", async () => {
+    const { worktree, branch } = await keptWorktree();
+    fs.writeFileSync(path.join(worktree, "scratch notes.txt"), "draft\n");
+    const owned = (await services.workspaces.prepare(isolatedTask("still a task"))).workspace!;
+    fs.writeFileSync(path.join(owned.worktreePath, "wip.txt"), "wip\n");
+    const root = path.join(services.dataDir, "worktrees");
+    const repoDir = path.dirname(worktree);
+    const sep = path.sep;
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), "aim-not-kept-"));
+    fs.writeFileSync(path.join(outside, "precious.txt"), "p\n");
+    const before = { registered: registered(), branches: branches(), status: gitSync(repo.root, "status", "--porcelain") };
+
+    const notKept = [
+      owned.worktreePath, // a task's live worktree
+      root, // the worktrees root itself
+      repoDir, // the repository's folder of worktrees
+      `${worktree}${sep}..`,
+      `${worktree}${sep}..${sep}..`,
+      `${owned.worktreePath}${sep}..${sep}${path.basename(owned.worktreePath)}`,
+      `${worktree}${sep}..${sep}..${sep}..${sep}..${sep}..${sep}..${sep}..${sep}..${sep}..${sep}..${sep}${outside}`,
+      `${root}${sep}..${sep}worktrees`,
+      path.join(worktree, "src"), // inside a kept worktree
+      path.join(repoDir, "deadbeef"), // no such directory
+      outside, // a random directory
+      repo.root,
+      path.relative(process.cwd(), worktree), // relative: never resolved against the server's directory
+      path.join(path.basename(repoDir), path.basename(worktree)),
+      "",
+      "/",
+    ];
+    for (const dir of notKept) {
+      for (const attempt of [() => services.workspaces.keptWorktreeReport(dir), () => services.workspaces.removeKeptWorktree(dir, { confirmLoss: true })]) {
+        const refused = await failure(attempt(), dir);
+        expect(refused, dir).toMatchObject({ code: "not_found:worktree", status: 404 });
+      }
+    }
+
+    expect(fs.readFileSync(path.join(worktree, "scratch notes.txt"), "utf8")).toBe("draft\n");
+    expect(fs.readFileSync(path.join(owned.worktreePath, "wip.txt"), "utf8")).toBe("wip\n");
+    expect(fs.readFileSync(path.join(outside, "precious.txt"), "utf8")).toBe("p\n");
+    expect({ registered: registered(), branches: branches(), status: gitSync(repo.root, "status", "--porcelain") }).toEqual(before);
+    expect(branches()).toContain(branch);
+    fs.rmSync(outside, { recursive: true, force: true });
+  });
+
+  it("one git cannot vouch for (not a worktree, its repository moved, a repository of its own) is refused, to be removed by hand", async () => {
+    const { worktree } = await keptWorktree();
+    fs.writeFileSync(path.join(worktree, "scratch notes.txt"), "draft\n");
+    const repoDir = path.dirname(worktree);
+    const plain = path.join(repoDir, "feedf00d");
+    fs.mkdirSync(plain);
+    fs.writeFileSync(path.join(plain, "notes.txt"), "n\n");
+    const ownRepo = path.join(repoDir, "0ddba11a");
+    fs.mkdirSync(ownRepo);
+    gitSync(ownRepo, "init", "--quiet", "-b", "main");
+    fs.writeFileSync(path.join(ownRepo, "own.txt"), "o\n");
+    expect((await services.workspaces.diskUsage()).kept.map((w) => w.path)).toEqual([worktree, ownRepo, plain].sort());
+
+    const moved = `${repo.root}-moved`;
+    fs.renameSync(repo.root, moved);
+    for (const dir of [plain, ownRepo, worktree]) {
+      for (const attempt of [() => services.workspaces.keptWorktreeReport(dir), () => services.workspaces.removeKeptWorktree(dir, { confirmLoss: true })]) {
+        const refused = await failure(attempt(), dir);
+        expect(refused.code, dir).toBe("conflict:workspace_repository");
+        expect(refused.message, dir).toContain("remove the directory by hand");
+      }
+    }
+    expect(fs.readFileSync(path.join(plain, "notes.txt"), "utf8")).toBe("n\n");
+    expect(fs.readFileSync(path.join(ownRepo, "own.txt"), "utf8")).toBe("o\n");
+    expect(fs.readFileSync(path.join(worktree, "scratch notes.txt"), "utf8")).toBe("draft\n");
+
+    // With the repository back where the worktree expects it, git vouches for it again.
+    fs.renameSync(moved, repo.root);
+    expect((await services.workspaces.keptWorktreeReport(worktree)).uncommittedFiles).toEqual(["scratch notes.txt"]);
+  });
+});
+
 describe("health and repair", () => {
   it("a worktree removed by hand is detected and recreated from the branch, with its commits", async () => {
     const task = isolatedTask("repair me");

@@ -538,6 +538,13 @@ describe(`hostile input on every surface (seed ${SEED})`, () => {
       fc.dictionary(fc.constantFrom("system.maxConcurrentExecutions", "terminal.keepaliveRunningMs", "terminal.keepaliveExitedMs", "terminal.scrollbackLines", "terminal.recordingMaxBytes"), fc.oneof(fc.constantFrom(0, -1, 1.5, 1e12, "abc", "", "1e999", "NaN", " "), fc.double({ noNaN: true }).filter((d) => !Number.isInteger(d)))),
       fc.dictionary(hostileString.filter((s) => s.length > 0 && s.length < 100 && !s.startsWith("system.") && !s.startsWith("terminal.")), hostileValue, { minKeys: 1, maxKeys: 2 }),
     ).map(([known, unknown]) => ({ ...known, ...unknown }));
+    // Paths in and around the data dir's worktrees, none of them a kept worktree: each is refused, nothing touched.
+    const worktreesRoot = path.join(app.dataDir, "worktrees");
+    const keptPath = fc.oneof(
+      fc.constantFrom(worktreesRoot, `${worktreesRoot}/x/..`, `${worktreesRoot}/../..`, app.dataDir, "/", "/tmp", "../../etc", "worktrees", `${worktreesRoot}/repo-0000/00000000`),
+      hostileString,
+      hostileValue,
+    );
     const argsFor: Record<string, fc.Arbitrary<unknown[]>> = {
       createTask: fc.tuple(fc.oneof(taskForm, hostileValue)),
       updateTask: fc.oneof(fc.tuple(mutableId, fc.oneof(taskForm, hostileValue)), fc.tuple(fc.constantFrom(...protectedTasks), invalidTaskForm)),
@@ -556,6 +563,8 @@ describe(`hostile input on every surface (seed ${SEED})`, () => {
       stopPtyExecution: fc.tuple(mutableId),
       stopAllPtyExecutions: fc.constant([]),
       discardWorkspace: fc.tuple(mutableId, fc.oneof(fc.record({ deleteBranch: fc.boolean(), confirmLoss: fc.boolean() }), hostileValue)),
+      keptWorktreeReport: fc.tuple(keptPath),
+      removeKeptWorktree: fc.tuple(keptPath, fc.oneof(fc.record({ confirmLoss: fc.boolean() }), hostileValue)),
       sendInboxReply: fc.tuple(fc.oneof(fieldsOf(["taskId", "text"], { taskId: mutableId, text: hostileString }), hostileValue)),
     };
     const names = Object.keys(argsFor).filter((name) => actions.has(name));

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { cleanupWorkspaces } from "@/actions/workspace-actions";
 import { formatBytes } from "@/lib/format/quantities";
 import { useActionRunner } from "../ui/use-action-runner";
+import { RemoveKeptWorktreeDialog } from "./remove-kept-worktree-dialog";
 import styles from "./settings.module.css";
 
 export interface WorktreeUsageView {
@@ -13,11 +14,12 @@ export interface WorktreeUsageView {
   kept: Array<{ path: string; bytes: number }>;
 }
 
-/** Disk used by worktrees, and a clean-up of those whose tasks are done or merged. */
+/** Disk used by worktrees, a clean-up of those whose tasks are done or merged, and Remove for kept ones. */
 export function WorktreeUsage({ usage }: { usage: WorktreeUsageView }) {
   const router = useRouter();
   const { pending, failure, run } = useActionRunner();
   const [report, setReport] = useState<string | null>(null);
+  const [removing, setRemoving] = useState<string | null>(null);
   const candidates = usage.workspaces.filter((w) => w.status === "done" || w.merged);
 
   return (
@@ -56,13 +58,16 @@ export function WorktreeUsage({ usage }: { usage: WorktreeUsageView }) {
       {usage.kept.length > 0 ? (
         <table className={styles.usageTable} aria-label="Kept from deleted tasks">
           <caption>
-            Kept from deleted tasks: no task uses them any more. Remove one with <code>git worktree remove &lt;path&gt;</code> in its repository (and its
-            branch with <code>git branch -d</code>, if nothing else needs it).
+            Kept from deleted tasks: no task uses them any more. Remove shows what git says each one holds, then runs{" "}
+            <code>git worktree remove</code> in its repository; its branch stays there with its commits.
           </caption>
           <thead>
             <tr>
               <th scope="col">Size</th>
               <th scope="col">Worktree</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -70,11 +75,34 @@ export function WorktreeUsage({ usage }: { usage: WorktreeUsageView }) {
               <tr key={w.path}>
                 <td>{formatBytes(w.bytes)}</td>
                 <td className="mono">{w.path}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="button button-small button-danger-ghost"
+                    onClick={() => {
+                      setReport(null);
+                      setRemoving(w.path);
+                    }}
+                  >
+                    Remove<span className="visually-hidden"> {w.path}</span>
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       ) : null}
+      <RemoveKeptWorktreeDialog
+        path={removing}
+        onClose={() => setRemoving(null)}
+        onRemoved={(removed) => {
+          setRemoving(null);
+          setReport(
+            `Removed the worktree ${removed.path}.` + (removed.branch !== null ? ` Its branch ${removed.branch} stays in the repository with its commits.` : ""),
+          );
+          router.refresh();
+        }}
+      />
       {failure ? (
         <p className="form-alert" role="alert">
           {failure.message}

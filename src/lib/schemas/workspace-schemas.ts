@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ISOLATION_MODES } from "../../workspace/types";
-import { hasNoNul, NUL_MESSAGE } from "./text-rules";
+import { hasNoNul, isWellFormedText, NUL_MESSAGE, SURROGATE_MESSAGE } from "./text-rules";
 
 /** Input shapes for workspaces and repository settings. Client-safe. */
 
@@ -75,6 +75,20 @@ export const removeWorkspaceSchema = z.object({
   confirmLoss: z.boolean(),
 });
 export type RemoveWorkspaceOptions = z.infer<typeof removeWorkspaceSchema>;
+
+/**
+ * A kept worktree's directory as Settings listed it. Not trimmed: it is compared with the listed
+ * paths exactly, and anything that is not one of them is refused by the service.
+ */
+export const keptWorktreePathSchema = z
+  .string({ error: "must be a path" })
+  .min(1, "is required")
+  .max(4096, "is too long")
+  .refine(hasNoNul, NUL_MESSAGE)
+  .refine(isWellFormedText, SURROGATE_MESSAGE);
+
+export const removeKeptWorktreeSchema = z.object({ confirmLoss: z.boolean() });
+export type RemoveKeptWorktreeOptions = z.infer<typeof removeKeptWorktreeSchema>;
 
 /** Default copy list for a repository without settings: its root's `.env*` files (git-ignored ones, in practice). */
 export const DEFAULT_COPY_FILES: readonly string[] = [".env*"];

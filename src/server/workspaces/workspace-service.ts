@@ -4,8 +4,10 @@ import { eq, inArray } from "drizzle-orm";
 import { AppError, validationError } from "../../lib/errors";
 import {
   DEFAULT_COPY_FILES,
+  removeKeptWorktreeSchema,
   removeWorkspaceSchema,
   repoSettingsInputSchema,
+  type RemoveKeptWorktreeOptions,
   type RemoveWorkspaceOptions,
 } from "../../lib/schemas/workspace-schemas";
 import { assertInside, taskBranchName, taskWorktreePath, validateBranchName } from "../../workspace/branch-name";
@@ -15,9 +17,12 @@ import {
   addWorktreeForBranch,
   addWorktreeWithNewBranch,
   branchExists,
+  checkedOutBranch,
+  commonGitDir,
   createBranch,
   currentBranch,
   deleteBranch,
+  detachedOnlyCommits,
   directoryBytes,
   findRepoRoot,
   isMerged,
@@ -26,9 +31,11 @@ import {
   lossOf,
   pruneWorktrees,
   removeWorktree,
+  samePath,
+  uncommittedFiles,
   worktreeGitDir,
 } from "../../workspace/worktrees";
-import type { IsolationMode, TaskWorkspace, WorkspaceHealth, WorkspaceLossReport } from "../../workspace/types";
+import type { IsolationMode, KeptWorktreeReport, TaskWorkspace, WorkspaceHealth, WorkspaceLossReport } from "../../workspace/types";
 import type { Db } from "../db/open-database";
 import { repoSettings, taskWorkspaces, tasks as tasksTable, type Task, type TaskWorkspaceRow } from "../db/schema";
 import type { Logger } from "../logger";
@@ -264,6 +271,83 @@ export class WorkspaceService {
     return { totalBytes, workspaces, kept };
   }
 
+  /**
+   * What removing a kept worktree would throw away, from git itself. `dir` must be one of the kept
+   * directories Settings lists (else `not_found:worktree`); one git can no longer vouch for (not a
+   * worktree any more, its repository gone or moved) is `conflict:workspace_repository`.
+   */
+  async keptWorktreeReport(dir: string): Promise<KeptWorktreeReport> {
+    const kept = this.requireKept(dir);
+    const repoRoot = await this.repositoryOfKept(kept);
+    const branch = await checkedOutBranch(kept);
+    return {
+      path: kept,
+      repoRoot,
+      branch,
+      uncommittedFiles: await uncommittedFiles(kept),
+      detachedCommits: branch === null ? await detachedOnlyCommits(kept) : [],
+    };
+  }
+
+  /**
+   * Removes a kept worktree with `git worktree remove`, then prunes. Refuses
+   * (`conflict:workspace_loss`, naming them) unless `confirmLoss` when uncommitted files, or commits
+   * only a detached HEAD has, would go. The branch always stays, with its commits.
+   */
+  async removeKeptWorktree(dir: string, options: RemoveKeptWorktreeOptions): Promise<KeptWorktreeReport> {
+    const parsed = removeKeptWorktreeSchema.safeParse(options);
+    if (!parsed.success) throw validationError("worktree", parsed.error.issues);
+    const { confirmLoss } = parsed.data;
+    const repoRoot = await this.repositoryOfKept(this.requireKept(dir));
+    return this.withRepoLock(repoRoot, async () => {
+      // Looked at again under the lock: a removal or new work may have come in meanwhile.
+      const report = await this.keptWorktreeReport(dir);
+      const wouldLose = report.uncommittedFiles.length > 0 || report.detachedCommits.length > 0;
+      if (wouldLose && !confirmLoss) throw new AppError("conflict:workspace_loss", describeKeptLoss(report));
+      assertInside(path.join(this.deps.dataDir, "worktrees"), report.path);
+      // Not forced when nothing was uncommitted: then git itself refuses files that turn up meanwhile.
+      await removeWorktree(report.repoRoot, report.path, report.uncommittedFiles.length > 0);
+      await pruneWorktrees(report.repoRoot);
+      this.deps.logger.info({ worktree: report.path, repoRoot: report.repoRoot, branch: report.branch, confirmLoss }, "kept worktree removed");
+      return report;
+    });
+  }
+
+  /** The listed kept directory `dir` names (compared resolved), or `not_found:worktree`. */
+  private requireKept(dir: string): string {
+    const wanted = typeof dir === "string" && path.isAbsolute(dir) ? path.resolve(dir) : undefined;
+    const owned = this.deps.db.select({ path: taskWorkspaces.worktreePath }).from(taskWorkspaces).all();
+    const kept = wanted === undefined ? undefined : this.worktreeDirsWithoutTask(owned.map((row) => row.path)).find((found) => path.resolve(found) === wanted);
+    if (!kept) {
+      // The path is not echoed: it is whatever the caller sent.
+      throw new AppError("not_found:worktree", "That is not one of the worktrees kept from deleted tasks (it may have been removed already). Reload Settings to see the current list.");
+    }
+    return kept;
+  }
+
+  /**
+   * The main checkout of the repository a kept worktree belongs to, found from the worktree (its
+   * task row, which named it, is gone) and checked with git: the worktree is registered there.
+   */
+  private async repositoryOfKept(kept: string): Promise<string> {
+    const refuse = (why: string) =>
+      new AppError(
+        "conflict:workspace_repository",
+        `${why} Git cannot vouch for what it holds, so AI Manager will not delete it: once you are sure nothing in it is needed, remove the directory by hand.`,
+      );
+    if (!(await isWorkTreeTop(kept))) {
+      throw refuse(`${kept} is no longer a git worktree (its .git link is gone, or points to a repository that was moved or deleted).`);
+    }
+    const common = await commonGitDir(kept);
+    if (common === null || path.basename(common) !== ".git") throw refuse(`The repository of ${kept} cannot be found.`);
+    const candidate = path.dirname(common);
+    const repoRoot = await findRepoRoot(candidate);
+    if (repoRoot === null || !samePath(repoRoot, candidate)) throw refuse(`The repository of ${kept} (${candidate}) is gone or is no longer a git working tree.`);
+    if (samePath(repoRoot, kept)) throw refuse(`${kept} is a repository of its own, not a worktree of another one.`);
+    if (!(await isRegisteredWorktree(repoRoot, kept))) throw refuse(`${kept} is not among the worktrees of ${repoRoot}.`);
+    return repoRoot;
+  }
+
   /** `<dataDir>/worktrees/<repo>-<hash>/<id8>` directories that are none of the tasks' worktrees. */
   private worktreeDirsWithoutTask(taskWorktrees: readonly string[]): string[] {
     const root = path.join(this.deps.dataDir, "worktrees");
@@ -481,18 +565,31 @@ const LIST_LIMIT = 10;
 
 function describeLoss(ws: TaskWorkspace, files: string[], commits: Array<{ sha: string; subject: string }>): string {
   const parts: string[] = [];
-  if (files.length > 0) {
-    const shown = files.slice(0, LIST_LIMIT).join(", ");
-    parts.push(`${files.length} uncommitted file${files.length === 1 ? "" : "s"} in ${ws.worktreePath} (${shown}${files.length > LIST_LIMIT ? ", …" : ""})`);
-  }
-  if (commits.length > 0) {
-    const shown = commits
-      .slice(0, LIST_LIMIT)
-      .map((c) => `${c.sha.slice(0, 8)} ${c.subject}`)
-      .join("; ");
-    parts.push(`${commits.length} commit${commits.length === 1 ? "" : "s"} on ${ws.branch} not in ${ws.baseBranch} (${shown}${commits.length > LIST_LIMIT ? "; …" : ""})`);
-  }
+  if (files.length > 0) parts.push(`${counted(files.length, "uncommitted file")} in ${ws.worktreePath} (${shownList(files, ", ")})`);
+  if (commits.length > 0) parts.push(`${counted(commits.length, "commit")} on ${ws.branch} not in ${ws.baseBranch} (${shownList(commits.map(commitLine), "; ")})`);
   return `This would throw away ${parts.join(" and ")}. Confirm to remove anyway, or keep the worktree and branch.`;
+}
+
+function describeKeptLoss(report: KeptWorktreeReport): string {
+  const parts: string[] = [];
+  const { uncommittedFiles: files, detachedCommits: commits } = report;
+  if (files.length > 0) parts.push(`${counted(files.length, "uncommitted file")} (${shownList(files, ", ")})`);
+  if (commits.length > 0) parts.push(`${counted(commits.length, "commit")} on no branch (${shownList(commits.map(commitLine), "; ")})`);
+  const branch = report.branch === null ? "" : ` The branch ${report.branch} stays in the repository with its commits either way.`;
+  return `Removing ${report.path} would throw away ${parts.join(" and ")}. Confirm to remove it anyway, or keep it.${branch}`;
+}
+
+function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+function commitLine(commit: { sha: string; subject: string }): string {
+  return `${commit.sha.slice(0, 8)} ${commit.subject}`;
+}
+
+/** The first LIST_LIMIT items, and "…" when there are more. */
+function shownList(items: string[], separator: string): string {
+  return items.slice(0, LIST_LIMIT).join(separator) + (items.length > LIST_LIMIT ? `${separator}…` : "");
 }
 
 /** The names of the directories in `dir` (none when it does not exist). */
