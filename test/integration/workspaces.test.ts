@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { isAppError } from "../../src/lib/errors";
 import { stripAnsi } from "../helpers/strip-ansi";
 import type { CliProfile, Task } from "../../src/server/db/schema";
@@ -532,6 +532,7 @@ describe("kept worktrees", () => {
     const repoDir = path.dirname(worktree);
     const sep = path.sep;
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), "aim-not-kept-"));
+    onTestFinished(() => fs.rmSync(outside, { recursive: true, force: true }));
     fs.writeFileSync(path.join(outside, "precious.txt"), "p\n");
     const before = { registered: registered(), branches: branches(), status: gitSync(repo.root, "status", "--porcelain") };
 
@@ -565,7 +566,6 @@ describe("kept worktrees", () => {
     expect(fs.readFileSync(path.join(outside, "precious.txt"), "utf8")).toBe("p\n");
     expect({ registered: registered(), branches: branches(), status: gitSync(repo.root, "status", "--porcelain") }).toEqual(before);
     expect(branches()).toContain(branch);
-    fs.rmSync(outside, { recursive: true, force: true });
   });
 
   it("one git cannot vouch for (not a worktree, its repository moved, a repository of its own) is refused, to be removed by hand", async () => {
