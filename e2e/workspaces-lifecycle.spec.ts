@@ -75,11 +75,16 @@ test("two isolated tasks edit the same line: both diffs reviewed, the first fast
   const changes = new ChangesTab(page);
   const workspace = new WorkspacePanel(page);
 
-  // Both tasks through the task form, isolated by its field.
+  // Both tasks through the task form, isolated by its field. A base branch the repository does not
+  // have is refused at its field when the task is created, not at its first start.
   await board.goto();
-  for (const title of ["Edit as Alpha", "Edit as Beta"]) {
-    await board.createTask({ title, cwd: repo, profile: "Shell", isolation: "Own git worktree and branch", baseBranch: "main" });
-  }
+  const typo = await board.submitNewTask({ title: "Edit as Alpha", cwd: repo, profile: "Shell", isolation: "Own git worktree and branch", baseBranch: "mian" });
+  await expect(typo.getByLabel("Base branch")).toHaveAccessibleErrorMessage('No branch "mian" in this repository');
+  await typo.getByLabel("Base branch").fill("main");
+  await typo.getByRole("button", { name: "Create task" }).click();
+  await expect(typo).toBeHidden();
+  await expect(board.card("Edit as Alpha")).toBeVisible();
+  await board.createTask({ title: "Edit as Beta", cwd: repo, profile: "Shell", isolation: "Own git worktree and branch", baseBranch: "main" });
 
   const ids: Record<string, string> = {};
   for (const [title, word] of [

@@ -23,6 +23,7 @@ function list(ctx: ApiContext): ApiResult {
 
 async function create(ctx: ApiContext): Promise<ApiResult> {
   const body = parseInput(createTaskBodySchema, await ctx.body(), "body");
+  await ctx.services.workspaces.checkBaseBranch({ cwd: body.cwd, isolation: body.isolation ?? null, baseBranch: body.baseBranch ?? null });
   const task = ctx.services.tasks.create({
     title: body.title,
     cwd: body.cwd,
@@ -54,7 +55,10 @@ async function update(ctx: ApiContext): Promise<ApiResult> {
     isolation: body.isolation,
     baseBranch: body.baseBranch,
   };
-  if (Object.values(fields).some((value) => value !== undefined)) task = tasks.update(taskId, fields);
+  if (Object.values(fields).some((value) => value !== undefined)) {
+    await ctx.services.workspaces.checkBaseBranch(fields, task);
+    task = tasks.update(taskId, fields);
+  }
   // Status goes through setStatus, the same path agent reports take, so its message travels with it.
   if (body.status !== undefined || body.statusMessage !== undefined) {
     task = tasks.setStatus(taskId, body.status ?? task.status, body.statusMessage);

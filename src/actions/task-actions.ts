@@ -15,7 +15,9 @@ export async function createTask(input: unknown): Promise<ActionResult<{ id: str
   const parsed = taskFormSchema.safeParse(input);
   if (!parsed.success) return invalidInput("task", parsed.error.issues);
   try {
-    const task = getServices().tasks.create(parsed.data);
+    const services = getServices();
+    await services.workspaces.checkBaseBranch(parsed.data);
+    const task = services.tasks.create(parsed.data);
     revalidatePath("/");
     return { ok: true, data: { id: task.id } };
   } catch (error) {
@@ -29,7 +31,9 @@ export async function updateTask(id: unknown, input: unknown): Promise<ActionRes
   const parsed = taskEditFormSchema.safeParse(input);
   if (!parsed.success) return invalidInput("task", parsed.error.issues);
   try {
-    const task = getServices().tasks.update(parsedId.data, parsed.data);
+    const services = getServices();
+    await services.workspaces.checkBaseBranch(parsed.data, services.tasks.get(parsedId.data));
+    const task = services.tasks.update(parsedId.data, parsed.data);
     revalidatePath("/");
     revalidatePath(`/tasks/${task.id}`);
     return { ok: true, data: { id: task.id } };

@@ -96,6 +96,13 @@ const SETUP_MARKER = "ai-manager-setup-done";
  * Isolated workspaces: one git worktree and branch per task, created at its first start, reused by
  * later runs, checked (health) and repaired, and removed only on an explicit, informed request.
  */
+/** The fields of a task that decide where it runs, as a create or an edit sends them. */
+export interface TaskPlacement {
+  cwd?: string;
+  isolation?: IsolationMode | null;
+  baseBranch?: string | null;
+}
+
 export class WorkspaceService {
   /** Serialises git operations per repository (worktree add/remove/prune touch shared state). */
   private readonly repoLocks = new Map<string, Promise<unknown>>();
@@ -234,6 +241,37 @@ export class WorkspaceService {
       this.deps.logger.info({ taskId, removeWorktree: dropWorktree, deleteBranch: dropBranch, confirmLoss }, "workspace removed");
     });
     if (dropWorktree) this.deps.db.delete(taskWorkspaces).where(eq(taskWorkspaces.taskId, taskId)).run();
+  }
+
+  /**
+   * A base branch named for an isolated task must exist in the repository of its directory: said
+   * at create and edit (400 `bad_request:base_branch` on the field), not only at the first start.
+   * Nothing is checked where it would not be used (no base branch, isolation none, no repository,
+   * a directory the task's own validation refuses) or once the worktree exists (that base is fixed).
+   */
+  async checkBaseBranch(input: TaskPlacement, current?: Task): Promise<void> {
+    const fields = {
+      cwd: input.cwd ?? current?.cwd ?? "",
+      isolation: input.isolation !== undefined ? input.isolation : (current?.isolation ?? null),
+      baseBranch: input.baseBranch !== undefined ? input.baseBranch : (current?.baseBranch ?? null),
+    };
+    // An edit that leaves these as stored is not refused for a base that vanished since (the start says so).
+    if (current && fields.cwd === current.cwd && fields.isolation === current.isolation && (fields.baseBranch || null) === current.baseBranch) return;
+    if (current && this.workspaceOf(current.id)) return;
+    const base = fields.baseBranch?.trim();
+    if (!base || (fields.isolation ?? this.deps.settings.get("workspace.isolation")) === "none") return;
+    let cwd: string;
+    try {
+      cwd = resolveTaskCwd(fields.cwd);
+    } catch {
+      return;
+    }
+    const repoRoot = await findRepoRoot(cwd);
+    if (!repoRoot) return;
+    const name = await validateBranchName(base, repoRoot);
+    if (await branchExists(repoRoot, name)) return;
+    const message = `There is no branch "${name}" in ${repoRoot} to start from: create it first, or leave the base branch empty for the repository's current branch.`;
+    throw new AppError("bad_request:base_branch", message, { baseBranch: `no branch "${name}" in this repository` });
   }
 
   /**
