@@ -4,6 +4,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { InternalApiClient } from "./api-client";
 import { loadMcpConfig, REPO_ROOT } from "./config";
 import { buildMcpServer } from "./server";
+import { refuseMalformedToolCalls } from "./tool-call-guard";
 
 /**
  * The MCP server's entry (`npm run mcp`, bin/ai-manager-mcp.mjs). stdout carries the protocol
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   process.stdin.on("end", () => process.exit(0));
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void server.close().finally(() => process.exit(0)));
   await server.connect(transport);
+  refuseMalformedToolCalls(transport);
   log(`ready; AI Manager at ${config.baseUrl}${config.defaultTaskId ? `, default task ${config.defaultTaskId}` : ""}${config.urlError ? ` (${config.urlError})` : ""}`);
 }
 

@@ -201,7 +201,7 @@ describe("MCP server when the app is not running", () => {
     }
   });
 
-  it("writes nothing but JSON-RPC messages on stdout", async () => {
+  it("writes nothing but JSON-RPC messages on stdout; tool arguments that are not an object are invalid params", async () => {
     const child = spawn(process.execPath, [BIN], {
       cwd: os.tmpdir(),
       env: { NODE_ENV: "test", PATH: process.env.PATH ?? "", AI_MANAGER_URL: "http://127.0.0.1:9", AI_MANAGER_INTERNAL_TOKEN: "x".repeat(32) },
@@ -214,12 +214,19 @@ describe("MCP server when the app is not running", () => {
     send({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } });
     send({ jsonrpc: "2.0", method: "notifications/initialized" });
     send({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "list_tasks", arguments: {} } });
+    // Arguments that are not an object: invalid params, said in one sentence.
+    send({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "list_tasks", arguments: null } });
+    send({ jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "list_tasks", arguments: ["x"] } });
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
     const deadline = Date.now() + 20_000;
-    while (lines().length < 2 && Date.now() < deadline) await new Promise((r) => child.stdout.once("data", r));
+    while (lines().length < 4 && Date.now() < deadline) await new Promise((r) => child.stdout.once("data", r));
     child.stdin.end(); // closing stdin ends the session
     expect(await exited).toBe(0);
-    expect(lines()).toHaveLength(2);
-    for (const line of lines()) expect(JSON.parse(line)).toMatchObject({ jsonrpc: "2.0" });
+    expect(lines()).toHaveLength(4);
+    const answers = lines().map((line) => JSON.parse(line) as { jsonrpc: string; id: number; error?: { code: number; message: string } });
+    for (const answer of answers) expect(answer).toMatchObject({ jsonrpc: "2.0" });
+    const byId = new Map(answers.map((answer) => [answer.id, answer]));
+    expect(byId.get(3)?.error).toEqual({ code: -32602, message: 'tools/call: "arguments" must be an object of the tool\'s parameters (or left out), not null.' });
+    expect(byId.get(4)?.error).toMatchObject({ code: -32602, message: expect.stringContaining("not an array") });
   });
 });
