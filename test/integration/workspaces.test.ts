@@ -401,12 +401,22 @@ describe("delete safety", () => {
     expect(usage.totalBytes).toBeGreaterThan(0);
     expect(usage.workspaces.find((w) => w.taskId === done.id)?.merged).toBe(true);
 
+    expect(usage.workspaces.every((w) => !w.running)).toBe(true);
+
+    // A merged task whose terminal still runs in its worktree: shown as running, never removed.
+    const live = isolatedTask("live one", commandProfile(services, "sleeper", "/bin/sleep", ["30"]));
+    await services.terminals.start(live.id);
+    expect((await services.workspaces.diskUsage()).workspaces.find((w) => w.taskId === live.id)).toMatchObject({ merged: true, running: true });
+
     services.tasks.setStatus(busy.id, "done");
-    const result = await services.workspaces.cleanup([done.id, busy.id]);
+    const result = await services.workspaces.cleanup([done.id, busy.id, live.id]);
     expect(result.removed).toEqual([done.id]);
-    expect(result.skipped.map((s) => s.taskId)).toEqual([busy.id]);
+    expect(result.skipped.map((s) => s.taskId)).toEqual([busy.id, live.id]);
     expect(result.skipped[0]!.reason).toContain("wip.txt");
+    expect(result.skipped[1]!.reason).toContain("stop it before removing");
     expect(fs.existsSync(path.join(busyWs.worktreePath, "wip.txt"))).toBe(true);
+    expect(fs.existsSync(services.workspaces.workspaceOf(live.id)!.worktreePath)).toBe(true);
+    await services.terminals.stop(live.id);
   });
 
   it("disk usage counts and lists the worktrees kept when their tasks were deleted", async () => {

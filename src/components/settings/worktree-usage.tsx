@@ -10,7 +10,7 @@ import styles from "./settings.module.css";
 
 export interface WorktreeUsageView {
   totalBytes: number;
-  workspaces: Array<{ taskId: string; title: string; status: string; path: string; bytes: number; merged: boolean }>;
+  workspaces: Array<{ taskId: string; title: string; status: string; path: string; bytes: number; merged: boolean; running: boolean }>;
   kept: Array<{ path: string; bytes: number }>;
 }
 
@@ -20,7 +20,9 @@ export function WorktreeUsage({ usage }: { usage: WorktreeUsageView }) {
   const { pending, failure, run } = useActionRunner();
   const [report, setReport] = useState<string | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
-  const candidates = usage.workspaces.filter((w) => w.status === "done" || w.merged);
+  // A worktree its terminal runs in is never cleaned up (the server refuses): it is not counted.
+  const candidates = usage.workspaces.filter((w) => (w.status === "done" || w.merged) && !w.running);
+  const runningDone = usage.workspaces.filter((w) => (w.status === "done" || w.merged) && w.running).length;
 
   return (
     <div className={styles.repoList} data-testid="worktree-usage">
@@ -46,7 +48,10 @@ export function WorktreeUsage({ usage }: { usage: WorktreeUsageView }) {
                 <td>
                   <a href={`/tasks/${w.taskId}`}>{w.title}</a>
                 </td>
-                <td>{w.status}</td>
+                <td>
+                  {w.status}
+                  {w.running ? " · terminal running" : ""}
+                </td>
                 <td>{w.merged ? "yes" : "no"}</td>
                 <td>{formatBytes(w.bytes)}</td>
                 <td className="mono">{w.path}</td>
@@ -130,7 +135,10 @@ export function WorktreeUsage({ usage }: { usage: WorktreeUsageView }) {
         >
           {pending ? "Cleaning up…" : `Clean up ${candidates.length} done or merged`}
         </button>
-        <p className="muted">Worktrees with uncommitted files are kept; a branch is deleted only when it is merged.</p>
+        <p className="muted">
+          Worktrees with uncommitted files are kept; a branch is deleted only when it is merged.
+          {runningDone > 0 ? ` ${runningDone} done or merged ${runningDone === 1 ? "task's terminal is" : "tasks' terminals are"} still running there: stop ${runningDone === 1 ? "it" : "them"} to clean up.` : ""}
+        </p>
       </div>
     </div>
   );

@@ -69,7 +69,8 @@ export interface PreparedLaunch {
 
 export interface DiskUsage {
   totalBytes: number;
-  workspaces: Array<{ taskId: string; title: string; status: string; path: string; bytes: number; merged: boolean }>;
+  /** `running`: the task's terminal runs in it now (clean-up leaves it alone). */
+  workspaces: Array<{ taskId: string; title: string; status: string; path: string; bytes: number; merged: boolean; running: boolean }>;
   /** Worktrees under the data dir that no task owns: kept when their task was deleted ("keep"). */
   kept: Array<{ path: string; bytes: number }>;
 }
@@ -301,7 +302,7 @@ export class WorkspaceService {
       } catch {
         merged = false;
       }
-      workspaces.push({ taskId: row.ws.taskId, title: row.title, status: row.status, path: ws.worktreePath, bytes, merged });
+      workspaces.push({ taskId: row.ws.taskId, title: row.title, status: row.status, path: ws.worktreePath, bytes, merged, running: this.deps.isRunning?.(row.ws.taskId) === true });
     }
     const kept: DiskUsage["kept"] = [];
     for (const dir of this.worktreeDirsWithoutTask(rows.map((row) => row.ws.worktreePath))) kept.push({ path: dir, bytes: await directoryBytes(dir) });
