@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { intParam } from "./query-params";
 import { TASK_STATUSES } from "../../src/lib/domain";
 import { cwdSchema, promptSchema, titleSchema } from "../../src/lib/schemas/task-schemas";
 import { baseBranchSchema, isolationSchema } from "../../src/lib/schemas/workspace-schemas";
@@ -22,7 +23,13 @@ const statusMessageSchema = z
   .nullable();
 const statusSchema = z.enum(TASK_STATUSES, { error: `must be one of ${TASK_STATUSES.join(", ")}` });
 
-export const listTasksQuerySchema = z.strictObject({ status: statusSchema.optional() });
+/** Most tasks one list answer carries when paged (`limit`); without `limit`, every task. */
+export const MAX_TASK_PAGE = 1_000;
+export const listTasksQuerySchema = z.strictObject({
+  status: statusSchema.optional(),
+  limit: intParam(1, MAX_TASK_PAGE).optional(),
+  offset: intParam(0, Number.MAX_SAFE_INTEGER).optional(),
+});
 
 export const createTaskBodySchema = z.strictObject({
   title: titleSchema,

@@ -18,7 +18,7 @@ export function registerTaskRoutes(router: Router<ApiHandler>): void {
 
 function list(ctx: ApiContext): ApiResult {
   const query = parseInput(listTasksQuerySchema, queryObject(ctx.query), "query");
-  return { data: ctx.services.tasks.list({ status: query.status }).map(taskView) };
+  return { data: ctx.services.tasks.list({ status: query.status, limit: query.limit, offset: query.offset }).map(taskView) };
 }
 
 async function create(ctx: ApiContext): Promise<ApiResult> {

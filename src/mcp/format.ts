@@ -128,9 +128,15 @@ export function formatStatus(data: StatusData): string {
   return out.join("\n");
 }
 
-export function formatTaskList(tasks: TaskData[], status?: string): string {
-  if (tasks.length === 0) return status ? `No tasks with status ${status}.` : "No tasks yet.";
-  const header = `${tasks.length} task${tasks.length === 1 ? "" : "s"}${status ? ` with status ${status}` : ""}:`;
+/** One page of tasks; `more` when tasks follow it (the next call's offset is said). */
+export function formatTaskList(tasks: TaskData[], page: { status?: string; offset?: number; more?: boolean } = {}): string {
+  const { status, offset = 0, more = false } = page;
+  const which = status ? ` with status ${status}` : "";
+  if (tasks.length === 0) return offset > 0 ? `No more tasks${which} after the first ${offset}.` : status ? `No tasks with status ${status}.` : "No tasks yet.";
+  const header =
+    offset === 0 && !more
+      ? `${tasks.length} task${tasks.length === 1 ? "" : "s"}${which}:`
+      : `Tasks${which} ${offset + 1}–${offset + tasks.length}, most recently updated first${more ? ` (more: call list_tasks with offset ${offset + tasks.length})` : " (the last ones)"}:`;
   return [header, ...tasks.map(formatTaskLine)].join("\n");
 }
 

@@ -42,6 +42,20 @@ describe("internal API: tasks", () => {
     expect((await h.request("GET", "/api/internal/tasks?status=done")).body.data).toEqual([]);
   });
 
+  it("GET /tasks pages with limit and offset: most recently updated first, no task twice or skipped", async () => {
+    // Created within the same millisecond or not: the order must still be total.
+    for (let i = 0; i < 7; i++) h.services.tasks.create({ title: `t${i}`, cwd: os.tmpdir() });
+    const ids = async (query: string) => ((await h.request("GET", `/api/internal/tasks${query}`)).body.data as Array<{ id: string }>).map((t) => t.id);
+    const all = await ids("");
+    expect(all).toHaveLength(7);
+    const pages = [await ids("?limit=3"), await ids("?limit=3&offset=3"), await ids("?limit=3&offset=6"), await ids("?limit=3&offset=9")];
+    expect(pages.map((page) => page.length)).toEqual([3, 3, 1, 0]);
+    expect(pages.flat()).toEqual(all);
+    for (const query of ["?limit=0", "?limit=1001", "?limit=2.5", "?limit=x", "?offset=-1", "?limit=&offset=1"]) {
+      expectFailure(await h.request("GET", `/api/internal/tasks${query}`), 400, "bad_request:query", /limit|offset/);
+    }
+  });
+
   it("GET /tasks/<id> reads one task", async () => {
     const task = h.services.tasks.create({ title: "one", cwd: os.tmpdir() });
     const res = await h.request("GET", `/api/internal/tasks/${task.id}`);

@@ -93,6 +93,13 @@ describe("MCP server over stdio, against the running API", () => {
     expect(await good(client, "list_tasks")).toMatch(new RegExp(`${taskId}\\s+\\[todo\\]\\s+MCP task`));
     expect(await good(client, "list_tasks", { status: "done" })).toBe("No tasks with status done.");
     await bad(client, "list_tasks", { status: "asleep" }, /status/);
+    // Pages: the answer says how to get the next one.
+    await good(client, "create_task", { title: "Second MCP task", cwd: os.tmpdir(), profile: "Shell" });
+    const first = await good(client, "list_tasks", { limit: 1 });
+    expect(first).toMatch(/^Tasks 1–1, most recently updated first \(more: call list_tasks with offset 1\):\n\S+\s+\[todo\]\s+Second MCP task/);
+    expect(await good(client, "list_tasks", { limit: 1, offset: 1 })).toMatch(/^Tasks 2–2, most recently updated first \(the last ones\):\n\S+\s+\[todo\]\s+MCP task/);
+    expect(await good(client, "list_tasks", { offset: 5 })).toBe("No more tasks after the first 5.");
+    await bad(client, "list_tasks", { limit: 0 }, /limit/);
 
     // start_task
     expect(await good(client, "start_task", { taskId, cols: 100, rows: 30 })).toMatch(/^Started task \S+: execution \S+ \(running, pid \d+\)/);

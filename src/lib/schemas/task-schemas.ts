@@ -75,6 +75,9 @@ export type UpdateTaskInput = z.input<typeof updateTaskSchema>;
 
 export const listTasksSchema = z.object({
   status: taskStatusSchema.optional(),
+  /** A page, most recently updated first: at most `limit` tasks after the first `offset`. */
+  limit: z.number().int().min(1).optional(),
+  offset: z.number().int().min(0).optional(),
 });
 
 /** The profile select sends "" for "use the active profile". */

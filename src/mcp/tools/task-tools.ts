@@ -6,18 +6,30 @@ import type { ExecutionData, TaskData } from "../api-types";
 import { formatExecution, formatTaskLine, formatTaskList } from "../format";
 import { resultOf, taskIdArg, taskIdFor, taskPath, type ToolDeps } from "./tool-kit";
 
+/** Tasks per list_tasks answer unless asked otherwise: a page an agent reads whole, not thousands of lines. */
+const TASK_LIST_PAGE = 50;
+const MAX_TASK_LIST_PAGE = 200;
+
 export function registerTaskTools(server: McpServer, deps: ToolDeps): void {
   server.registerTool(
     "list_tasks",
     {
       title: "List tasks",
-      description: "Lists AI Manager's tasks, most recently updated first: id, status, title, working directory.",
-      inputSchema: { status: z.enum(TASK_STATUSES).optional().describe("Only tasks with this status.") },
+      description: `Lists AI Manager's tasks, most recently updated first: id, status, title, working directory. At most ${TASK_LIST_PAGE} at a time (limit); the answer says how to get the next ones (offset).`,
+      inputSchema: {
+        status: z.enum(TASK_STATUSES).optional().describe("Only tasks with this status."),
+        limit: z.number().int().min(1).max(MAX_TASK_LIST_PAGE).optional().describe(`How many tasks (default ${TASK_LIST_PAGE}, at most ${MAX_TASK_LIST_PAGE}).`),
+        offset: z.number().int().min(0).optional().describe("Skip this many (the most recently updated ones) first; default 0."),
+      },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     async (args) => {
-      const outcome = await deps.client.request<TaskData[]>("GET", "/api/internal/tasks", { query: { status: args.status } });
-      return resultOf(outcome, (tasks) => formatTaskList(tasks, args.status));
+      const limit = args.limit ?? TASK_LIST_PAGE;
+      const offset = args.offset ?? 0;
+      // One more than asked: whether a next page exists, without counting every task.
+      const query = { status: args.status, limit: String(limit + 1), offset: String(offset) };
+      const outcome = await deps.client.request<TaskData[]>("GET", "/api/internal/tasks", { query });
+      return resultOf(outcome, (tasks) => formatTaskList(tasks.slice(0, limit), { status: args.status, offset, more: tasks.length > limit }));
     },
   );
 

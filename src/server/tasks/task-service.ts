@@ -26,11 +26,17 @@ export class TaskService {
   list(filter: unknown = {}): Task[] {
     const parsed = listTasksSchema.safeParse(filter ?? {});
     if (!parsed.success) throw validationError("tasks", parsed.error.issues);
-    const query = this.db.select().from(tasks);
-    const rows = parsed.data.status
-      ? query.where(eq(tasks.status, parsed.data.status)).orderBy(desc(tasks.updatedAt)).all()
-      : query.orderBy(desc(tasks.updatedAt)).all();
-    return rows;
+    const { status, limit, offset } = parsed.data;
+    const query = this.db
+      .select()
+      .from(tasks)
+      .where(status ? eq(tasks.status, status) : undefined)
+      // The id breaks ties so that pages never repeat or skip a task with the same update time.
+      .orderBy(desc(tasks.updatedAt), desc(tasks.id))
+      .$dynamic();
+    if (limit !== undefined) query.limit(limit);
+    if (offset !== undefined && offset > 0) query.offset(offset);
+    return query.all();
   }
 
   find(id: string): Task | undefined {
