@@ -6,10 +6,22 @@ import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { bundleIsCurrent } from "./server-bundle.mjs";
-import { newestMtime } from "./source-mtime.mjs";
 
 /** What `next build` reads; a change to any of these makes the build stale. */
 export const BUILD_SOURCES = ["src", "public", "next.config.ts", "package.json", "tsconfig.json"];
+
+function newestMtime(entry) {
+  let stat;
+  try {
+    stat = fs.statSync(entry);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const name of fs.readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, name)));
+  return newest;
+}
 
 export function buildIsCurrent(root = process.cwd()) {
   const buildId = path.join(root, ".next", "BUILD_ID");

@@ -5,3 +5,4 @@ export declare function bundleDir(root: string): string;
 export declare function currentBundle(root: string, name: "server" | "host-main" | "mcp"): string | undefined;
 export declare function bundleIsCurrent(root: string): boolean;
 export declare function bundleServer(root: string): Promise<void>;
+export declare function sourcesHash(root: string): string;

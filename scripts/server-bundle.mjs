@@ -3,13 +3,16 @@
 // CPU (each import a round trip to tsx's loader thread); the bundles load in a fraction of that.
 // A bundle that is missing or older than its sources is never used: the entry points then fall
 // back to tsx (scripts/start.mjs, src/terminal/server/host-launcher.ts, bin/ai-manager-mcp.mjs).
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { newestMtime } from "./source-mtime.mjs";
 
-/** Everything the bundles are built from; a change to any of these makes them stale. */
-export const BUNDLE_SOURCES = ["server", "src", "package.json", "tsconfig.json", "scripts/server-bundle.mjs"];
+/**
+ * Everything the bundles are built from. The stamp holds a hash of their contents, not a time: a
+ * checkout updated with older modification times (`rsync -a`, `tar`, `cp -p`) is still noticed.
+ */
+export const BUNDLE_SOURCES = ["server", "src", "scripts", "package.json", "tsconfig.json"];
 // The host keeps its name: `pgrep -fa host-main` finds it either way.
 export const BUNDLE_ENTRIES = { server: "server/index.ts", "host-main": "src/terminal/host/host-main.ts", mcp: "src/mcp/main.ts" };
 const STAMP = "stamp.json";
@@ -25,14 +28,35 @@ export function currentBundle(root, name) {
 }
 
 export function bundleIsCurrent(root) {
-  const stamp = path.join(bundleDir(root), STAMP);
-  let builtAt;
+  let stamp;
   try {
-    builtAt = fs.statSync(stamp).mtimeMs;
+    stamp = JSON.parse(fs.readFileSync(path.join(bundleDir(root), STAMP), "utf8"));
   } catch {
     return false;
   }
-  return BUNDLE_SOURCES.every((entry) => newestMtime(path.join(root, entry)) <= builtAt);
+  return typeof stamp?.sources === "string" && stamp.sources === sourcesHash(root);
+}
+
+/** SHA-256 over the sources' relative paths and contents (about 20 ms for this project). */
+export function sourcesHash(root) {
+  const hash = createHash("sha256");
+  const add = (relative) => {
+    const full = path.join(root, relative);
+    let stat;
+    try {
+      stat = fs.statSync(full);
+    } catch {
+      return;
+    }
+    if (stat.isDirectory()) {
+      for (const name of fs.readdirSync(full).sort()) add(path.join(relative, name));
+      return;
+    }
+    hash.update(`${relative.split(path.sep).join("/")}\0${stat.size}\0`);
+    hash.update(fs.readFileSync(full));
+  };
+  for (const entry of BUNDLE_SOURCES) add(entry);
+  return hash.digest("hex");
 }
 
 /**
@@ -40,15 +64,20 @@ export function bundleIsCurrent(root) {
  * (the host's entry, worker scripts, migrations, the MCP script) stay those of the source tree. It
  * is computed from the bundle's own URL at run time, so a moved checkout keeps working.
  */
+// Spelled apart: this file is bundled too, and its own code must not be rewritten.
+const MODULE_URL = /\bimport\.meta\.url\b/g;
+const BUNDLE_URL = ["import", "meta", "url"].join(".");
+
 function keepModuleUrls(outdir) {
   return {
     name: "keep-module-urls",
     setup(build) {
-      build.onLoad({ filter: /\.(ts|tsx|mts)$/ }, async (args) => {
+      // Also the project's .mjs (this file among them: its "run as a script" check must not fire in a bundle).
+      build.onLoad({ filter: /\.(ts|tsx|mts|mjs)$/ }, async (args) => {
         const source = await fs.promises.readFile(args.path, "utf8");
         const relative = path.relative(outdir, args.path).split(path.sep).join("/");
-        const contents = source.replaceAll("import.meta.url", `new URL(${JSON.stringify(relative)}, import.meta.url).href`);
-        return { contents, loader: args.path.endsWith(".tsx") ? "tsx" : "ts" };
+        const contents = source.replace(MODULE_URL, `new URL(${JSON.stringify(relative)}, ${BUNDLE_URL}).href`);
+        return { contents, loader: args.path.endsWith(".tsx") ? "tsx" : args.path.endsWith(".mjs") ? "js" : "ts" };
       });
     },
   };
@@ -60,6 +89,8 @@ export async function bundleServer(root) {
   fs.mkdirSync(outdir, { recursive: true });
   const stamp = path.join(outdir, STAMP);
   fs.rmSync(stamp, { force: true });
+  // Hashed before bundling: a source edited meanwhile leaves the bundle stale, never wrongly current.
+  const sources = sourcesHash(root);
   await build({
     absWorkingDir: root,
     entryPoints: Object.entries(BUNDLE_ENTRIES).map(([out, entry]) => ({ in: entry, out })),
@@ -75,7 +106,7 @@ export async function bundleServer(root) {
     plugins: [keepModuleUrls(outdir)],
     logLevel: "warning",
   });
-  fs.writeFileSync(stamp, `${JSON.stringify({ entries: BUNDLE_ENTRIES })}\n`);
+  fs.writeFileSync(stamp, `${JSON.stringify({ sources, entries: BUNDLE_ENTRIES })}\n`);
 }
 
 // `node scripts/server-bundle.mjs`: what `buildIfStale` runs after `next build`.

@@ -13,8 +13,13 @@ function project(): string {
     fs.writeFileSync(path.join(root, file), text);
   };
   write("src/lib/where.ts", "export const where: string = import.meta.url;\n");
+  write("src/lib/plain.mjs", "export const plain = import.meta.url;\n");
+  const from = (entry: string, file: string) => path.relative(path.dirname(path.join(root, entry)), path.join(root, file)).split(path.sep).join("/");
   for (const entry of Object.values(BUNDLE_ENTRIES)) {
-    write(entry, `import { where } from "${path.relative(path.dirname(path.join(root, entry)), path.join(root, "src/lib/where.ts")).split(path.sep).join("/")}";\nexport const own: string = import.meta.url;\nexport { where };\n`);
+    write(
+      entry,
+      `import { where } from "${from(entry, "src/lib/where.ts")}";\n// @ts-ignore\nimport { plain } from "${from(entry, "src/lib/plain.mjs")}";\nexport const own: string = import.meta.url;\nexport { where, plain };\n`,
+    );
   }
   write("package.json", "{}\n");
   write("tsconfig.json", "{}\n");
@@ -27,15 +32,17 @@ afterEach(() => {
 });
 
 describe("server bundles", () => {
-  it("keep each module's own URL (also in a moved checkout), and are not used once a source is newer", async () => {
+  it("keep each module's own URL (also in a moved checkout), and are not used once a source changed", async () => {
     const root = project();
     roots.push(root);
     expect(currentBundle(root, "server")).toBeUndefined();
     await bundleServer(root);
     const bundle = currentBundle(root, "server");
     expect(bundle).toBe(path.join(root, ".next", "ai-manager", "server.mjs"));
-    const loaded = (await import(pathToFileURL(bundle!).href)) as { own: string; where: string };
+    const loaded = (await import(pathToFileURL(bundle!).href)) as { own: string; where: string; plain: string };
     expect(loaded.where).toBe(pathToFileURL(path.join(root, "src/lib/where.ts")).href);
+    // Plain .mjs modules too (scripts/server-bundle.mjs itself is one: its "run as a script" check).
+    expect(loaded.plain).toBe(pathToFileURL(path.join(root, "src/lib/plain.mjs")).href);
     expect(loaded.own).toBe(pathToFileURL(path.join(root, "server/index.ts")).href);
     expect(currentBundle(root, "host-main")).toBe(path.join(root, ".next", "ai-manager", "host-main.mjs"));
 
@@ -48,9 +55,12 @@ describe("server bundles", () => {
     const movedModule = (await import(pathToFileURL(movedBundle!).href)) as { where: string };
     expect(movedModule.where).toBe(pathToFileURL(path.join(moved, "src/lib/where.ts")).href);
 
-    // An edited source makes every bundle stale: the entry points fall back to the sources.
-    const later = new Date(Date.now() + 5_000);
-    fs.utimesSync(path.join(moved, "src/lib/where.ts"), later, later);
+    // An edited source makes every bundle stale, even with an older modification time (rsync -a,
+    // tar): the entry points fall back to the sources.
+    const edited = path.join(moved, "src/lib/where.ts");
+    const { mtime } = fs.statSync(edited);
+    fs.writeFileSync(edited, "export const where: string = `edited ${import.meta.url}`;\n");
+    fs.utimesSync(edited, new Date(mtime.getTime() - 86_400_000), new Date(mtime.getTime() - 86_400_000));
     expect(currentBundle(moved, "server")).toBeUndefined();
     expect(currentBundle(moved, "host-main")).toBeUndefined();
   });
