@@ -102,7 +102,8 @@ export function createServices(
     settings,
     logger,
     dataDir: config.dataDir,
-    isRunning: (taskId) => sessions.get(taskId)?.running === true,
+    // Starting counts as running: a worktree must not be removed under a start that is preparing it.
+    isRunning: (taskId) => sessions.get(taskId)?.running === true || services.terminals?.isStarting(taskId) === true,
   });
   const history = new HistoryService(executions, settings, config.dataDir);
   const services: Services = {

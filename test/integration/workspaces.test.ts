@@ -2,7 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from "vitest";
+import { eq } from "drizzle-orm";
 import { isAppError } from "../../src/lib/errors";
+import { taskWorkspaces } from "../../src/server/db/schema";
 import { stripAnsi } from "../helpers/strip-ansi";
 import type { CliProfile, Task } from "../../src/server/db/schema";
 import { deleteTaskWithWorkspace } from "../../src/server/workspaces/delete-task";
@@ -369,14 +371,15 @@ describe("delete safety", () => {
     const first = await runToEnd(task.id);
     const ws = services.workspaces.workspaceOf(task.id)!;
     expect(first.output).toContain(`RAN-IN=${ws.worktreePath}`);
+    const firstRun = services.executions.latestForTask(task.id)!;
+    services.executions.recordAgentReport(firstRun.id, { sessionId: "0199a213-81c0-7800-8aa1-bbab2a035a53" });
     fs.writeFileSync(path.join(ws.worktreePath, "half-done.txt"), "draft\n");
     await services.workspaces.remove(task.id, { removeWorktree: true, deleteBranch: true, confirmLoss: true });
 
     // The agent's session belonged to the removed worktree: no resume in the main checkout instead.
-    const refused = await services.terminals.resume(task.id, "0199a213-81c0-7800-8aa1-bbab2a035a53").catch((e: unknown) => e);
+    const refused = await services.terminals.resume(task.id).catch((e: unknown) => e);
     expect(isAppError(refused) && refused.code).toBe("conflict:workspace");
-    expect((refused as Error).message).toContain(`The worktree the last run worked in (${ws.worktreePath}) has been removed`);
-    expect(services.executions.latestForTask(task.id)?.cwd).toBe(ws.worktreePath);
+    expect((refused as Error).message).toContain(`The worktree the agent's session ran in (${ws.worktreePath}) has been removed`);
     // Fixed while the worktree existed, the base branch is editable again.
     gitSync(repo.root, "branch", "release");
     services.tasks.update(task.id, { baseBranch: "release" });
@@ -386,7 +389,36 @@ describe("delete safety", () => {
     expect(fresh).toMatchObject({ worktreePath: ws.worktreePath, baseBranch: "release" });
     expect(second.output).toContain(`RAN-IN=${fresh.worktreePath}`);
     expect(fs.existsSync(path.join(fresh.worktreePath, "half-done.txt"))).toBe(false);
-    expect(services.workspaces.resumeBlocker(task.id, services.executions.latestForTask(task.id)?.cwd)).toBeUndefined();
+    // The recorded session is still the old worktree's, at the same path: still refused.
+    const stillRefused = await services.terminals.resume(task.id).catch((e: unknown) => e);
+    expect((stillRefused as Error).message).toContain("has been removed and made again since");
+    // A session of the fresh worktree resumes.
+    services.executions.recordAgentReport(services.executions.latestForTask(task.id)!.id, { sessionId: "0199a213-81c0-7800-8aa1-bbab2a035a54" });
+    expect(services.workspaces.resumeBlocker(task.id, services.executions.runForResume(task.id))).toBeUndefined();
+    // A task that simply runs in some directory under the data dir (not its own worktree) is no concern of this.
+    const elsewhere = services.tasks.create({ title: "elsewhere", cwd: fresh.worktreePath, isolation: "none" });
+    expect(services.workspaces.resumeBlocker(elsewhere.id, { cwd: fresh.worktreePath, startedAt: new Date(0) })).toBeUndefined();
+  });
+
+  it("a start and a worktree removal at the same moment: exactly one of them goes through", async () => {
+    const sleeper = commandProfile(services, "sleeper", "/bin/sleep", ["30"]);
+    for (const order of ["start first", "remove first"] as const) {
+      const task = isolatedTask(`race, ${order}`, sleeper);
+      const ws = (await services.workspaces.prepare(task)).workspace!;
+      const start = () => services.terminals.start(task.id);
+      const remove = () => services.workspaces.remove(task.id, { removeWorktree: true, deleteBranch: false, confirmLoss: false });
+      const [a, b] = await Promise.allSettled(order === "start first" ? [start(), remove()] : [remove(), start()]);
+      const [started, removed] = order === "start first" ? [a, b] : [b, a];
+      expect([started.status, removed.status].filter((s) => s === "fulfilled"), order).toHaveLength(1);
+      if (started.status === "fulfilled") {
+        expect(fs.existsSync(ws.worktreePath), order).toBe(true);
+        expect(services.workspaces.workspaceOf(task.id), order).toBeDefined();
+        await services.terminals.stop(task.id);
+      } else {
+        expect(fs.existsSync(ws.worktreePath), order).toBe(false);
+        expect(services.sessions.get(task.id)?.running ?? false, order).toBe(false);
+      }
+    }
   });
 
   it("disk usage lists worktrees; cleanup removes only done or merged ones that lose nothing", async () => {
@@ -531,6 +563,24 @@ describe("kept worktrees", () => {
     await services.workspaces.removeKeptWorktree(worktree, { confirmLoss: true });
     expect(fs.existsSync(worktree)).toBe(false);
     expect(gitSync(repo.root, "log", "-1", "--format=%s", branch)).toBe("work on the kept branch");
+  });
+
+  it("a task's worktree recorded through a symlinked data dir is the task's, never listed as kept or removable", async () => {
+    const task = isolatedTask("through a link", commandProfile(services, "sleeper", "/bin/sleep", ["30"]));
+    const ws = (await services.workspaces.prepare(task)).workspace!;
+    const link = `${services.dataDir}-link`;
+    fs.symlinkSync(services.dataDir, link);
+    onTestFinished(() => fs.rmSync(link, { force: true }));
+    const viaLink = path.join(link, path.relative(services.dataDir, ws.worktreePath));
+    services.database.db.update(taskWorkspaces).set({ worktreePath: viaLink }).where(eq(taskWorkspaces.taskId, task.id)).run();
+    await services.terminals.start(task.id);
+
+    expect((await services.workspaces.diskUsage()).kept).toEqual([]);
+    for (const dir of [ws.worktreePath, viaLink]) {
+      expect(await failure(services.workspaces.removeKeptWorktree(dir, { confirmLoss: true }), dir)).toMatchObject({ code: "not_found:worktree" });
+    }
+    expect(fs.existsSync(path.join(ws.worktreePath, "README.md"))).toBe(true);
+    await services.terminals.stop(task.id);
   });
 
   it("a path that is not a kept worktree is 404 and nothing is touched", async () => {

@@ -78,6 +78,15 @@ export class ExecutionService {
   }
 
   /** The most recent agent session id recorded for a task (what Resume uses by default). */
+  /**
+   * The run a resume continues: the latest run that reported `sessionId` (or, without one, the
+   * latest that reported any session), else the latest run.
+   */
+  runForResume(taskId: string, sessionId?: string): Execution | undefined {
+    const rows = this.db.select().from(executions).where(eq(executions.taskId, taskId)).orderBy(desc(executions.startedAt)).limit(20).all();
+    return rows.find((row) => (sessionId ? row.agentSessionId === sessionId : Boolean(row.agentSessionId))) ?? rows[0];
+  }
+
   latestAgentSessionId(taskId: string): string | undefined {
     const rows = this.db
       .select({ agentSessionId: executions.agentSessionId })

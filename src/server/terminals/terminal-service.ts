@@ -127,6 +127,11 @@ export class TerminalService {
    * The checks run synchronously and mark the task as starting before the workspace is prepared
    * (git, asynchronous), so concurrent starts cannot both pass them.
    */
+  /** Whether a start or resume of the task is under way (checked, not yet running). */
+  isStarting(taskId: string): boolean {
+    return this.starting.has(taskId);
+  }
+
   async start(taskId: string, options: StartOptions = {}): Promise<Execution> {
     return this.launch(taskId, options, undefined);
   }
@@ -138,7 +143,7 @@ export class TerminalService {
    */
   async resume(taskId: string, sessionId?: string, options: Omit<StartOptions, "prompt"> = {}): Promise<Execution> {
     const task = this.deps.tasks.get(taskId);
-    const blocker = this.deps.workspaces.resumeBlocker(taskId, this.deps.executions.latestForTask(taskId)?.cwd);
+    const blocker = this.deps.workspaces.resumeBlocker(taskId, this.deps.executions.runForResume(taskId, sessionId?.trim() || undefined));
     if (blocker) throw new AppError("conflict:workspace", blocker);
     const profile = this.profileFor(task);
     if (!isBuiltinAgentKind(profile.kind)) {

@@ -10,7 +10,7 @@ import {
   type RemoveKeptWorktreeOptions,
   type RemoveWorkspaceOptions,
 } from "../../lib/schemas/workspace-schemas";
-import { assertInside, taskBranchName, taskWorktreePath, validateBranchName } from "../../workspace/branch-name";
+import { assertInside, shortId, taskBranchName, taskWorktreePath, validateBranchName } from "../../workspace/branch-name";
 import { copyIntoWorktree } from "../../workspace/copy-files";
 import { git, gitText } from "../../workspace/git";
 import {
@@ -107,6 +107,8 @@ export interface TaskPlacement {
 export class WorkspaceService {
   /** Serialises git operations per repository (worktree add/remove/prune touch shared state). */
   private readonly repoLocks = new Map<string, Promise<unknown>>();
+  /** Tasks whose worktree is being removed: a start meanwhile is refused instead of reusing it. */
+  private readonly removing = new Set<string>();
 
   constructor(private readonly deps: WorkspaceServiceDeps) {}
 
@@ -217,6 +219,18 @@ export class WorkspaceService {
     if (dropBranch && !dropWorktree && fs.existsSync(ws.worktreePath)) {
       throw new AppError("bad_request:workspace", `The branch ${ws.branch} is checked out in ${ws.worktreePath}: remove the worktree too, or keep the branch.`);
     }
+    if (this.removing.has(taskId)) throw new AppError("conflict:workspace", "This task's worktree is already being removed.");
+    // Marked in the same tick as the running check: a start either came first (and is refused
+    // above) or sees the mark in `prepare` (and is refused there).
+    this.removing.add(taskId);
+    try {
+      await this.removeNow(taskId, ws, { removeWorktree: dropWorktree, deleteBranch: dropBranch, confirmLoss });
+    } finally {
+      this.removing.delete(taskId);
+    }
+  }
+
+  private async removeNow(taskId: string, ws: TaskWorkspace, { removeWorktree: dropWorktree, deleteBranch: dropBranch, confirmLoss }: RemoveWorkspaceOptions): Promise<void> {
     await this.withRepoLock(ws.repoRoot, async () => {
       if (!fs.existsSync(ws.repoRoot) || !(await isWorkTreeTop(ws.repoRoot))) {
         throw new AppError(
@@ -276,14 +290,24 @@ export class WorkspaceService {
   }
 
   /**
-   * Why Resume cannot continue the task's last run: that run worked in a worktree of this app that
-   * has been removed since (the agent's session belonged to that directory). Undefined otherwise.
+   * Why Resume cannot continue `run` (the run whose agent session it would continue): that run
+   * worked in this task's own worktree, which has been removed since, or removed and made again
+   * (the agent's session belonged to the old one). Undefined otherwise, also for runs elsewhere
+   * (in place, or in a directory under the data dir that is not this task's worktree).
    */
-  resumeBlocker(taskId: string, lastRunCwd: string | undefined): string | undefined {
-    if (!lastRunCwd || this.workspaceOf(taskId)) return undefined;
-    const relative = path.relative(path.join(this.deps.dataDir, "worktrees"), path.resolve(lastRunCwd));
-    if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) return undefined;
-    return `The worktree the last run worked in (${lastRunCwd}) has been removed, and the agent's session belonged to it. Start a new run instead: it gets a fresh worktree.`;
+  resumeBlocker(taskId: string, run: { cwd: string; startedAt: Date } | undefined): string | undefined {
+    if (!run) return undefined;
+    const relative = path.relative(path.join(this.deps.dataDir, "worktrees"), path.resolve(run.cwd));
+    const steps = relative.split(path.sep);
+    if (relative.startsWith("..") || path.isAbsolute(relative) || steps.length < 2 || steps[1] !== shortId(taskId)) return undefined;
+    const ws = this.deps.db.select().from(taskWorkspaces).where(eq(taskWorkspaces.taskId, taskId)).get();
+    if (!ws) {
+      return `The worktree the agent's session ran in (${run.cwd}) has been removed, and the session belonged to it. Start a new run instead: it gets a fresh worktree.`;
+    }
+    if (ws.createdAt.getTime() > run.startedAt.getTime()) {
+      return `The agent's session ran in a worktree that has been removed and made again since (${ws.worktreePath}); it belonged to the old one. Start a new run instead.`;
+    }
+    return undefined;
   }
 
   async diskUsage(): Promise<DiskUsage> {
@@ -390,12 +414,14 @@ export class WorkspaceService {
   /** `<dataDir>/worktrees/<repo>-<hash>/<id8>` directories that are none of the tasks' worktrees. */
   private worktreeDirsWithoutTask(taskWorktrees: readonly string[]): string[] {
     const root = path.join(this.deps.dataDir, "worktrees");
-    const owned = new Set(taskWorktrees.map((tree) => path.resolve(tree)));
+    // Compared as real paths: rows written while the data dir was reached through a symlink (or
+    // the other way round) name the same directories by other paths.
+    const owned = new Set(taskWorktrees.map(realOrResolved));
     const found: string[] = [];
     for (const repo of readDirs(root)) {
       for (const tree of readDirs(path.join(root, repo))) {
         const dir = path.join(root, repo, tree);
-        if (!owned.has(path.resolve(dir))) found.push(dir);
+        if (!owned.has(realOrResolved(dir))) found.push(dir);
       }
     }
     return found.sort();
@@ -436,6 +462,9 @@ export class WorkspaceService {
    * the repository's files, record it. Later runs reuse the recorded worktree (checked first).
    */
   async prepare(task: Task, options: { createIfMissing?: boolean } = {}): Promise<PreparedLaunch> {
+    if (this.removing.has(task.id)) {
+      throw new AppError("conflict:workspace", "This task's worktree is being removed; start it again once that is done (the next start makes a fresh one).");
+    }
     const existing = this.workspaceOf(task.id);
     if (existing) return this.reuse(task, existing);
     const inPlace = (): PreparedLaunch => ({ cwd: resolveTaskCwd(task.cwd), env: { AI_MANAGER_WORKTREE: "", AI_MANAGER_BASE_BRANCH: "" }, created: false });
@@ -629,6 +658,15 @@ function commitLine(commit: { sha: string; subject: string }): string {
 /** The first LIST_LIMIT items, and "…" when there are more. */
 function shownList(items: string[], separator: string): string {
   return items.slice(0, LIST_LIMIT).join(separator) + (items.length > LIST_LIMIT ? `${separator}…` : "");
+}
+
+/** The path with symlinks resolved, or just resolved when it does not exist. */
+function realOrResolved(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
 }
 
 /** The names of the directories in `dir` (none when it does not exist). */

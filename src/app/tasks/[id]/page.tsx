@@ -65,7 +65,7 @@ export default async function TaskPage({ params }: TaskPageProps) {
       canResume={
         runProfile !== undefined &&
         // A run whose worktree was removed since cannot be continued: only Start is offered.
-        services.workspaces.resumeBlocker(task.id, services.executions.latestForTask(task.id)?.cwd) === undefined &&
+        services.workspaces.resumeBlocker(task.id, services.executions.runForResume(task.id)) === undefined &&
         canResumeWith(runProfile.kind, { sessionId: Boolean(services.executions.latestAgentSessionId(task.id)), previousRun: executions.length > 0 })
       }
       initialSession={services.sessions.get(task.id)?.state ?? null}
