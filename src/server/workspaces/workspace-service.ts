@@ -93,10 +93,6 @@ export interface WorkspaceServiceDeps {
 /** Name of the marker file in the worktree's own git dir: the setup command ran and succeeded. */
 const SETUP_MARKER = "ai-manager-setup-done";
 
-/**
- * Isolated workspaces: one git worktree and branch per task, created at its first start, reused by
- * later runs, checked (health) and repaired, and removed only on an explicit, informed request.
- */
 /** The fields of a task that decide where it runs, as a create or an edit sends them. */
 export interface TaskPlacement {
   cwd?: string;
@@ -104,6 +100,10 @@ export interface TaskPlacement {
   baseBranch?: string | null;
 }
 
+/**
+ * Isolated workspaces: one git worktree and branch per task, created at its first start, reused by
+ * later runs, checked (health) and repaired, and removed only on an explicit, informed request.
+ */
 export class WorkspaceService {
   /** Serialises git operations per repository (worktree add/remove/prune touch shared state). */
   private readonly repoLocks = new Map<string, Promise<unknown>>();
