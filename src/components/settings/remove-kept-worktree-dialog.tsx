@@ -2,10 +2,10 @@
 
 import { useEffect, useState } from "react";
 import { keptWorktreeReport, removeKeptWorktree } from "@/actions/workspace-actions";
-import type { KeptWorktreeReport } from "@/workspace/types";
-import { ConfirmLossCheckbox } from "../task/workspace-loss";
-import taskStyles from "../task/task-page.module.css";
+import { ConfirmLossCheckbox, LostCommitList, UncommittedFileList } from "../task/workspace-loss";
+import { DangerActions } from "../ui/danger-actions";
 import { Dialog } from "../ui/dialog";
+import { useLoadedReport } from "../ui/use-loaded-report";
 import { useActionRunner } from "../ui/use-action-runner";
 
 /**
@@ -21,27 +21,12 @@ export function RemoveKeptWorktreeDialog({
   onClose: () => void;
   onRemoved: (removed: { path: string; branch: string | null }) => void;
 }) {
-  const [report, setReport] = useState<KeptWorktreeReport | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const { report, loadError } = useLoadedReport(path, keptWorktreeReport);
   const [confirmLoss, setConfirmLoss] = useState(false);
   const { pending, failure, run, clear } = useActionRunner();
 
   useEffect(() => {
-    if (path === null) return;
-    let cancelled = false;
-    setReport(null);
-    setLoadError(null);
-    setConfirmLoss(false);
-    keptWorktreeReport(path)
-      .then((result) => {
-        if (cancelled) return;
-        if (result.ok) setReport(result.data);
-        else setLoadError(result.message);
-      })
-      .catch(() => !cancelled && setLoadError("Could not reach the server. Is AI Manager still running?"));
-    return () => {
-      cancelled = true;
-    };
+    if (path !== null) setConfirmLoss(false);
   }, [path]);
 
   const close = () => {
@@ -76,64 +61,29 @@ export function RemoveKeptWorktreeDialog({
                 "It has no branch checked out (a detached HEAD)."
               )}
             </p>
-            {files.length > 0 ? (
-              <div>
-                <strong>
-                  {files.length} uncommitted file{files.length === 1 ? "" : "s"}
-                </strong>
-                <ul className={`mono ${taskStyles.lossList}`} data-testid="loss-files">
-                  {files.map((file) => (
-                    <li key={file}>{file}</li>
-                  ))}
-                </ul>
-              </div>
-            ) : (
-              <p className="muted">No uncommitted changes in the worktree.</p>
-            )}
-            {commits.length > 0 ? (
-              <div>
-                <strong>
-                  {commits.length} commit{commits.length === 1 ? "" : "s"} on no branch, lost with the worktree
-                </strong>
-                <ul className={`mono ${taskStyles.lossList}`} data-testid="loss-commits">
-                  {commits.map((commit) => (
-                    <li key={commit.sha}>
-                      {commit.sha.slice(0, 8)} {commit.subject}
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            ) : null}
+            <UncommittedFileList files={files} />
+            {commits.length > 0 ? <LostCommitList commits={commits} heading="on no branch, lost with the worktree" /> : null}
             {wouldLose ? <ConfirmLossCheckbox files={files.length} commits={commits.length} checked={confirmLoss} onChange={setConfirmLoss} /> : null}
           </>
         ) : null}
-        {failure ? (
-          <p className="form-alert" role="alert">
-            {failure.message}
-          </p>
-        ) : null}
-        <div className="form-actions">
-          <button type="button" className="button" onClick={close} data-autofocus>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="button button-danger"
-            disabled={pending || !canRemove}
-            onClick={() =>
-              report &&
-              run(
-                () => removeKeptWorktree(report.path, { confirmLoss: wouldLose && confirmLoss }),
-                (result) => {
-                  clear();
-                  onRemoved(result.data);
-                },
-              )
-            }
-          >
-            {pending ? "Removing…" : "Remove worktree"}
-          </button>
-        </div>
+        <DangerActions
+          failure={failure}
+          onCancel={close}
+          label="Remove worktree"
+          pendingLabel="Removing…"
+          pending={pending}
+          disabled={!canRemove}
+          onConfirm={() =>
+            report &&
+            run(
+              () => removeKeptWorktree(report.path, { confirmLoss: wouldLose && confirmLoss }),
+              (result) => {
+                clear();
+                onRemoved(result.data);
+              },
+            )
+          }
+        />
       </div>
     </Dialog>
   );

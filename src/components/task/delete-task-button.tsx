@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import { deleteTask } from "@/actions/task-actions";
 import { ConfirmDialog } from "../ui/confirm-dialog";
+import { DangerActions } from "../ui/danger-actions";
 import { Dialog } from "../ui/dialog";
 import { useActionRunner } from "../ui/use-action-runner";
 import { ConfirmLossCheckbox, useWorkspaceLossReport, WorkspaceLossDetails } from "./workspace-loss";
@@ -137,31 +138,22 @@ function DeleteWithWorkspaceDialog({ open, onClose, taskId, title, runs }: Dialo
             ) : null}
           </>
         ) : null}
-        {failure ? (
-          <p className="form-alert" role="alert">
-            {failure.message}
-          </p>
-        ) : null}
-        <div className="form-actions">
-          <button type="button" className="button" onClick={close} data-autofocus>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="button button-danger"
-            disabled={pending || !canDelete}
-            onClick={() =>
-              run(() =>
-                deleteTask(
-                  taskId,
-                  keepAll ? { removeWorktree: false, deleteBranch: false, confirmLoss: false } : { removeWorktree, deleteBranch, confirmLoss: wouldLose && confirmLoss },
-                ),
-              )
-            }
-          >
-            {pending ? "Deleting…" : "Delete task"}
-          </button>
-        </div>
+        <DangerActions
+          failure={failure}
+          onCancel={close}
+          label="Delete task"
+          pendingLabel="Deleting…"
+          pending={pending}
+          disabled={!canDelete}
+          onConfirm={() =>
+            run(() =>
+              deleteTask(
+                taskId,
+                keepAll ? { removeWorktree: false, deleteBranch: false, confirmLoss: false } : { removeWorktree, deleteBranch, confirmLoss: wouldLose && confirmLoss },
+              ),
+            )
+          }
+        />
       </div>
     </Dialog>
   );

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { discardWorkspace } from "@/actions/workspace-actions";
+import { DangerActions } from "../ui/danger-actions";
 import { Dialog } from "../ui/dialog";
 import { useActionRunner } from "../ui/use-action-runner";
 import { ConfirmLossCheckbox, useWorkspaceLossReport, WorkspaceLossDetails } from "./workspace-loss";
@@ -76,32 +77,23 @@ export function DiscardWorkspaceButton({ taskId }: { taskId: string }) {
               ) : null}
             </>
           ) : null}
-          {failure ? (
-            <p className="form-alert" role="alert">
-              {failure.message}
-            </p>
-          ) : null}
-          <div className="form-actions">
-            <button type="button" className="button" onClick={close} data-autofocus>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="button button-danger"
-              disabled={pending || !canRemove}
-              onClick={() =>
-                run(
-                  () => discardWorkspace(taskId, { deleteBranch, confirmLoss: wouldLose && confirmLoss }),
-                  () => {
-                    setOpen(false);
-                    router.refresh();
-                  },
-                )
-              }
-            >
-              {pending ? "Removing…" : "Remove worktree"}
-            </button>
-          </div>
+          <DangerActions
+            failure={failure}
+            onCancel={close}
+            label="Remove worktree"
+            pendingLabel="Removing…"
+            pending={pending}
+            disabled={!canRemove}
+            onConfirm={() =>
+              run(
+                () => discardWorkspace(taskId, { deleteBranch, confirmLoss: wouldLose && confirmLoss }),
+                () => {
+                  setOpen(false);
+                  router.refresh();
+                },
+              )
+            }
+          />
         </div>
       </Dialog>
     </>

@@ -1,33 +1,15 @@
 "use client";
 
-import { useEffect, useState } from "react";
 import { workspaceLossReport } from "@/actions/workspace-actions";
 import type { TaskWorkspace, WorkspaceLossReport } from "@/workspace/types";
+import { useLoadedReport } from "../ui/use-loaded-report";
 import styles from "./task-page.module.css";
 
 export type LossReport = { workspace: TaskWorkspace | null; loss: WorkspaceLossReport | null };
 
 /** What removing the task's worktree and branch would lose, asked for each time `open` turns true. */
 export function useWorkspaceLossReport(open: boolean, taskId: string): { report: LossReport | null; loadError: string | null } {
-  const [report, setReport] = useState<LossReport | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  useEffect(() => {
-    if (!open) return;
-    let cancelled = false;
-    setReport(null);
-    setLoadError(null);
-    workspaceLossReport(taskId)
-      .then((result) => {
-        if (cancelled) return;
-        if (result.ok) setReport(result.data);
-        else setLoadError(result.message);
-      })
-      .catch(() => !cancelled && setLoadError("Could not reach the server. Is AI Manager still running?"));
-    return () => {
-      cancelled = true;
-    };
-  }, [open, taskId]);
-  return { report, loadError };
+  return useLoadedReport(open ? taskId : null, workspaceLossReport);
 }
 
 /** The worktree, its uncommitted files and the branch's commits that are not in the base. */
@@ -38,37 +20,48 @@ export function WorkspaceLossDetails({ workspace, loss }: { workspace: TaskWorks
         Worktree <span className="mono">{workspace.worktreePath}</span> on branch <span className="mono">{workspace.branch}</span> (base{" "}
         <span className="mono">{workspace.baseBranch}</span>).
       </p>
-      {loss.uncommittedFiles.length > 0 ? (
-        <div>
-          <strong>
-            {loss.uncommittedFiles.length} uncommitted file{loss.uncommittedFiles.length === 1 ? "" : "s"}
-          </strong>
-          <ul className={`mono ${styles.lossList}`} data-testid="loss-files">
-            {loss.uncommittedFiles.map((file) => (
-              <li key={file}>{file}</li>
-            ))}
-          </ul>
-        </div>
-      ) : (
-        <p className="muted">No uncommitted changes in the worktree.</p>
-      )}
+      <UncommittedFileList files={loss.uncommittedFiles} />
       {loss.unmergedCommits.length > 0 ? (
-        <div>
-          <strong>
-            {loss.unmergedCommits.length} commit{loss.unmergedCommits.length === 1 ? "" : "s"} not in {workspace.baseBranch}
-          </strong>
-          <ul className={`mono ${styles.lossList}`} data-testid="loss-commits">
-            {loss.unmergedCommits.map((commit) => (
-              <li key={commit.sha}>
-                {commit.sha.slice(0, 8)} {commit.subject}
-              </li>
-            ))}
-          </ul>
-        </div>
+        <LostCommitList commits={loss.unmergedCommits} heading={`not in ${workspace.baseBranch}`} />
       ) : (
         <p className="muted">Every commit of the branch is in {workspace.baseBranch}.</p>
       )}
     </>
+  );
+}
+
+/** The worktree's uncommitted files, or that there are none. */
+export function UncommittedFileList({ files }: { files: readonly string[] }) {
+  if (files.length === 0) return <p className="muted">No uncommitted changes in the worktree.</p>;
+  return (
+    <div>
+      <strong>
+        {files.length} uncommitted file{files.length === 1 ? "" : "s"}
+      </strong>
+      <ul className={`mono ${styles.lossList}`} data-testid="loss-files">
+        {files.map((file) => (
+          <li key={file}>{file}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Commits that would be lost, headed "N commits <heading>". */
+export function LostCommitList({ commits, heading }: { commits: ReadonlyArray<{ sha: string; subject: string }>; heading: string }) {
+  return (
+    <div>
+      <strong>
+        {commits.length} commit{commits.length === 1 ? "" : "s"} {heading}
+      </strong>
+      <ul className={`mono ${styles.lossList}`} data-testid="loss-commits">
+        {commits.map((commit) => (
+          <li key={commit.sha}>
+            {commit.sha.slice(0, 8)} {commit.subject}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

@@ -2,6 +2,7 @@
 
 import type { ReactNode } from "react";
 import type { ActionResult } from "@/lib/errors";
+import { DangerActions } from "./danger-actions";
 import { Dialog } from "./dialog";
 import { useActionRunner } from "./use-action-runner";
 
@@ -27,29 +28,19 @@ export function ConfirmDialog<T>({ open, onClose, title, children, confirmLabel,
     <Dialog open={open} onClose={close} title={title} size="small">
       <div className="form">
         <div className="muted">{children}</div>
-        {failure ? (
-          <p className="form-alert" role="alert">
-            {failure.message}
-          </p>
-        ) : null}
-        <div className="form-actions">
-          <button type="button" className="button" onClick={close} data-autofocus>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="button button-danger"
-            disabled={pending}
-            onClick={() =>
-              run(onConfirm, () => {
-                onConfirmed?.();
-                onClose();
-              })
-            }
-          >
-            {pending ? "Working…" : confirmLabel}
-          </button>
-        </div>
+        <DangerActions
+          failure={failure}
+          onCancel={close}
+          label={confirmLabel}
+          pendingLabel="Working…"
+          pending={pending}
+          onConfirm={() =>
+            run(onConfirm, () => {
+              onConfirmed?.();
+              onClose();
+            })
+          }
+        />
       </div>
     </Dialog>
   );

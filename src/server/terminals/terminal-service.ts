@@ -143,7 +143,9 @@ export class TerminalService {
    */
   async resume(taskId: string, sessionId?: string, options: Omit<StartOptions, "prompt"> = {}): Promise<Execution> {
     const task = this.deps.tasks.get(taskId);
-    const blocker = this.deps.workspaces.resumeBlocker(taskId, this.deps.executions.runForResume(taskId, sessionId?.trim() || undefined));
+    const given = sessionId?.trim() || undefined;
+    const previous = this.deps.executions.runForResume(taskId, given);
+    const blocker = this.deps.workspaces.resumeBlocker(taskId, previous);
     if (blocker) throw new AppError("conflict:workspace", blocker);
     const profile = this.profileFor(task);
     if (!isBuiltinAgentKind(profile.kind)) {
@@ -154,7 +156,7 @@ export class TerminalService {
     }
     const support = AGENT_CLIS[profile.kind].resume;
     // An id given by the caller is used where the CLI takes one; a recorded one only where its runs report ids.
-    let id = sessionId?.trim() || (support === "last" ? undefined : this.deps.executions.latestAgentSessionId(taskId));
+    let id = given ?? (support === "last" ? undefined : (previous?.agentSessionId ?? undefined));
     if (!id && support === "id") {
       throw new AppError("bad_request:resume", `No ${AGENT_CLIS[profile.kind].label} session id is recorded for this task yet; start it first.`);
     }

@@ -285,8 +285,7 @@ export class WorkspaceService {
     if (!repoRoot) return;
     const name = await validateBranchName(base, repoRoot);
     if (await branchExists(repoRoot, name)) return;
-    const message = `There is no branch "${name}" in ${repoRoot} to start from: create it first, or leave the base branch empty for the repository's current branch.`;
-    throw new AppError("bad_request:base_branch", message, { baseBranch: `no branch "${name}" in this repository` });
+    throw noSuchBaseBranch(name, repoRoot, "create it first, or leave the base branch empty");
   }
 
   /**
@@ -484,9 +483,7 @@ export class WorkspaceService {
             `The repository at ${repoRoot} has no commit on ${base} yet: commit something first, or run this task with isolation "none".`,
           );
         }
-        throw new AppError("bad_request:base_branch", `There is no branch "${base}" in ${repoRoot} to start from: edit the task's base branch, or leave it empty for the repository's current branch.`, {
-          baseBranch: `no branch "${base}" in this repository`,
-        });
+        throw noSuchBaseBranch(base, repoRoot, "edit the task's base branch, or leave it empty");
       }
       const branch = taskBranchName(task.title, task.id);
       await validateBranchName(branch, repoRoot, "branch");
@@ -658,6 +655,13 @@ function commitLine(commit: { sha: string; subject: string }): string {
 /** The first LIST_LIMIT items, and "…" when there are more. */
 function shownList(items: string[], separator: string): string {
   return items.slice(0, LIST_LIMIT).join(separator) + (items.length > LIST_LIMIT ? `${separator}…` : "");
+}
+
+/** 400 on the base branch field: `remedy` ends "… for the repository's current branch". */
+function noSuchBaseBranch(name: string, repoRoot: string, remedy: string): AppError {
+  return new AppError("bad_request:base_branch", `There is no branch "${name}" in ${repoRoot} to start from: ${remedy} for the repository's current branch.`, {
+    baseBranch: `no branch "${name}" in this repository`,
+  });
 }
 
 /** The path with symlinks resolved, or just resolved when it does not exist. */
