@@ -1,33 +1,40 @@
-// Builds the Next app when no production build exists or the sources are newer than it, then the
+// Builds the Next app when no production build exists or its sources changed since, then the
 // server bundles (scripts/server-bundle.mjs) when they are missing or stale. Shared by `npm start`
 // (scripts/start.mjs) and the test setups, so all agree on "stale".
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { bundleIsCurrent } from "./server-bundle.mjs";
+import { bundleIsCurrent, contentHash } from "./server-bundle.mjs";
 
 /** What `next build` reads; a change to any of these makes the build stale. */
-export const BUILD_SOURCES = ["src", "public", "next.config.ts", "package.json", "tsconfig.json"];
+export const BUILD_SOURCES = ["src", "public", "next.config.ts", "package.json", "package-lock.json", "tsconfig.json"];
 
-function newestMtime(entry) {
-  let stat;
-  try {
-    stat = fs.statSync(entry);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const name of fs.readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, name)));
-  return newest;
+/**
+ * Written into .next/ after a successful build: a hash of the sources it was built from. A content
+ * hash, not a time, so a checkout moved back to an older commit, or updated with older modification
+ * times (`git checkout`, `rsync -a`, `tar`), is rebuilt instead of serving the other version's pages.
+ */
+const BUILD_STAMP = "ai-manager-build.json";
+
+function buildSourcesHash(root) {
+  return contentHash(root, BUILD_SOURCES);
 }
 
 export function buildIsCurrent(root = process.cwd()) {
-  const buildId = path.join(root, ".next", "BUILD_ID");
-  if (!fs.existsSync(buildId)) return false;
-  const builtAt = fs.statSync(buildId).mtimeMs;
-  return BUILD_SOURCES.every((entry) => newestMtime(path.join(root, entry)) <= builtAt);
+  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) return false;
+  let stamp;
+  try {
+    stamp = JSON.parse(fs.readFileSync(path.join(root, ".next", BUILD_STAMP), "utf8"));
+  } catch {
+    return false;
+  }
+  return typeof stamp?.sources === "string" && stamp.sources === buildSourcesHash(root);
+}
+
+/** Marks the build in .next/ as made from the sources whose hash is `sources`. */
+export function recordBuild(root, sources) {
+  fs.writeFileSync(path.join(root, ".next", BUILD_STAMP), `${JSON.stringify({ sources })}\n`);
 }
 
 /**
@@ -38,6 +45,8 @@ export function buildIsCurrent(root = process.cwd()) {
 export function buildIfStale(root = process.cwd()) {
   if (!buildIsCurrent(root)) {
     process.stderr.write("Building the app (first start or sources changed)…\n");
+    // Hashed before building: a source edited meanwhile leaves the build stale, never wrongly current.
+    const sources = buildSourcesHash(root);
     const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
     const result = spawnSync(process.execPath, [nextBin, "build"], {
       cwd: root,
@@ -45,6 +54,7 @@ export function buildIfStale(root = process.cwd()) {
       env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
     });
     if (result.status !== 0) return result.status ?? 1;
+    recordBuild(root, sources);
   }
   if (bundleIsCurrent(root)) return 0;
   // `next build` empties .next/, so the bundles are made after it.

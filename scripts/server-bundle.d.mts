@@ -6,3 +6,5 @@ export declare function currentBundle(root: string, name: "server" | "host-main"
 export declare function bundleIsCurrent(root: string): boolean;
 export declare function bundleServer(root: string): Promise<void>;
 export declare function sourcesHash(root: string): string;
+/** SHA-256 over the relative paths and contents of `entries` (files or directories) under `root`. */
+export declare function contentHash(root: string, entries: readonly string[]): string;
