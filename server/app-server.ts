@@ -75,6 +75,16 @@ function readVersion(): string {
   }
 }
 
+/** The Next build this server serves: pages loaded from another build cannot call its actions. */
+function nextBuildId(dev: boolean): string {
+  if (dev) return "development";
+  try {
+    return fs.readFileSync(".next/BUILD_ID", "utf8").trim();
+  } catch {
+    return "unknown";
+  }
+}
+
 export interface StartOptions {
   /** Certificate and key (server/tls.ts): the server speaks HTTPS. */
   tls?: TlsMaterial;
@@ -249,7 +259,7 @@ export async function startAppServer(config: AppConfig, logger: Logger, options:
   limitPendingSockets(server);
 
   const terminalSockets = new TerminalSocketServer(services);
-  const eventSockets = new EventsSocketServer(services);
+  const eventSockets = new EventsSocketServer(services, nextBuildId(config.dev));
 
   // CONNECT (a proxy request) is nothing this server does: answered and closed like a stray upgrade.
   server.on("connect", (_req: http.IncomingMessage, socket: Duplex) => {

@@ -22,7 +22,14 @@ export class EventsSocketServer {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
 
-  constructor(services: Services) {
+  /**
+   * `build`: the Next build this server serves (`.next/BUILD_ID`; "development" under `npm run
+   * dev`), sent in every hello so an open page learns that the app was updated under it.
+   */
+  constructor(
+    services: Services,
+    private readonly build: string,
+  ) {
     this.unsubscribe = services.events.onEvent((event) => this.broadcast(event));
     this.heartbeat = setInterval(() => {
       for (const client of this.wss.clients as Set<WebSocket & { isAlive?: boolean }>) {
@@ -46,7 +53,7 @@ export class EventsSocketServer {
       ws.on("error", () => ws.terminate());
       // The channel is one-way; anything a page sends is ignored.
       ws.on("message", () => undefined);
-      ws.send(JSON.stringify({ type: "hello" }));
+      ws.send(JSON.stringify({ type: "hello", build: this.build }));
     });
   }
 

@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import { cookies, headers } from "next/headers";
 import { AttentionCenter } from "@/components/attention/attention-center";
 import { AppNav } from "@/components/layout/app-nav";
+import { UpdateBanner } from "@/components/live/update-banner";
 import { KeyboardShortcuts } from "@/components/shortcuts/keyboard-shortcuts";
 import { isInboxStatus } from "@/lib/inbox";
 import { REQUEST_ACCESS_HEADER } from "@/lib/request-access";
@@ -72,6 +73,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     <html lang="en" data-theme={theme}>
       <body>
+        <UpdateBanner />
         <AppNav theme={theme} inboxTaskIds={signedIn ? inboxTaskIds() : []} />
         {children}
         <AttentionCenter taskTitles={signedIn ? liveTaskTitles() : {}} />

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
-import { useAppEvents, type ClientAppEvent } from "@/lib/client/app-events-client";
+import { appWasUpdated, useAppEvents, type ClientAppEvent } from "@/lib/client/app-events-client";
 
 /** Coalesces bursts (a run starting changes the task, the execution and the session at once). */
 const REFRESH_DELAY_MS = 150;
@@ -10,6 +10,8 @@ const REFRESH_DELAY_MS = 150;
 function concerns(event: ClientAppEvent, taskId: string | undefined, catchUpOnConnect: boolean): boolean {
   if (event.type === "connected") return event.first && catchUpOnConnect;
   if (event.type === "resync") return true;
+  // Refreshing a page of another build makes Next reload it; UpdateBanner offers that instead.
+  if (event.type === "updated") return false;
   // Usage is updated in place by the labels that show it; a whole page refresh per response is waste.
   if (event.type === "execution.usage") return false;
   if (!taskId) return true;
@@ -41,7 +43,7 @@ export function LiveRefresh({ taskId, catchUpOnConnect = false }: { taskId?: str
     if (timer.current) return;
     timer.current = setTimeout(() => {
       timer.current = undefined;
-      router.refresh();
+      if (!appWasUpdated()) router.refresh();
     }, REFRESH_DELAY_MS);
   });
   return null;

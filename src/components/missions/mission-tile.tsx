@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { memo, useCallback, useRef, useState, useTransition, type MouseEvent } from "react";
 import { stopPtyExecution } from "@/actions/agent-actions";
+import { callAction } from "@/lib/client/action-call";
 import type { SessionState } from "@/terminal/contract/protocol";
 import type { ConnectionStatus } from "@/terminal/client/terminal-connection";
 import type { MissionSession } from "@/lib/view-models";
@@ -65,7 +66,7 @@ export const MissionTile = memo(function MissionTile({ mission, expanded, hidden
   const stop = () => {
     setError(null);
     startTransition(async () => {
-      const result = await stopPtyExecution(taskId);
+      const result = await callAction(() => stopPtyExecution(taskId));
       if (!result.ok) setError(result.message);
     });
   };

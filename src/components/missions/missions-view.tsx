@@ -10,6 +10,7 @@ import {
   matchesText,
   splitMissions,
 } from "@/lib/missions/mission-filter";
+import { appWasUpdated } from "@/lib/client/app-events-client";
 import type { MissionSession } from "@/lib/view-models";
 import { useMissionsUi } from "@/stores/missions-ui-store";
 import { FILTER_SHORTCUT_ATTRIBUTE } from "../shortcuts/keyboard-shortcuts";
@@ -38,7 +39,8 @@ export function MissionsView({ missions, now, maxSessions }: MissionsViewProps) 
   const onTileEnded = useCallback(() => {
     refreshTimer.current ??= setTimeout(() => {
       refreshTimer.current = undefined;
-      router.refresh();
+      // After an update a refresh would reload the page (UpdateBanner offers that instead).
+      if (!appWasUpdated()) router.refresh();
     }, 150);
   }, [router]);
 

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { stopAllPtyExecutions } from "@/actions/agent-actions";
+import { callAction } from "@/lib/client/action-call";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 
 /** Stops every running session after a confirmation; says how many it stopped. */
@@ -24,7 +25,7 @@ export function StopAllButton({ running }: { running: number }) {
         title="Stop all running sessions?"
         confirmLabel="Stop all"
         onConfirm={async () => {
-          const result = await stopAllPtyExecutions();
+          const result = await callAction(() => stopAllPtyExecutions());
           if (result.ok) setStopped(result.data.stopped);
           return result;
         }}

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { getTaskChanges } from "@/actions/review-actions";
+import { callAction } from "@/lib/client/action-call";
 import { useAppEvents } from "@/lib/client/app-events-client";
 import { currentTheme, onThemeChange } from "@/lib/client/theme-client";
 import { useReviewComments, usePendingComments } from "@/stores/review-comments-store";
@@ -74,9 +75,8 @@ export function ChangesPanel({ taskId, taskTitle, taskDone, active }: ChangesPan
     try {
       do {
         again.current = false;
-        const result = await getTaskChanges(taskId).catch(() => null);
-        if (!result) setError("Could not reach the server. Is AI Manager still running?");
-        else if (!result.ok) setError(result.message);
+        const result = await callAction(() => getTaskChanges(taskId));
+        if (!result.ok) setError(result.message);
         else {
           setError(null);
           setSummary(result.data);

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { getFileDiff } from "@/actions/review-actions";
+import { callAction } from "@/lib/client/action-call";
 import type { ChangedFile, FileDiff, ReviewComment } from "@/workspace/types";
 import { DiffErrorBoundary } from "./diff-error-boundary";
 import { DiffViewer, type DiffViewMode } from "./diff-viewer";
@@ -38,10 +39,9 @@ export function FileDiffCard({ taskId, file, revision, mode, theme, startOpen, c
   const load = useCallback(async () => {
     setLoading(true);
     setError(null);
-    const result = await getFileDiff({ taskId, path: file.path }).catch(() => null);
+    const result = await callAction(() => getFileDiff({ taskId, path: file.path }));
     setLoading(false);
-    if (!result) setError("Could not reach the server.");
-    else if (!result.ok) setError(result.message);
+    if (!result.ok) setError(result.message);
     else setDiff(result.data);
   }, [taskId, file.path]);
 

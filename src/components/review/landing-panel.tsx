@@ -3,6 +3,7 @@
 import { useState, useTransition } from "react";
 import { setTaskStatus } from "@/actions/task-actions";
 import { commitTaskChanges, mergeTaskBranch, openTaskPullRequest, pushTaskBranch } from "@/actions/review-actions";
+import { callAction } from "@/lib/client/action-call";
 import type { ActionResult } from "@/lib/errors";
 import type { MergeOutcome, PullRequestOutcome } from "@/server/workspaces/review-access";
 import { MERGE_STRATEGIES, type ChangesSummary, type MergeStrategy } from "@/workspace/types";
@@ -54,10 +55,9 @@ export function LandingPanel({ taskId, taskTitle, taskDone, summary, onChanged }
     setError(null);
     setBusy(which);
     startTransition(async () => {
-      const result = await action().catch(() => null);
+      const result = await callAction(action);
       setBusy(null);
-      if (!result) setError("Could not reach the server. Is AI Manager still running?");
-      else if (!result.ok) setError(result.message);
+      if (!result.ok) setError(result.message);
       else onOk((result as { data: T }).data);
     });
   }

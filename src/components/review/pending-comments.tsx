@@ -2,6 +2,7 @@
 
 import { useState, useTransition } from "react";
 import { sendReviewComments } from "@/actions/review-actions";
+import { callAction } from "@/lib/client/action-call";
 import { commentLocation } from "@/lib/review/comment-paste";
 import { usePendingComments, useReviewComments } from "@/stores/review-comments-store";
 import styles from "./review.module.css";
@@ -26,12 +27,13 @@ export function PendingComments({ taskId }: { taskId: string }) {
     setError(null);
     setSent(null);
     startTransition(async () => {
-      const result = await sendReviewComments({
-        taskId,
-        comments: comments.map(({ path, startLine, endLine, side, text }) => ({ path, startLine, endLine, side, text })),
-      }).catch(() => null);
-      if (!result) setError("Could not reach the server. Is AI Manager still running?");
-      else if (!result.ok) setError(result.message);
+      const result = await callAction(() =>
+        sendReviewComments({
+          taskId,
+          comments: comments.map(({ path, startLine, endLine, side, text }) => ({ path, startLine, endLine, side, text })),
+        }),
+      );
+      if (!result.ok) setError(result.message);
       else {
         clear(taskId);
         setSent(DELIVERY_TEXT[result.data.delivery]);

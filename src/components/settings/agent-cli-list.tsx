@@ -3,6 +3,7 @@
 import { useState, useTransition } from "react";
 import { activateBuiltinProfile } from "@/actions/profile-actions";
 import { AGENT_CLIS, type BuiltinAgentKind, type StatusMechanism } from "@/lib/agent-clis";
+import { callAction } from "@/lib/client/action-call";
 import type { AgentCliView } from "@/lib/view-models";
 import styles from "./settings.module.css";
 
@@ -18,7 +19,7 @@ export function AgentCliList({ clis }: { clis: AgentCliView[] }) {
   const [error, setError] = useState<string | undefined>(undefined);
   const use = (kind: BuiltinAgentKind) =>
     start(async () => {
-      const result = await activateBuiltinProfile(kind);
+      const result = await callAction(() => activateBuiltinProfile(kind));
       setError(result.ok ? undefined : result.message);
     });
 

@@ -2,6 +2,7 @@
 
 import { useOptimistic, useState, useTransition } from "react";
 import { createProfile, setActiveProfile } from "@/actions/profile-actions";
+import { callAction } from "@/lib/client/action-call";
 import type { ProfileView } from "@/lib/view-models";
 import { Dialog } from "../ui/dialog";
 import { ProfileCard } from "./profile-card";
@@ -19,7 +20,7 @@ export function ProfileList({ profiles }: { profiles: ProfileView[] }) {
   const choose = (id: string) =>
     startChoosing(async () => {
       setShownActive(id);
-      const result = await setActiveProfile(id);
+      const result = await callAction(() => setActiveProfile(id));
       setChooseError(result.ok ? undefined : result.message);
     });
 

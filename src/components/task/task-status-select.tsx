@@ -2,6 +2,7 @@
 
 import { useOptimistic, useTransition, useState } from "react";
 import { setTaskStatus } from "@/actions/task-actions";
+import { callAction } from "@/lib/client/action-call";
 import { TASK_STATUSES, TASK_STATUS_LABELS, type TaskStatus } from "@/lib/domain";
 
 /**
@@ -24,7 +25,7 @@ export function TaskStatusSelect({ taskId, status, id }: { taskId: string; statu
           const next = event.target.value as TaskStatus;
           startTransition(async () => {
             setShown(next);
-            const result = await setTaskStatus({ id: taskId, status: next });
+            const result = await callAction(() => setTaskStatus({ id: taskId, status: next }));
             setError(result.ok ? undefined : result.message);
           });
         }}

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState, useTransition } from "react";
 import { resumePtyExecution, startPtyExecution, stopPtyExecution } from "@/actions/agent-actions";
+import { callAction } from "@/lib/client/action-call";
 import { useAppEvents } from "@/lib/client/app-events-client";
 import type { SessionState } from "@/terminal/contract/protocol";
 import type { ConnectionStatus } from "@/terminal/client/terminal-connection";
@@ -61,7 +62,7 @@ export function TaskTerminal({ taskId, prompt, profileName, canResume, initialSe
     (action: () => Promise<{ ok: boolean; message?: string }>) => {
       setError(null);
       startTransition(async () => {
-        const result = await action();
+        const result = await callAction(action);
         if (result.ok) {
           viewRef.current?.reconnect();
           return;

@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useState, useTransition } from "react";
+import { isNavigationSignal, thrownActionFailure } from "@/lib/client/action-call";
 import type { ActionFailure, ActionResult } from "@/lib/errors";
 
 /**
@@ -28,7 +29,7 @@ export function useActionRunner() {
         } catch (error) {
           // A redirect from the action is not a failure: let Next handle it.
           if (isNavigationSignal(error)) throw error;
-          setFailure({ ok: false, code: "internal", message: "Could not reach the server. Is AI Manager still running?" });
+          setFailure(thrownActionFailure(error));
         }
       });
     },
@@ -37,11 +38,6 @@ export function useActionRunner() {
 
   const clear = useCallback(() => setFailure(undefined), []);
   return { pending, failure, run, clear };
-}
-
-function isNavigationSignal(error: unknown): boolean {
-  const digest = (error as { digest?: unknown } | null)?.digest;
-  return typeof digest === "string" && (digest.startsWith("NEXT_REDIRECT") || digest.startsWith("NEXT_HTTP_ERROR"));
 }
 
 /** The message to show above a form: field errors are shown at their fields instead. */

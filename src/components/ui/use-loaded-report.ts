@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { thrownActionFailure } from "@/lib/client/action-call";
 import type { ActionResult } from "@/lib/errors";
 
 /**
@@ -21,7 +22,7 @@ export function useLoadedReport<T>(request: string | null, load: (request: strin
         if (result.ok) setReport(result.data as T);
         else setLoadError(result.message);
       })
-      .catch(() => !cancelled && setLoadError("Could not reach the server. Is AI Manager still running?"));
+      .catch((error: unknown) => !cancelled && setLoadError(thrownActionFailure(error).message));
     return () => {
       cancelled = true;
     };

@@ -37,7 +37,16 @@ export type ClientAppEvent =
    * Client-side only: the channel is (re)connected. `first` is the page's first connection —
    * anything that changed between the server render and this moment was not pushed to it.
    */
-  | { type: "connected"; first: boolean };
+  | { type: "connected"; first: boolean }
+  /**
+   * Client-side only: the server now serves another build of the app than the one this page was
+   * loaded from (it was updated and restarted). The page's actions no longer exist on the server,
+   * and a refresh would make Next reload the page, throwing away whatever was typed into it; so
+   * from here on no server event is passed on, and the page offers a reload (UpdateBanner).
+   */
+  | { type: "updated" };
+
+type ServerHello = { type: "hello"; build?: unknown };
 
 type Listener = (event: ClientAppEvent) => void;
 
@@ -46,6 +55,14 @@ let socket: WebSocket | undefined;
 let retry = 0;
 let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
 let everConnected = false;
+/** The build named by the page's first hello, and whether a later hello named another. */
+let pageBuild: string | undefined;
+let updated = false;
+
+/** Whether the server was updated under this page (see the `updated` event). */
+export function appWasUpdated(): boolean {
+  return updated;
+}
 
 function open(): void {
   if (typeof window === "undefined" || socket) return;
@@ -54,9 +71,9 @@ function open(): void {
   socket = ws;
   ws.onmessage = (message) => {
     if (typeof message.data !== "string") return;
-    let event: ClientAppEvent | { type: "hello" };
+    let event: ClientAppEvent | ServerHello;
     try {
-      event = JSON.parse(message.data) as ClientAppEvent | { type: "hello" };
+      event = JSON.parse(message.data) as ClientAppEvent | ServerHello;
     } catch {
       return;
     }
@@ -64,10 +81,18 @@ function open(): void {
       retry = 0;
       const first = !everConnected;
       everConnected = true;
+      const build = typeof event.build === "string" ? event.build : undefined;
+      if (pageBuild === undefined) pageBuild = build;
+      else if (build !== undefined && build !== pageBuild && !updated) {
+        updated = true;
+        dispatch({ type: "updated" });
+      }
+      if (updated) return;
       dispatch({ type: "connected", first });
       if (!first) dispatch({ type: "resync" });
       return;
     }
+    if (updated) return;
     dispatch(event);
   };
   ws.onclose = () => {
