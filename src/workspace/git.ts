@@ -92,6 +92,9 @@ export function git(args: readonly string[], options: GitOptions): Promise<GitRe
         resolve({ stdout, stderr, exitCode });
       },
     );
+    // git may exit without reading its input (a hook refused, a bad argument): the write then fails
+    // with EPIPE, which must not become an uncaught exception. The exit status says what happened.
+    child.stdin?.on("error", () => undefined);
     if (options.input !== undefined) child.stdin?.end(options.input);
     else child.stdin?.end();
   });

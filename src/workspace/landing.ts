@@ -312,7 +312,7 @@ function findExecutable(name: string, searchPath: string): string | undefined {
 
 function run(file: string, args: string[], cwd: string, timeoutMs: number): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       file,
       args,
       { cwd, timeout: timeoutMs, killSignal: "SIGKILL", encoding: "utf8", env: { ...process.env, GH_PROMPT_DISABLED: "1", NO_COLOR: "1", GH_NO_UPDATE_NOTIFIER: "1" } },
@@ -320,7 +320,10 @@ function run(file: string, args: string[], cwd: string, timeoutMs: number): Prom
         const exitCode = error ? (typeof error.code === "number" ? error.code : -1) : 0;
         resolve({ exitCode, stdout, stderr: error && exitCode === -1 ? `${stderr}${error.message}` : stderr });
       },
-    ).stdin?.end();
+    );
+    // Closing the input of a program that already exited can fail (EPIPE): not an uncaught exception.
+    child.stdin?.on("error", () => undefined);
+    child.stdin?.end();
   });
 }
 
