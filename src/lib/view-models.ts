@@ -10,7 +10,8 @@ import type { BuiltinAgentKind } from "./agent-clis";
 export interface BoardTask {
   id: string;
   title: string;
-  description: string;
+  /** The start of the description on one line (`descriptionPreview`), never the whole text. */
+  preview: string;
   status: TaskStatus;
   cwd: string;
   /** `cwd` shortened for display (home as `~`, only the last segments). */
@@ -18,6 +19,34 @@ export interface BoardTask {
   /** Set only when the task pins a profile; null follows the active one. */
   profileName: string | null;
   updatedAt: number;
+}
+
+/** One status column of the board, shaped on the server. */
+export interface BoardColumnData {
+  status: TaskStatus;
+  /** Tasks in this status that match the filter (all of them without one): the count it shows. */
+  total: number;
+  /** Most recently updated first; at most BOARD_COLUMN_CAP while a capped column is collapsed. */
+  tasks: BoardTask[];
+  /** The column is one of the capped end states and shows all `total` tasks. */
+  expanded: boolean;
+  /** The column is one of the capped end states (it can be collapsed or expanded). */
+  capped: boolean;
+}
+
+export interface BoardData {
+  /** The columns to show, in status order. */
+  columns: BoardColumnData[];
+  /** Every task, whatever the filter. */
+  taskCount: number;
+  /** Tasks running or waiting for input, and those waiting for a person (the Inbox's), whatever the filter. */
+  activeCount: number;
+  needsInputCount: number;
+  inboxCount: number;
+  /** The filter the columns were shaped with (trimmed; "" for none). */
+  query: string;
+  /** Tasks matching `query` across every column, shown or not. */
+  matchCount: number;
 }
 
 export interface ProfileOption {

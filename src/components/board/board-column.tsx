@@ -1,22 +1,39 @@
+import Link from "next/link";
 import { useId } from "react";
-import { TASK_STATUS_LABELS, type TaskStatus } from "@/lib/domain";
-import type { BoardTask } from "@/lib/view-models";
+import { BOARD_COLUMN_CAP, boardHref, type CappedStatus } from "@/lib/board";
+import { TASK_STATUS_LABELS } from "@/lib/domain";
+import type { BoardColumnData } from "@/lib/view-models";
 import { TaskCard } from "./task-card";
 import styles from "./board.module.css";
 
-/** One status column; a region named after the status, so it can be found by its name. */
-export function BoardColumn({ status, tasks, now }: { status: TaskStatus; tasks: BoardTask[]; now: number }) {
+interface BoardColumnProps {
+  column: BoardColumnData;
+  /** The filter the board was rendered with, kept by the Show all / Show fewer links. */
+  query: string;
+  expanded: readonly CappedStatus[];
+  now: number;
+}
+
+/**
+ * One status column; a region named after the status, so it can be found by its name. Its count
+ * is every task in the status (that matches the filter), also when an end-state column shows only
+ * the most recent ones.
+ */
+export function BoardColumn({ column, query, expanded, now }: BoardColumnProps) {
   const headingId = useId();
+  const { status, total, tasks } = column;
+  const hidden = total - tasks.length;
+  const label = TASK_STATUS_LABELS[status];
   return (
     <section className={styles.column} aria-labelledby={headingId} data-status={status}>
       <header className={styles.columnHeader}>
         <span className="badge-dot" aria-hidden="true" />
         <h2 id={headingId} className={styles.columnTitle}>
-          {TASK_STATUS_LABELS[status]}
+          {label}
         </h2>
         <span className={styles.columnCount}>
-          <span aria-hidden="true">{tasks.length}</span>
-          <span className="visually-hidden">{`${tasks.length} ${tasks.length === 1 ? "task" : "tasks"}`}</span>
+          <span aria-hidden="true">{total}</span>
+          <span className="visually-hidden">{`${total} ${total === 1 ? "task" : "tasks"}`}</span>
         </span>
       </header>
       {tasks.length === 0 ? (
@@ -30,6 +47,24 @@ export function BoardColumn({ status, tasks, now }: { status: TaskStatus; tasks:
           ))}
         </ul>
       )}
+      {column.capped && hidden > 0 ? (
+        <p className={styles.columnMore}>
+          <span>{`The ${tasks.length} most recent of ${total}.`}</span>
+          {/* Not prefetched: the expanded column is the one large page the board can render. */}
+          <Link href={boardHref({ q: query, all: [...expanded, column.status as CappedStatus] })} prefetch={false} scroll={false}>
+            Show all {total}
+            <span className="visually-hidden"> {label} tasks</span>
+          </Link>
+        </p>
+      ) : null}
+      {column.expanded && total > BOARD_COLUMN_CAP ? (
+        <p className={styles.columnMore}>
+          <Link href={boardHref({ q: query, all: expanded.filter((s) => s !== column.status) })} prefetch={false} scroll={false}>
+            Show fewer
+            <span className="visually-hidden"> {label} tasks</span>
+          </Link>
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -1,45 +1,38 @@
 "use client";
 
-import { TASK_STATUSES, type TaskStatus } from "@/lib/domain";
-import type { BoardTask, ProfileOption } from "@/lib/view-models";
+import { MAX_BOARD_QUERY_CHARS, type CappedStatus } from "@/lib/board";
+import type { BoardData, ProfileOption } from "@/lib/view-models";
 import { useBoardUi } from "@/stores/board-ui-store";
 import { NewTaskDialog } from "../task/new-task-dialog";
 import { BoardColumn } from "./board-column";
 import { EmptyBoard } from "./empty-board";
+import { useBoardFilter } from "./use-board-filter";
 import styles from "./board.module.css";
 
-/** Shown even when empty: the path a task normally takes. */
-const ALWAYS_SHOWN: readonly TaskStatus[] = ["todo", "running", "needs_input", "review", "done"];
-
 interface BoardViewProps {
-  tasks: BoardTask[];
+  /** Shaped on the server: counts, capped end-state columns, card previews, the filter applied. */
+  board: BoardData;
+  /** The end-state columns showing all their tasks (the URL's `all`). */
+  expanded: readonly CappedStatus[];
   profiles: ProfileOption[];
   defaultCwd: string;
   /** The server's clock at render time, so relative times match between server and client. */
   now: number;
 }
 
-export function BoardView({ tasks, profiles, defaultCwd, now }: BoardViewProps) {
-  const filter = useBoardUi((state) => state.filter);
-  const setFilter = useBoardUi((state) => state.setFilter);
+export function BoardView({ board, expanded, profiles, defaultCwd, now }: BoardViewProps) {
   const openNewTask = useBoardUi((state) => state.openNewTask);
-
-  const needle = filter.trim().toLowerCase();
-  const visible = needle
-    ? tasks.filter((task) => `${task.title}\n${task.description}\n${task.cwd}`.toLowerCase().includes(needle))
-    : tasks;
-  // Rare columns appear when they have tasks at all (not per filter), so columns do not jump while typing.
-  const statuses = TASK_STATUSES.filter((status) => ALWAYS_SHOWN.includes(status) || tasks.some((t) => t.status === status));
+  const filter = useBoardFilter(board.query, expanded);
 
   return (
     <>
       <div className="page-header">
         <div>
           <h1>Board</h1>
-          <p className="page-subtitle">{summary(tasks)}</p>
+          <p className="page-subtitle">{summary(board)}</p>
         </div>
         <div className={styles.toolbar}>
-          {tasks.length > 0 ? (
+          {board.taskCount > 0 ? (
             <div className={styles.filter}>
               <label htmlFor="board-filter" className="visually-hidden">
                 Filter tasks
@@ -54,8 +47,12 @@ export function BoardView({ tasks, profiles, defaultCwd, now }: BoardViewProps) 
                 type="search"
                 className={`input ${styles.filterInput}`}
                 placeholder="Filter by title, notes or directory"
-                value={filter}
-                onChange={(event) => setFilter(event.target.value)}
+                maxLength={MAX_BOARD_QUERY_CHARS}
+                value={filter.text}
+                onChange={(event) => filter.setText(event.target.value)}
+                onKeyDown={(event) => {
+                  if (event.key === "Enter") filter.flush();
+                }}
               />
             </div>
           ) : null}
@@ -68,18 +65,23 @@ export function BoardView({ tasks, profiles, defaultCwd, now }: BoardViewProps) 
         </div>
       </div>
 
-      {tasks.length === 0 ? (
+      {board.taskCount === 0 ? (
         <EmptyBoard onCreate={openNewTask} />
       ) : (
         <>
-          {needle && visible.length === 0 ? (
+          {board.query && board.matchCount === 0 ? (
             <p className={styles.noMatch} role="status">
-              No tasks match “{filter.trim()}”.
+              No tasks match “{board.query}”.
             </p>
           ) : null}
-          <div className={styles.columns} style={{ ["--column-count" as string]: statuses.length }}>
-            {statuses.map((status) => (
-              <BoardColumn key={status} status={status} tasks={visible.filter((t) => t.status === status)} now={now} />
+          <div
+            className={styles.columns}
+            style={{ ["--column-count" as string]: board.columns.length }}
+            aria-busy={filter.pending}
+            data-pending={filter.pending ? "" : undefined}
+          >
+            {board.columns.map((column) => (
+              <BoardColumn key={column.status} column={column} query={board.query} expanded={expanded} now={now} />
             ))}
           </div>
         </>
@@ -90,12 +92,10 @@ export function BoardView({ tasks, profiles, defaultCwd, now }: BoardViewProps) 
   );
 }
 
-function summary(tasks: BoardTask[]): string {
-  if (tasks.length === 0) return "Plan work for your coding agents and watch them run.";
-  const active = tasks.filter((t) => t.status === "running" || t.status === "needs_input").length;
-  const waiting = tasks.filter((t) => t.status === "needs_input").length;
-  const parts = [`${tasks.length} ${tasks.length === 1 ? "task" : "tasks"}`];
-  if (active > 0) parts.push(`${active} active`);
-  if (waiting > 0) parts.push(`${waiting} waiting for you`);
+function summary(board: BoardData): string {
+  if (board.taskCount === 0) return "Plan work for your coding agents and watch them run.";
+  const parts = [`${board.taskCount} ${board.taskCount === 1 ? "task" : "tasks"}`];
+  if (board.activeCount > 0) parts.push(`${board.activeCount} active`);
+  if (board.needsInputCount > 0) parts.push(`${board.needsInputCount} waiting for you`);
   return parts.join(" · ");
 }

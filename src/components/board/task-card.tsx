@@ -7,7 +7,7 @@ export function TaskCard({ task, now }: { task: BoardTask; now: number }) {
   return (
     <Link href={`/tasks/${task.id}`} className={styles.card} data-status={task.status}>
       <span className={styles.cardTitle}>{task.title}</span>
-      {task.description ? <span className={styles.cardDescription}>{task.description}</span> : null}
+      {task.preview ? <span className={styles.cardDescription}>{task.preview}</span> : null}
       <span className={styles.cardMeta}>
         <span className={styles.cardCwd} title={task.cwd}>
           <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
