@@ -32,6 +32,26 @@ export class BoardPage {
     return this.page.getByRole("region", { name: label, exact: true });
   }
 
+  /** The cards of a column (not its Show all / Show fewer link). */
+  cards(label: string): Locator {
+    return this.column(label).getByRole("listitem");
+  }
+
+  /** A column's "Show all N" link (end-state columns with more tasks than they show). */
+  showAll(label: string): Locator {
+    return this.column(label).getByRole("link", { name: /^Show all \d+/ });
+  }
+
+  showFewer(label: string): Locator {
+    return this.column(label).getByRole("link", { name: /^Show fewer/ });
+  }
+
+  /** Types into the filter key by key, as a person does (the filter is applied after a pause). */
+  async typeFilter(text: string): Promise<void> {
+    await this.filter.click();
+    await this.filter.pressSequentially(text);
+  }
+
   card(title: string): Locator {
     return this.page.getByRole("link", { name: title });
   }
