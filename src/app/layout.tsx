@@ -4,7 +4,7 @@ import { AttentionCenter } from "@/components/attention/attention-center";
 import { AppNav } from "@/components/layout/app-nav";
 import { UpdateBanner } from "@/components/live/update-banner";
 import { KeyboardShortcuts } from "@/components/shortcuts/keyboard-shortcuts";
-import { isInboxStatus } from "@/lib/inbox";
+import { INBOX_STATUSES } from "@/lib/inbox";
 import { REQUEST_ACCESS_HEADER } from "@/lib/request-access";
 import { DEFAULT_THEME, THEME_COLORS, THEME_COOKIE, parseTheme, type Theme } from "@/lib/theme/theme";
 import { getServices } from "@/server/registry";
@@ -53,13 +53,15 @@ function liveTaskTitles(): Record<string, string> {
   }
 }
 
-/** Tasks waiting on a person, for the nav's Inbox count (kept live by the nav from app events). */
+/**
+ * Tasks waiting on a person, for the nav's Inbox count (kept live by the nav from app events).
+ * Read by status (indexed): this runs on every page render and live refresh, and reading every
+ * task — thousands, with their prompts — to keep a handful cost each of them far more.
+ */
 function inboxTaskIds(): string[] {
   try {
-    return getServices()
-      .tasks.list()
-      .filter((task) => isInboxStatus(task.status))
-      .map((task) => task.id);
+    const { tasks } = getServices();
+    return INBOX_STATUSES.flatMap((status) => tasks.list({ status }).map((task) => task.id));
   } catch {
     // Rendered without the app's server (e.g. a build-time render): nothing to count.
     return [];

@@ -16,7 +16,8 @@ function services(): Services {
   ];
   const screen = ["", "line 1", "   ", "line 2", "line 3", "", "line 4", "line 5", "line 6", "Apply it? [y/n]", ""];
   return {
-    tasks: { list: () => tasks },
+    // Like TaskService.list: the status filter is applied (the inbox reads only waiting statuses).
+    tasks: { list: (filter?: { status?: string }) => tasks.filter((task) => !filter?.status || task.status === filter.status) },
     sessions: {
       get: (id: string) =>
         id === "asks"

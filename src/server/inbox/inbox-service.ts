@@ -2,7 +2,7 @@ import "server-only";
 import { setTimeout as delay } from "node:timers/promises";
 import { PASTE_ENTER_DELAY_MS, planInput } from "../../../server/internal-api/terminal-input";
 import { AppError } from "../../lib/errors";
-import { INBOX_LAST_LINES, isInboxStatus, type InboxItem } from "../../lib/inbox";
+import { INBOX_LAST_LINES, INBOX_STATUSES, type InboxItem } from "../../lib/inbox";
 import type { Services } from "../services";
 
 /**
@@ -13,10 +13,10 @@ const SNAPSHOT_ROWS = 24;
 
 /** Needs input first (someone is blocked), then review; newest first within each. */
 export async function listInbox(services: Services): Promise<InboxItem[]> {
-  const waiting = services.tasks
-    .list()
-    .filter((task) => isInboxStatus(task.status))
-    .sort((a, b) => rank(a.status) - rank(b.status) || b.updatedAt.getTime() - a.updatedAt.getTime());
+  // Read by status (indexed), not every task with its prompt only to keep a few.
+  const waiting = INBOX_STATUSES.flatMap((status) => services.tasks.list({ status })).sort(
+    (a, b) => rank(a.status) - rank(b.status) || b.updatedAt.getTime() - a.updatedAt.getTime(),
+  );
   return Promise.all(
     waiting.map(async (task) => {
       const session = services.sessions.get(task.id);
