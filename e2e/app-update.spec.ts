@@ -20,8 +20,8 @@ import { TerminalPanel } from "./pages/terminal-panel";
 const ROOT = process.cwd();
 const UPDATED_TEXT = "AI Manager was updated while this page was open.";
 
-/** What a checkout holds besides its dependencies, its build and its git metadata. */
-const CHECKOUT_SKIPS = new Set(["node_modules", ".next", ".git", "test-results", "test-reports", "bench"]);
+/** Not part of a checkout's code: dependencies, build, git metadata, test output, the default data dir. */
+const CHECKOUT_SKIPS = new Set(["node_modules", ".next", ".git", "test-results", "test-reports", "bench", "data"]);
 
 /**
  * A second checkout of this app whose build has another id, as after an update: its files are
