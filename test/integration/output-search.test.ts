@@ -68,7 +68,9 @@ describe("internal API: output search", () => {
 
     // The unfinished line (the prompt) is searched too: it has the next number.
     await sendInput(h, task.id, "printf 'PARTIAL-TAIL'", "line");
-    await readBuffer(h, task.id, { since: 0, waitFor: "pattern", pattern: "PARTIAL-TAIL\\$ $", timeoutMs: 20_000 });
+    // The prompt follows the printed text on the same, unfinished line ("$ ", its space trimmed here).
+    const prompted = await readBuffer(h, task.id, { since: 0, waitFor: "pattern", pattern: "PARTIAL-TAIL\\$", timeoutMs: 20_000 });
+    expect(prompted.body.data.wait, prompted.text).toMatchObject({ satisfied: true });
     const tail = (await search(task.id, { q: "PARTIAL-TAIL", caseSensitive: true, context: 0 })).body.data;
     const last = tail.matches.at(-1);
     expect(last.text).toBe("PARTIAL-TAIL$");
