@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useState, useTransition } from "react";
-import { isNavigationSignal, thrownActionFailure } from "@/lib/client/action-call";
+import { callAction } from "@/lib/client/action-call";
 import type { ActionFailure, ActionResult } from "@/lib/errors";
 
 /**
@@ -16,20 +16,15 @@ export function useActionRunner() {
   const run = useCallback(
     <T,>(action: () => Promise<ActionResult<T>>, onSuccess?: (result: ActionResult<T> & { ok: true }) => void) => {
       startTransition(async () => {
-        try {
-          const result = await action();
-          // An action that redirected has navigated away and has nothing to report.
-          if (!result) return;
-          if (result.ok) {
-            setFailure(undefined);
-            onSuccess?.(result);
-          } else {
-            setFailure(result);
-          }
-        } catch (error) {
-          // A redirect from the action is not a failure: let Next handle it.
-          if (isNavigationSignal(error)) throw error;
-          setFailure(thrownActionFailure(error));
+        // A redirect from the action is rethrown for Next to handle; a call that threw is a failure to show.
+        const result = await callAction(action);
+        // An action that redirected has navigated away and has nothing to report.
+        if (!result) return;
+        if (result.ok) {
+          setFailure(undefined);
+          onSuccess?.(result);
+        } else {
+          setFailure(result);
         }
       });
     },

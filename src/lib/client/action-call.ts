@@ -16,7 +16,7 @@ export function thrownActionFailure(error: unknown): ActionFailure {
 }
 
 /** A redirect or not-found from an action: Next's to handle, not a failure. */
-export function isNavigationSignal(error: unknown): boolean {
+function isNavigationSignal(error: unknown): boolean {
   const digest = (error as { digest?: unknown } | null)?.digest;
   return typeof digest === "string" && (digest.startsWith("NEXT_REDIRECT") || digest.startsWith("NEXT_HTTP_ERROR"));
 }
