@@ -25,7 +25,8 @@ for (let dir = root; ; dir = path.dirname(dir)) {
   if (path.dirname(dir) === dir) break;
 }
 const npmStartPath = [...npmRunBins, "/usr/lib/node_modules/npm/node_modules/@npmcli/run-script/lib/node-gyp-bin", typedPath].join(path.delimiter);
-test.use({ appOptions: { env: { npm_lifecycle_event: "start", PATH: npmStartPath } } });
+// …and what npm adds besides: its node binary and its colour setting.
+test.use({ appOptions: { env: { npm_lifecycle_event: "start", PATH: npmStartPath, NODE: process.execPath, COLOR: "0" } } });
 test.beforeAll(() => {
   fs.mkdirSync(bin, { recursive: true, mode: 0o700 });
   fs.writeFileSync(path.join(bin, "codex"), '#!/bin/sh\n[ "$1" = "--version" ] && echo "codex-cli 9.8.7"\n', { mode: 0o755 });
@@ -57,7 +58,7 @@ test("Settings shows which agent CLIs are installed, and Use creates and activat
   await expect(codex.getByRole("button", { name: "Codex CLI is active" })).toBeDisabled();
 });
 
-test("a task terminal gets the PATH npm start was typed with, without AI Manager's own node_modules/.bin", async ({ page, app }) => {
+test("a task terminal gets the PATH npm start was typed with, without AI Manager's own node_modules/.bin or npm's variables", async ({ page, app }) => {
   const board = new BoardPage(page, app);
   await board.goto();
   await board.createTask({ title: "Path check", cwd: projectDir(app, "path-check"), profile: "Shell" });
@@ -67,4 +68,7 @@ test("a task terminal gets the PATH npm start was typed with, without AI Manager
   // Exactly the typed PATH (what `command -v` then finds depends on what this machine installed).
   await terminal.type(`[ "$PATH" = '${typedPath}' ] && echo typed-path-$((6*7)) || echo "other PATH: $PATH"\n`);
   await terminal.expectText("typed-path-42");
+  // npm's own variables are not the user's either.
+  await terminal.type('echo "npm-env:${NODE-unset}:${COLOR-unset}"\n');
+  await terminal.expectText("npm-env:unset:unset");
 });

@@ -53,7 +53,21 @@ const OPTION_WITH_PROMPT = /^--?[A-Za-z0-9][A-Za-z0-9-]*=\{prompt\}$/;
  */
 const SERVER_ONLY_ENV = /^(NODE_ENV|PORT|HOST|NEXT_[A-Z_]*|__NEXT_[A-Z_]*|TURBOPACK[A-Z_]*|AI_MANAGER_DATA_DIR|AI_MANAGER_AUTH|LOG_LEVEL|INIT_CWD|npm_.*|NODE_OPTIONS|TSX_[A-Z_]*)$/;
 
-/** The PTY's environment: the server's env (minus its own settings) + the profile's + ours. */
+/**
+ * Besides npm_* and PATH (scripts/npm-run-path.mjs), `npm start` puts three variables of its own
+ * into the server's environment: NODE (its node binary) and COLOR (its colour setting), always,
+ * and EDITOR (its `editor` setting: EDITOR, else VISUAL, else vi). A task's terminal should behave
+ * as the shell `npm start` was typed in: git, crontab or an agent's "open in editor" would
+ * otherwise see an EDITOR=vi the user never chose. An EDITOR that is not npm's made-up `vi` is
+ * the user's own (npm copied it) and stays.
+ */
+function addedByNpmRun(key: string, value: string, base: NodeJS.ProcessEnv): boolean {
+  if (!base.npm_lifecycle_event) return false;
+  if (key === "NODE" || key === "COLOR") return true;
+  return key === "EDITOR" && value === "vi" && !base.VISUAL;
+}
+
+/** The PTY's environment: the server's env (minus its own settings and npm's) + the profile's + ours. */
 export function buildSessionEnv(
   base: NodeJS.ProcessEnv,
   profileEnv: Record<string, string>,
@@ -61,7 +75,7 @@ export function buildSessionEnv(
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) {
-    if (value !== undefined && !SERVER_ONLY_ENV.test(key)) env[key] = value;
+    if (value !== undefined && !SERVER_ONLY_ENV.test(key) && !addedByNpmRun(key, value, base)) env[key] = value;
   }
   Object.assign(env, profileEnv, overrides);
   env.TERM = "xterm-256color";
