@@ -1,3 +1,4 @@
+import type { Route } from "@playwright/test";
 import { BOARD_COLUMN_CAP } from "../src/lib/board";
 import { createTaskViaApi, reportStatusViaApi } from "./fixtures/internal-api";
 import { expect, test } from "./fixtures/test";
@@ -64,4 +65,28 @@ test("a long Done column shows its most recent tasks, its true count, and the fi
   await board.showFewer("Done").click();
   await expect(board.cards("Done")).toHaveCount(BOARD_COLUMN_CAP);
   await expect(board.column("Done")).toContainText(`${doneTotal} tasks`);
+
+  // Show all clicked while the typed filter still waits for its pause keeps both. The board's
+  // answer to a navigation without the typed text is held until the page asks for another one
+  // (the pause ending), so the order that lost the expansion or the text happens every time.
+  const isBoardNavigation = (url: URL) => url.pathname === "/" && url.searchParams.has("_rsc");
+  const held: Route[] = [];
+  await page.route(isBoardNavigation, async (route) => {
+    if (new URL(route.request().url()).searchParams.get("q") !== "chore") {
+      held.push(route);
+      return;
+    }
+    for (const waiting of held.splice(0)) await waiting.continue();
+    await route.continue();
+  });
+  await board.filter.fill("chore");
+  await board.showAll("Done").click();
+  await expect(page).toHaveURL(/\/\?q=chore&all=done$/);
+  await expect(board.cards("Done")).toHaveCount(doneTotal - 1);
+  await expect(board.filter).toHaveValue("chore");
+  await page.unroute(isBoardNavigation);
+  for (const waiting of held.splice(0)) await waiting.continue();
+  // Back is the board before Show all, as with any link.
+  await page.goBack();
+  await expect(board.cards("Done")).toHaveCount(BOARD_COLUMN_CAP);
 });

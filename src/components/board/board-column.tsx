@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { useId } from "react";
+import { useId, type MouseEvent } from "react";
 import { BOARD_COLUMN_CAP, boardHref, type CappedStatus } from "@/lib/board";
 import { TASK_STATUS_LABELS } from "@/lib/domain";
 import type { BoardColumnData } from "@/lib/view-models";
@@ -11,6 +11,8 @@ interface BoardColumnProps {
   /** The filter the board was rendered with, kept by the Show all / Show fewer links. */
   query: string;
   expanded: readonly CappedStatus[];
+  /** Follows Show all / Show fewer with the filter as typed (useBoardFilter). */
+  onShowColumns: (all: readonly CappedStatus[]) => void;
   now: number;
 }
 
@@ -19,11 +21,20 @@ interface BoardColumnProps {
  * is every task in the status (that matches the filter), also when an end-state column shows only
  * the most recent ones.
  */
-export function BoardColumn({ column, query, expanded, now }: BoardColumnProps) {
+export function BoardColumn({ column, query, expanded, onShowColumns, now }: BoardColumnProps) {
   const headingId = useId();
   const { status, total, tasks } = column;
   const hidden = total - tasks.length;
   const label = TASK_STATUS_LABELS[status];
+  const moreColumns = [...expanded, status as CappedStatus];
+  const fewerColumns = expanded.filter((s) => s !== status);
+  // A plain click goes through the filter (it may hold typed text the href lacks); a click with a
+  // modifier (new tab, new window) follows the href.
+  const follow = (all: readonly CappedStatus[]) => (event: MouseEvent<HTMLAnchorElement>) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    onShowColumns(all);
+  };
   return (
     <section className={styles.column} aria-labelledby={headingId} data-status={status}>
       <header className={styles.columnHeader}>
@@ -51,7 +62,7 @@ export function BoardColumn({ column, query, expanded, now }: BoardColumnProps) 
         <p className={styles.columnMore}>
           <span>{`The ${tasks.length} most recent of ${total}.`}</span>
           {/* Not prefetched: the expanded column is the one large page the board can render. */}
-          <Link href={boardHref({ q: query, all: [...expanded, column.status as CappedStatus] })} prefetch={false} scroll={false}>
+          <Link href={boardHref({ q: query, all: moreColumns })} prefetch={false} scroll={false} onClick={follow(moreColumns)}>
             Show all {total}
             <span className="visually-hidden"> {label} tasks</span>
           </Link>
@@ -59,7 +70,7 @@ export function BoardColumn({ column, query, expanded, now }: BoardColumnProps) 
       ) : null}
       {column.expanded && total > BOARD_COLUMN_CAP ? (
         <p className={styles.columnMore}>
-          <Link href={boardHref({ q: query, all: expanded.filter((s) => s !== column.status) })} prefetch={false} scroll={false}>
+          <Link href={boardHref({ q: query, all: fewerColumns })} prefetch={false} scroll={false} onClick={follow(fewerColumns)}>
             Show fewer
             <span className="visually-hidden"> {label} tasks</span>
           </Link>

@@ -81,7 +81,7 @@ export function BoardView({ board, expanded, profiles, defaultCwd, now }: BoardV
             data-pending={filter.pending ? "" : undefined}
           >
             {board.columns.map((column) => (
-              <BoardColumn key={column.status} column={column} query={board.query} expanded={expanded} now={now} />
+              <BoardColumn key={column.status} column={column} query={board.query} expanded={expanded} onShowColumns={filter.showColumns} now={now} />
             ))}
           </div>
         </>

@@ -19,6 +19,12 @@ export interface BoardFilter {
   flush: () => void;
   /** The columns do not show the typed text's results yet. */
   pending: boolean;
+  /**
+   * Show all / Show fewer: the board with these columns expanded and the text as typed, sent or
+   * not. (The links carry the filter the board was rendered with; a click while a filter waits
+   * for its pause would drop the typed text, or the pause would then drop the expansion.)
+   */
+  showColumns: (all: readonly CappedStatus[]) => void;
 }
 
 /**
@@ -94,6 +100,19 @@ export function useBoardFilter(applied: string, expanded: readonly CappedStatus[
 
   const flush = useCallback(() => send(useBoardUi.getState().filter.trim()), [send]);
 
+  const showColumns = useCallback(
+    (all: readonly CappedStatus[]) => {
+      clearTimeout(timer.current);
+      timer.current = undefined;
+      const query = useBoardUi.getState().filter.trim();
+      requested.current = query;
+      expandedNow.current = all;
+      // A new history entry, as the links make: Back collapses the column again.
+      startTransition(() => router.push(boardHref({ q: query, all }), { scroll: false }));
+    },
+    [router],
+  );
+
   const shown = adopted ? text : applied;
-  return { text: shown, setText, flush, pending: navigating || shown.trim() !== applied };
+  return { text: shown, setText, flush, pending: navigating || shown.trim() !== applied, showColumns };
 }
