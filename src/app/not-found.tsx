@@ -10,10 +10,10 @@ export default function NotFound() {
         <h1>Page not found</h1>
         <p>Nothing lives at this address. Your tasks are on the board; CLI profiles and limits are in Settings.</p>
         <div className="form-actions">
-          <Link href="/" className="button button-primary">
+          <Link prefetch={false} href="/" className="button button-primary">
             Go to the board
           </Link>
-          <Link href="/settings" className="button">
+          <Link prefetch={false} href="/settings" className="button">
             Settings
           </Link>
         </div>

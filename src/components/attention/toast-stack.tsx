@@ -1,12 +1,12 @@
 "use client";
 
-import Link from "next/link";
 import { useEffect, useState } from "react";
 import { linesBesideBadge } from "@/lib/attention/attention";
 import { TASK_STATUS_LABELS } from "@/lib/domain";
 import { useAttention, type Toast } from "@/stores/attention-store";
 import { StatusBadge } from "../ui/status-badge";
 import styles from "./attention.module.css";
+import { TaskLink } from "@/components/task/task-link";
 
 /** How long a toast stays; one that waits for a person's answer stays until dismissed. */
 const TOAST_TTL_MS = 12_000;
@@ -61,9 +61,9 @@ function ToastCard({ toast }: { toast: Toast }) {
           .join(" · ")}
         {notice.detail ? <span className={styles.detail}>“{notice.detail}”</span> : null}
       </p>
-      <Link href={`/tasks/${notice.taskId}`} className={styles.open} onClick={() => dismiss(toast.id)}>
+      <TaskLink taskId={notice.taskId} className={styles.open} onClick={() => dismiss(toast.id)}>
         Open task
-      </Link>
+      </TaskLink>
     </article>
   );
 }

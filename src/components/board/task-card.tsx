@@ -1,11 +1,11 @@
-import Link from "next/link";
 import { formatDateTime, formatRelativeTime } from "@/lib/format/time";
 import type { BoardTask } from "@/lib/view-models";
 import styles from "./board.module.css";
+import { TaskLink } from "@/components/task/task-link";
 
 export function TaskCard({ task, now }: { task: BoardTask; now: number }) {
   return (
-    <Link href={`/tasks/${task.id}`} className={styles.card} data-status={task.status}>
+    <TaskLink taskId={task.id} className={styles.card} data-status={task.status}>
       <span className={styles.cardTitle}>{task.title}</span>
       {task.preview ? <span className={styles.cardDescription}>{task.preview}</span> : null}
       <span className={styles.cardMeta}>
@@ -30,6 +30,6 @@ export function TaskCard({ task, now }: { task: BoardTask; now: number }) {
           {task.profileName ? <span className="tag">{task.profileName}</span> : null}
         </span>
       </span>
-    </Link>
+    </TaskLink>
   );
 }

@@ -9,7 +9,7 @@ export function InboxCallout({ waiting }: { waiting: number }) {
   if (waiting === 0) return null;
   return (
     <div className={styles.callout}>
-      <Link href="/inbox" className="button button-primary">
+      <Link prefetch={false} href="/inbox" className="button button-primary">
         {waiting === 1 ? "1 task waits for you" : `${waiting} tasks wait for you`} · Open the Inbox
       </Link>
     </div>

@@ -1,6 +1,5 @@
 "use client";
 
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { sendInboxReply } from "@/actions/inbox-actions";
@@ -9,6 +8,7 @@ import { Ago } from "../time/live-time";
 import { StatusBadge } from "../ui/status-badge";
 import { useActionRunner } from "../ui/use-action-runner";
 import styles from "./inbox.module.css";
+import { TaskLink } from "@/components/task/task-link";
 
 /** One waiting task: what it said, the end of its screen, and the replies that unblock it. */
 export function InboxCard({ item, now }: { item: InboxItem; now: number }) {
@@ -35,9 +35,9 @@ export function InboxCard({ item, now }: { item: InboxItem; now: number }) {
   return (
     <article className={`panel ${styles.card}`} aria-labelledby={titleId} data-status={item.status}>
       <header className={styles.cardHeader}>
-        <Link id={titleId} href={`/tasks/${item.taskId}`} className={styles.cardTitle}>
+        <TaskLink id={titleId} taskId={item.taskId} className={styles.cardTitle}>
           {item.title}
-        </Link>
+        </TaskLink>
         <StatusBadge status={item.status} />
         <span className={styles.when}>
           <Ago at={item.updatedAt} serverNow={now} />
@@ -97,7 +97,7 @@ export function InboxCard({ item, now }: { item: InboxItem; now: number }) {
         </form>
       ) : (
         <p className={styles.notRunning}>
-          Its terminal is not running. <Link href={`/tasks/${item.taskId}`}>Open the task</Link> to resume or review it.
+          Its terminal is not running. <TaskLink taskId={item.taskId}>Open the task</TaskLink> to resume or review it.
         </p>
       )}
     </article>

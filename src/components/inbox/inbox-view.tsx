@@ -17,7 +17,7 @@ export function InboxView({ items, now }: { items: InboxItem[]; now: number }) {
       {items.length === 0 ? (
         <section className={`panel ${styles.empty}`} aria-label="Nothing waiting">
           <p>No task is waiting for you. Tasks show up here when their agent needs input or asks for a review.</p>
-          <Link href="/" className="button">
+          <Link prefetch={false} href="/" className="button">
             Open the board
           </Link>
         </section>

@@ -59,7 +59,8 @@ export function AppNav({ theme, inboxTaskIds }: { theme: Theme; inboxTaskIds: re
   return (
     <header className="app-header">
       <div className="app-header-inner">
-        <Link href="/" className="app-brand" aria-label="AI Manager home">
+        {/* Not prefetched, as no link of the app (the reason: task-link.tsx). */}
+        <Link href="/" className="app-brand" aria-label="AI Manager home" prefetch={false}>
           <span className="app-logo" aria-hidden="true">
             <svg viewBox="0 0 20 20" width="20" height="20">
               <rect x="1" y="1" width="18" height="18" rx="5" fill="var(--accent)" />
@@ -75,6 +76,7 @@ export function AppNav({ theme, inboxTaskIds }: { theme: Theme; inboxTaskIds: re
               <Link
                 key={link.href}
                 href={link.href}
+                prefetch={false}
                 className="app-nav-link"
                 data-link={link.label.toLowerCase()}
                 aria-current={active ? "page" : undefined}

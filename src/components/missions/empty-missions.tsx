@@ -18,10 +18,10 @@ export function EmptyMissions() {
         <kbd>n</kbd>). It appears here as soon as it starts.
       </p>
       <div className="form-actions">
-        <Link href="/" className="button button-primary" onClick={openNewTask}>
+        <Link prefetch={false} href="/" className="button button-primary" onClick={openNewTask}>
           New task
         </Link>
-        <Link href="/" className="button">
+        <Link prefetch={false} href="/" className="button">
           Go to the board
         </Link>
       </div>

@@ -1,11 +1,11 @@
 "use client";
 
-import Link from "next/link";
 import type { MissionSession } from "@/lib/view-models";
 import { exitText } from "../terminal/terminal-labels";
 import { Ago } from "../time/live-time";
 import { StatusBadge } from "../ui/status-badge";
 import styles from "./missions.module.css";
+import { TaskLink } from "@/components/task/task-link";
 
 interface EndedMissionsProps {
   missions: MissionSession[];
@@ -35,9 +35,9 @@ export function EndedMissions({ missions, serverNow, onDismiss }: EndedMissionsP
         {missions.map((mission) => (
           <li key={mission.executionId} className={styles.endedRow} aria-label={mission.title}>
             <StatusBadge status={mission.taskStatus} />
-            <Link href={`/tasks/${mission.taskId}`} className={styles.endedTitle}>
+            <TaskLink taskId={mission.taskId} className={styles.endedTitle}>
               {mission.title}
-            </Link>
+            </TaskLink>
             <span className={`mono ${styles.endedExit}`}>{exitText(mission)}</span>
             <span className="faint">
               ended <Ago at={mission.endedAt} serverNow={serverNow} />

@@ -1,6 +1,5 @@
 "use client";
 
-import Link from "next/link";
 import { memo, useCallback, useRef, useState, useTransition, type MouseEvent } from "react";
 import { stopPtyExecution } from "@/actions/agent-actions";
 import { callAction } from "@/lib/client/action-call";
@@ -13,6 +12,7 @@ import { TerminalView, type TerminalExit, type TerminalViewHandle } from "../ter
 import { Ago, Elapsed } from "../time/live-time";
 import { StatusBadge } from "../ui/status-badge";
 import styles from "./missions.module.css";
+import { TaskLink } from "@/components/task/task-link";
 
 /** Small enough for many tiles, big enough to read; the expanded tile gets the task page's size. */
 export const TILE_FONT_SIZE = 11;
@@ -88,9 +88,9 @@ export const MissionTile = memo(function MissionTile({ mission, expanded, hidden
       <header className={styles.tileHeader}>
         <div className={styles.tileTitleRow}>
           <StatusBadge status={mission.taskStatus} />
-          <Link href={`/tasks/${taskId}`} className={styles.tileTitle} title={title}>
+          <TaskLink taskId={taskId} className={styles.tileTitle} title={title}>
             {title}
-          </Link>
+          </TaskLink>
         </div>
         <div className={styles.tileActions}>
           <button

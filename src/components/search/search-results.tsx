@@ -2,6 +2,7 @@ import Link from "next/link";
 import { formatDateTime } from "@/lib/format/time";
 import type { GlobalSearchView, RunHitsView, SearchHit } from "@/server/search/search-types";
 import styles from "./search.module.css";
+import { TaskLink } from "@/components/task/task-link";
 
 /** A run's matches in grep's layout: line numbers, context dimmed, the match marked. */
 function RunLines({ matches }: { matches: SearchHit[] }) {
@@ -54,9 +55,9 @@ function RunResult({ run }: { run: RunHitsView }) {
     <section className="panel" aria-label={`${run.taskTitle}, run ${run.executionId}`} data-testid="search-run">
       <div className="panel-header">
         <div className={styles.runHeader}>
-          <Link className={styles.runTitle} href={`/tasks/${encodeURIComponent(run.taskId)}`}>
+          <TaskLink className={styles.runTitle} taskId={run.taskId}>
             {run.taskTitle}
-          </Link>
+          </TaskLink>
           <span className={styles.runMeta}>
             run <span className="mono">{run.executionId.slice(0, 8)}</span> · {run.source === "live" && run.status === "running" ? "running" : run.status} · started{" "}
             <time dateTime={run.startedAt}>{formatDateTime(Date.parse(run.startedAt))}</time>
@@ -95,7 +96,7 @@ export function SearchResults({ view, olderHref }: { view: GlobalSearchView; old
           {view.unreadable.map((run, i) => (
             <span key={run.executionId}>
               {i > 0 ? "; " : ""}
-              <Link href={`/tasks/${encodeURIComponent(run.taskId)}`}>{run.taskTitle}</Link>, run <span className="mono">{run.executionId.slice(0, 8)}</span> ({run.message})
+              <TaskLink taskId={run.taskId}>{run.taskTitle}</TaskLink>, run <span className="mono">{run.executionId.slice(0, 8)}</span> ({run.message})
             </span>
           ))}
         </p>
@@ -107,7 +108,7 @@ export function SearchResults({ view, olderHref }: { view: GlobalSearchView; old
       </div>
       {olderHref ? (
         <div className={styles.pager}>
-          <Link className="button" href={olderHref}>
+          <Link prefetch={false} className="button" href={olderHref}>
             Search older runs
           </Link>
         </div>

@@ -9,7 +9,7 @@ export default function TaskNotFound() {
           There is no task at this address. It may have been deleted, or the link is incomplete. Tasks live on the
           board; open one from there.
         </p>
-        <Link href="/" className="button button-primary">
+        <Link prefetch={false} href="/" className="button button-primary">
           Back to the board
         </Link>
       </div>

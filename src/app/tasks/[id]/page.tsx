@@ -75,7 +75,7 @@ export default async function TaskPage({ params }: TaskPageProps) {
   return (
     <main className="page">
       <nav aria-label="Breadcrumb" className={styles.breadcrumb}>
-        <Link href="/">Board</Link>
+        <Link prefetch={false} href="/">Board</Link>
         <span aria-hidden="true">/</span>
         <span className="faint">Task</span>
       </nav>
