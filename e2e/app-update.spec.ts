@@ -116,9 +116,11 @@ test("a page open while AI Manager is updated keeps what was typed and offers a 
     await expect(dialog).toBeVisible();
     await expect(dialog.getByLabel("Title")).toHaveValue("Typed before the update");
 
-    // The dialog keeps the rest of the page inert: done with it (its text copied), the person reloads.
-    await dialog.getByRole("button", { name: "Cancel" }).click();
-    await banner.getByRole("button", { name: "Reload" }).click();
+    // The dialog keeps the banner behind it out of reach, so it says so itself, with its own Reload.
+    const notice = dialog.getByRole("alert").filter({ hasText: "AI Manager was updated: this form can no longer be sent." });
+    await expect(notice).toBeVisible();
+    await expect(banner.getByRole("button", { name: "Reload" })).toBeVisible();
+    await notice.getByRole("button", { name: "Reload" }).click();
     await expect(board.heading).toBeVisible();
     await expect(board.newTaskDialog).toBeHidden();
     await expect(page.getByRole("alert").filter({ hasText: UPDATED_TEXT })).toHaveCount(0);

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useId, useRef, type ReactNode } from "react";
+import { DialogUpdateNotice } from "@/components/live/update-banner";
 
 interface DialogProps {
   open: boolean;
@@ -63,7 +64,14 @@ export function Dialog({ open, onClose, title, description, size = "medium", chi
           </svg>
         </button>
       </div>
-      <div className="dialog-body">{open ? children : null}</div>
+      <div className="dialog-body">
+        {open ? (
+          <>
+            <DialogUpdateNotice />
+            {children}
+          </>
+        ) : null}
+      </div>
     </dialog>
   );
 }
