@@ -16,7 +16,8 @@ import { currentBundle } from "../../../scripts/server-bundle.mjs";
 
 /** How long a new host may take to listen (from the sources it loads TypeScript through tsx; a busy machine is slow). */
 const LAUNCH_TIMEOUT_MS = 60_000;
-const CONNECT_RETRY_MS = 100;
+/** A refused connect to a Unix socket costs microseconds; each retry's wait is time a start waits for nothing. */
+const CONNECT_RETRY_MS = 25;
 /** A host that exits at once may have found another one starting: that one gets this long to answer. */
 const LOST_RACE_GRACE_MS = 3_000;
 
