@@ -37,6 +37,12 @@ describe("agent CLI detection", () => {
     expect(fs.existsSync(path.join(os.tmpdir(), "should-not-exist"))).toBe(false);
   });
 
+  it("asks Gemini CLI for its version without it starting a second process of itself", async () => {
+    fakeBin("gemini", 'echo "0.61.0 no-relaunch=${GEMINI_CLI_NO_RELAUNCH:-unset}"');
+    const found = await detectAgentClis({ PATH: dir });
+    expect(found.find((cli) => cli.kind === "gemini")?.version).toBe("0.61.0 no-relaunch=true");
+  });
+
   it("answers from its cache, and sees an installed binary on the next look", async () => {
     let now = 1_000;
     const detector = new AgentCliDetector({ PATH: dir }, () => now);
