@@ -8,7 +8,9 @@ import { AGENT_CLIS, type BuiltinAgentKind } from "../../src/lib/agent-clis";
 import { geminiSkipsSystemSettings } from "../../src/server/agents/agent-config";
 import { createAgentLaunch } from "../../src/server/agents/agent-launch";
 import type { Task } from "../../src/server/db/schema";
+import { RUN_TMP_DIR, RUNS_DIR } from "../../src/server/claude/run-files";
 import { startApiHarness, type ApiHarness } from "../helpers/api-harness";
+import { waitFor } from "../helpers/test-services";
 
 
 const run = promisify(execFile);
@@ -97,12 +99,14 @@ describe("agent CLI command lines against the real CLIs", () => {
 
   function taskFor(kind: BuiltinAgentKind, prompt: string): Task {
     const builtin = h.services.profiles.ensureBuiltin(kind);
+    // The app gives opencode's runs a TMPDIR of their own (checked below); a profile's would win.
+    const { TMPDIR: _ownTmp, ...withoutTmp } = isolatedEnv();
     const profile = h.services.profiles.update(builtin.id, {
       name: builtin.name,
       kind,
       command: path.join(BIN, AGENT_CLIS[kind].binary),
       args: builtin.args,
-      env: isolatedEnv(),
+      env: kind === "opencode" ? withoutTmp : isolatedEnv(),
       promptDelivery: builtin.promptDelivery,
     });
     return h.services.tasks.create({ title: `${kind} argv`, cwd, prompt, profileId: profile.id });
@@ -231,7 +235,11 @@ describe("agent CLI command lines against the real CLIs", () => {
     const screen = await screenOf(task.id, /-x explain this repository[\s\S]*ctrl\+p commands/);
     expect(screen).toContain("-x explain this repository");
     expect(screen).not.toMatch(PARSER_ERRORS);
+    // The library it unpacks at every start is in the run's own temp dir, which goes when the run ends.
+    const runTmp = path.join(runsDir, RUNS_DIR, h.services.sessions.get(task.id)!.executionId, RUN_TMP_DIR);
+    expect(fs.readdirSync(runTmp).filter((name) => name.endsWith(".so"))).not.toEqual([]);
     await stop(task.id);
+    await waitFor(() => !fs.existsSync(runTmp), 30_000, "the run's temp dir to be removed");
   }, 180_000);
 
   it("opencode: --continue and --session <id> parse", async () => {

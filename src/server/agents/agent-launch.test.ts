@@ -97,7 +97,11 @@ describe("createAgentLaunch", () => {
   it("writes opencode's private config with the MCP server", () => {
     const prepared = createAgentLaunch(options())(context("opencode", ["--prompt=fix it"]));
     const file = path.join(dataDir, "runs", "exec-1", "opencode.json");
-    expect(prepared).toMatchObject({ args: ["--prompt=fix it"], env: { OPENCODE_CONFIG: file } });
+    const tmp = path.join(dataDir, "runs", "exec-1", "tmp");
+    expect(prepared).toMatchObject({ args: ["--prompt=fix it"], env: { OPENCODE_CONFIG: file, TMPDIR: tmp } });
+    expect(fs.statSync(tmp).mode & 0o777).toBe(0o700);
+    // What opencode unpacks there at every start goes with the run's files.
+    fs.writeFileSync(path.join(tmp, ".9affccf9f2fbef9f-00000000.so"), "library");
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(JSON.parse(fs.readFileSync(file, "utf8")).mcp["ai-manager"]).toEqual({
       type: "local",
@@ -107,6 +111,14 @@ describe("createAgentLaunch", () => {
     });
     prepared.cleanup?.();
     expect(fs.existsSync(path.dirname(file))).toBe(false);
+  });
+
+  it("leaves opencode the TMPDIR its profile sets", () => {
+    const ctx = { ...context("opencode", []), profile: { kind: "opencode", env: { TMPDIR: "/scratch/tmp" } } as unknown as CliProfile };
+    const prepared = createAgentLaunch(options())(ctx);
+    expect(prepared.env).not.toHaveProperty("TMPDIR");
+    expect(fs.existsSync(path.join(dataDir, "runs", "exec-1", "tmp"))).toBe(false);
+    prepared.cleanup?.();
   });
 
   it("hands claude profiles to Claude's wiring and runs aider, shells and custom commands as they are", () => {

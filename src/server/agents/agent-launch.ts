@@ -1,7 +1,8 @@
 import fs from "node:fs";
+import path from "node:path";
 import { AppError } from "../../lib/errors";
 import { HOOK_FORWARDER, MCP_ENTRY } from "../claude/claude-launch";
-import { GEMINI_SETTINGS_FILE, makePrivateDir, OPENCODE_CONFIG_FILE, removeRunFiles, runDir, writePrivateJson } from "../claude/run-files";
+import { GEMINI_SETTINGS_FILE, makePrivateDir, OPENCODE_CONFIG_FILE, removeRunFiles, RUN_TMP_DIR, runDir, writePrivateJson } from "../claude/run-files";
 import type { Logger } from "../logger";
 import type { LaunchContext, TerminalServiceDeps } from "../terminals/terminal-service";
 import { buildGeminiSettings, buildOpencodeConfig, codexOverrides, geminiSkipsSystemSettings } from "./agent-config";
@@ -19,6 +20,19 @@ export interface AgentLaunchOptions {
   logger?: Logger;
   /** Why Gemini CLI would skip the run's settings file (default: its own path rule), or undefined. */
   geminiSkips?: (file: string) => string | undefined;
+}
+
+/**
+ * opencode (a Bun binary) unpacks a 13.7 MB library into TMPDIR at every start and never removes
+ * it: a day of agents left hundreds of MB in /tmp (RAM, where /tmp is a tmpfs). Its runs get a
+ * TMPDIR of their own in the run's directory, removed with the run's files when the run ends —
+ * unless the profile sets TMPDIR itself.
+ */
+function ownTmpDir(runDirectory: string, ctx: LaunchContext): Record<string, string> {
+  if (ctx.profile.env?.TMPDIR) return {};
+  const tmp = path.join(runDirectory, RUN_TMP_DIR);
+  makePrivateDir(tmp);
+  return { TMPDIR: tmp };
 }
 
 /**
@@ -71,7 +85,7 @@ export function createAgentLaunch(options: AgentLaunchOptions): PrepareLaunch {
       case "opencode":
         return withRunDir(ctx, (dir) => {
           const file = writePrivateJson(dir, OPENCODE_CONFIG_FILE, buildOpencodeConfig({ node, mcpEntry, mcpEnv: mcpEnv(ctx) }));
-          return { args: ctx.args, env: { OPENCODE_CONFIG: file } };
+          return { args: ctx.args, env: { OPENCODE_CONFIG: file, ...ownTmpDir(dir, ctx) } };
         });
       default:
         return { args: ctx.args, env: {} };

@@ -13,6 +13,8 @@ export const MCP_CONFIG_FILE = "mcp-config.json";
 export const GEMINI_SETTINGS_FILE = "gemini-settings.json";
 export const OPENCODE_CONFIG_FILE = "opencode.json";
 const OWN_FILES = [SETTINGS_FILE, MCP_CONFIG_FILE, GEMINI_SETTINGS_FILE, OPENCODE_CONFIG_FILE];
+/** A run's own temp dir (its TMPDIR), removed with everything in it when the run's files go. */
+export const RUN_TMP_DIR = "tmp";
 
 export function runDir(dataDir: string, executionId: string): string {
   return path.join(dataDir, RUNS_DIR, executionId);
@@ -34,6 +36,7 @@ export function writePrivateJson(dir: string, name: string, data: unknown): stri
 
 export function removeRunFiles(dir: string): void {
   for (const name of OWN_FILES) fs.rmSync(path.join(dir, name), { force: true });
+  fs.rmSync(path.join(dir, RUN_TMP_DIR), { recursive: true, force: true });
   try {
     fs.rmdirSync(dir);
   } catch {
