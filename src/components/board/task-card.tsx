@@ -1,4 +1,5 @@
 import { memo } from "react";
+import { shallow } from "zustand/shallow";
 import { formatDateTime, formatRelativeTime } from "@/lib/format/time";
 import type { BoardTask } from "@/lib/view-models";
 import styles from "./board.module.css";
@@ -14,21 +15,12 @@ interface TaskCardProps {
  * of 1 400 re-rendered them all, 0.5–1.2 s of the page's main thread per status change anywhere.
  * A card renders again only when what it shows changed.
  */
-export const TaskCard = memo(TaskCardView, (before: TaskCardProps, after: TaskCardProps) => {
-  const a = before.task;
-  const b = after.task;
-  return (
-    a.id === b.id &&
-    a.title === b.title &&
-    a.preview === b.preview &&
-    a.status === b.status &&
-    a.cwd === b.cwd &&
-    a.cwdShort === b.cwdShort &&
-    a.profileName === b.profileName &&
-    a.updatedAt === b.updatedAt &&
-    formatRelativeTime(a.updatedAt, before.now) === formatRelativeTime(b.updatedAt, after.now)
-  );
-});
+export const TaskCard = memo(
+  TaskCardView,
+  // A BoardTask holds only primitives; `now` matters only through the relative time it shows.
+  (before: TaskCardProps, after: TaskCardProps) =>
+    shallow(before.task, after.task) && formatRelativeTime(before.task.updatedAt, before.now) === formatRelativeTime(after.task.updatedAt, after.now),
+);
 
 function TaskCardView({ task, now }: TaskCardProps) {
   return (
