@@ -7,6 +7,7 @@ import { formatBytes } from "@/lib/format/quantities";
 import { attachProbe } from "@/terminal/client/terminal-probe";
 import { TerminalRenderer } from "@/terminal/client/terminal-renderer";
 import { CastFormatError, CastParser, type CastItem, type CastParserStats } from "@/terminal/recording/cast-parser";
+import { resizeTerminal } from "@/terminal/xterm-resize";
 import { TerminalSearchBar } from "../terminal/terminal-search-bar";
 import { readTerminalTheme, TERMINAL_FONT_FAMILY } from "../terminal/terminal-theme";
 import { useTerminalSearch } from "../terminal/use-terminal-search";
@@ -97,7 +98,7 @@ export function RecordingTerminal({ executionId }: { executionId: string }) {
             const { cols, rows } = item.type === "header" ? { cols: item.header.width, rows: item.header.height } : item;
             // What came before was laid out at the old size: let it land first.
             await caughtUp();
-            activeTerm.resize(cols, rows);
+            resizeTerminal(activeTerm, cols, rows);
           }
         }
       };

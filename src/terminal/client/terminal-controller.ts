@@ -10,6 +10,7 @@ import { swallowTerminalQueries } from "./swallow-terminal-queries";
 import { attachProbe } from "./terminal-probe";
 import { TerminalRenderer } from "./terminal-renderer";
 import { TerminalConnection, type ConnectionStatus } from "./terminal-connection";
+import { resizeTerminal } from "../xterm-resize";
 
 /**
  * One xterm in the page attached to a task's session: creates the terminal once its container is
@@ -346,7 +347,7 @@ export class TerminalController {
           // After what xterm already has (xterm's reset does not drop its pending writes).
           feeder.after(() => {
             term.reset();
-            if (term.cols !== cols || term.rows !== rows) term.resize(cols, rows);
+            if (term.cols !== cols || term.rows !== rows) resizeTerminal(term, cols, rows);
             this.updateSizeInfo({ cols, rows });
           }, data);
         },
@@ -357,7 +358,7 @@ export class TerminalController {
         resize: (cols, rows, owner) => {
           // In order with the output: what came before was laid out at the old size.
           const apply = () => {
-            if (term.cols !== cols || term.rows !== rows) term.resize(cols, rows);
+            if (term.cols !== cols || term.rows !== rows) resizeTerminal(term, cols, rows);
             this.updateSizeInfo({ cols, rows, owner });
           };
           if (!skimmer.hold(apply)) feeder.after(apply);

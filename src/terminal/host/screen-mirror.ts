@@ -1,6 +1,7 @@
 import headless from "@xterm/headless";
 import serializePackage from "@xterm/addon-serialize";
 import type { Terminal as HeadlessTerminal } from "@xterm/headless";
+import { resizeTerminal } from "../xterm-resize";
 import { PlainRunTracker } from "./plain-run-tracker";
 
 // Both packages are CommonJS bundles without an `exports` map: Node's ESM loader (tsx) and vitest
@@ -364,7 +365,7 @@ export class ScreenMirror {
    */
   private applyResize(cols: number, rows: number): void {
     try {
-      this.terminal.resize(cols, rows);
+      resizeTerminal(this.terminal, cols, rows);
     } catch {
       this.terminal.reset();
       this.terminal.resize(cols, rows);
