@@ -3,7 +3,7 @@ import type http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeviceStore } from "../src/server/devices/device-store";
 import { SignInLimiter } from "../src/server/devices/sign-in-limiter";
 import { createLogger } from "../src/server/logger";
@@ -15,17 +15,24 @@ import { createUiAuth, SESSION_COOKIE } from "./ui-auth";
  * headers; the path side of the decision is fuzzed in request-path.test.ts and access-fuzz.
  */
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aim-ui-auth-"));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const TOKEN = "x".repeat(43);
-const devices = new DeviceStore(dir, TOKEN);
-const auth = createUiAuth({ mode: "token", accessToken: TOKEN, devices, limiter: new SignInLimiter(), secure: false, logger: createLogger("silent") });
 const request = (cookie: string | undefined) =>
   ({ headers: cookie === undefined ? {} : { cookie }, socket: { remoteAddress: "10.0.0.2" } }) as unknown as http.IncomingMessage;
 
-const live = devices.create({ userAgent: "a", ip: "1" }).secret;
-const revoked = devices.create({ userAgent: "b", ip: "1" });
-devices.revoke(revoked.device.id);
+// Made when the tests run, not when they are collected (a `vitest list` runs no afterAll).
+let dir: string;
+let auth: ReturnType<typeof createUiAuth>;
+let live: string;
+let revoked: ReturnType<DeviceStore["create"]>;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "aim-ui-auth-"));
+  const devices = new DeviceStore(dir, TOKEN);
+  auth = createUiAuth({ mode: "token", accessToken: TOKEN, devices, limiter: new SignInLimiter(), secure: false, logger: createLogger("silent") });
+  live = devices.create({ userAgent: "a", ip: "1" }).secret;
+  revoked = devices.create({ userAgent: "b", ip: "1" });
+  devices.revoke(revoked.device.id);
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe("device sessions", () => {
   it("accept exactly a live device's secret", () => {

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CastFormatError, type CastItem } from "./cast-parser";
 import { readCast, replayLog, replayScreen } from "./recording-reader";
 import { lastRecordedEventAt } from "./recording-tail";
@@ -10,7 +10,11 @@ const HEADER = JSON.stringify({ version: 2, width: 80, height: 24, timestamp: 1_
 const line = (value: unknown) => JSON.stringify(value);
 
 describe("server-side readers use the one parser", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aim-reader-"));
+  // Made when the tests run, not when they are collected (a `vitest list` runs no afterAll).
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "aim-reader-"));
+  });
   const write = (name: string, text: string) => {
     const file = path.join(dir, name);
     fs.writeFileSync(file, text);

@@ -1,11 +1,15 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lastRecordedEventAt } from "./recording-tail";
 
 describe("lastRecordedEventAt: when a recording last heard from its run", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aim-tail-"));
+  // Made when the tests run, not when they are collected (a `vitest list` runs no afterAll).
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "aim-tail-"));
+  });
   const started = new Date("2026-12-04T10:00:00.000Z");
   const write = (name: string, text: string) => {
     const file = path.join(dir, name);
