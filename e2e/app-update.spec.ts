@@ -52,7 +52,7 @@ interface GuardedPage {
 
 /**
  * A page of its own, with its own error check: the shared page's console guard would count what
- * these tests cause on purpose (requests cut off while the server is down, the server's 409 to an
+ * these tests cause on purpose (requests cut off while the server is down, the server's 404 to an
  * action it does not have). Every page error and any other console error fails.
  */
 async function guardedPage(context: BrowserContext, expected: RegExp[] = []): Promise<GuardedPage> {
@@ -144,7 +144,7 @@ async function callActionsOfAnOlderBuild(page: Page): Promise<void> {
 }
 
 test("an action from a page of an older build says to reload, and loses nothing typed", async ({ app, context, request }) => {
-  const { page, problems } = await guardedPage(context, [/Failed to load resource: the server responded with a status of 409/]);
+  const { page, problems } = await guardedPage(context, [/Failed to load resource: the server responded with a status of 404/]);
   const taskId = await createTaskViaApi(request, app, { title: "Runs later", profile: "Shell" });
   const board = new BoardPage(page, app);
   await board.goto();

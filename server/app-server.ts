@@ -18,6 +18,7 @@ import { allowedHosts, hostAllowed, localAddresses, originAllowed, type AllowedH
 import { TerminalSocketServer } from "./terminal-socket";
 import { handleRecordingRequest } from "./recording-route";
 import { checkNextRequest } from "./next-request-guard";
+import { createActionCatalog } from "./action-catalog";
 import { sendRefusal } from "./unread-body";
 import { createUiAuth, type UiAuth } from "./ui-auth";
 import { classifyPath } from "./access-policy";
@@ -147,6 +148,8 @@ export async function startAppServer(config: AppConfig, logger: Logger, options:
 
   await nextPrepared;
   const handleNext = nextApp.getRequestHandler();
+  // A dev server's action ids change as it compiles: Next alone decides there.
+  const actions = config.dev ? undefined : createActionCatalog(".next/server/server-reference-manifest.json");
 
   let hosts: AllowedHosts = allowedHosts(config.host, config.port, { scheme });
   let listeningPort = config.port;
@@ -239,7 +242,7 @@ export async function startAppServer(config: AppConfig, logger: Logger, options:
     }
     // Requests Next would answer with a 500 (broken percent-encoding, malformed action bodies,
     // cross-origin actions, other methods) are refused here with a 4xx (next-request-guard.ts).
-    checkNextRequest(req, hosts)
+    checkNextRequest(req, hosts, actions)
       .then((verdict) => {
         if (!verdict.ok) {
           // A 413's or 415's body is still on its way: drained first, or the client gets EPIPE, not the answer.

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import type http from "node:http";
+import type { ActionCatalog } from "./action-catalog";
 import { originAllowed } from "./origin-check";
 
 /**
@@ -56,7 +57,12 @@ const refuse = (status: number, code: string, message: string, headers?: Record<
   headers,
 });
 
-export async function checkNextRequest(req: http.IncomingMessage, hosts: ReadonlySet<string>): Promise<NextRequestVerdict> {
+/**
+ * `actions`: the running build's actions (action-catalog.ts); an id it does not know, or one
+ * posted to a page that does not use it, is refused here. Left out (a dev server, whose ids change
+ * as it compiles), Next decides.
+ */
+export async function checkNextRequest(req: http.IncomingMessage, hosts: ReadonlySet<string>, actions?: ActionCatalog): Promise<NextRequestVerdict> {
   const path = (req.url ?? "/").split("?")[0] ?? "/";
   try {
     decodeURIComponent(path);
@@ -90,6 +96,14 @@ export async function checkNextRequest(req: http.IncomingMessage, hosts: Readonl
   }
   if (req.headers.origin !== undefined && !originAllowed(req, hosts)) {
     return refuse(403, "forbidden:origin", "Server actions are only accepted from this app's own pages.");
+  }
+  // Next's client reads this header as "not found on the server" (an update since the page loaded).
+  const notFound = { "x-nextjs-action-not-found": "1" };
+  switch (actions?.lookup(action, path)) {
+    case "unknown":
+      return refuse(404, "not_found:action", "No server action of the running build has this id: the page was loaded from another version of AI Manager. Reload it.", notFound);
+    case "elsewhere":
+      return refuse(404, "not_found:action", "This server action is not used by the page at this path: post it to a page that uses it.", notFound);
   }
   const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "text/plain") {

@@ -326,6 +326,31 @@ describe("security, on real server processes", () => {
     expect(app.allStdout() + app.allStderr()).not.toContain("x".repeat(100));
   });
 
+  it("refuses an action id of no build, and an action posted to a page that does not use it, with a JSON 404 Next's client reads as not found", async () => {
+    // Next answered the first with a 400 in text/plain and the second with a 200 `{}`: the action
+    // not run, yet a success to whoever sent it.
+    const createTask = serverActions().get("createTask")!;
+    const input = { title: "misplaced action", cwd: os.tmpdir() };
+    const titles = async () => ((await app.api("GET", "/api/internal/tasks")).body.data as Array<{ title: string }>).map((task) => task.title);
+    const cases = [
+      { id: "7f".repeat(21), page: "/", message: /another version of AI Manager/ },
+      { id: createTask.id, page: "/search", message: /not used by the page at this path/ },
+      { id: createTask.id, page: "/nope", message: /not used by the page at this path/ },
+    ];
+    for (const { id, page, message } of cases) {
+      const res = await callAction(app, "createTask", [input], { actionId: id, page });
+      expect(res.status, `${id} on ${page}: ${res.text}`).toBe(404);
+      expect(res.contentType).toMatch(/^application\/json/);
+      expect(JSON.parse(res.text)).toMatchObject({ ok: false, error: { code: "not_found:action", message: expect.stringMatching(message) } });
+    }
+    const raw = await fetch(`${app.baseURL}/search`, { method: "POST", headers: { cookie, "next-action": createTask.id, "content-type": "text/plain;charset=UTF-8", origin: app.baseURL }, body: "[]" });
+    expect(raw.headers.get("x-nextjs-action-not-found")).toBe("1");
+    // Nothing ran; from a page that uses it the same call does.
+    expect(await titles()).not.toContain(input.title);
+    expect((await callAction(app, "createTask", [input])).result).toMatchObject({ ok: true });
+    expect(await titles()).toContain(input.title);
+  });
+
   it("answers an oversized or wrongly typed server action with its 4xx, never by cutting off the upload", async () => {
     // Refused before its body is read: the answer used to go out and the connection close while
     // the client still sent, and the client failed with EPIPE instead of reading the refusal.
