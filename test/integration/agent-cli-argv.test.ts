@@ -102,7 +102,8 @@ describe("agent CLI command lines against the real CLIs", () => {
     };
   }
 
-  function taskFor(kind: BuiltinAgentKind, prompt: string): Task {
+  /** `dir`: where the task runs (default the shared `cwd`). */
+  function taskFor(kind: BuiltinAgentKind, prompt: string, dir = cwd): Task {
     const builtin = h.services.profiles.ensureBuiltin(kind);
     // The app gives opencode's runs a TMPDIR of their own (checked below); a profile's would win.
     const { TMPDIR: _ownTmp, ...withoutTmp } = isolatedEnv();
@@ -114,7 +115,7 @@ describe("agent CLI command lines against the real CLIs", () => {
       env: kind === "opencode" ? withoutTmp : isolatedEnv(),
       promptDelivery: builtin.promptDelivery,
     });
-    return h.services.tasks.create({ title: `${kind} argv`, cwd, prompt, profileId: profile.id });
+    return h.services.tasks.create({ title: `${kind} argv`, cwd: dir, prompt, profileId: profile.id });
   }
 
   /** Waits until the screen shows `expected`; fails at once with the screen if the CLI exits first. */
@@ -145,6 +146,16 @@ describe("agent CLI command lines against the real CLIs", () => {
     if (session?.running) await session.stop({ signal: "SIGKILL" });
   }
 
+  /**
+   * A directory of its own for a task that resumes "the CLI's latest session here": where another
+   * task ran the same CLI, the app refuses that resume (it would be the other task's session).
+   */
+  function ownDir(name: string): string {
+    const dir = path.join(cwd, name);
+    fs.mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
   it("codex: --help and --version answer", async () => {
     const help = await run(path.join(BIN, "codex"), ["--help"], { env: { ...process.env, ...isolatedEnv() } });
     expect(help.stdout).toMatch(/Usage: codex \[OPTIONS\] \[PROMPT\]/);
@@ -162,7 +173,7 @@ describe("agent CLI command lines against the real CLIs", () => {
   }, 180_000);
 
   it("codex: resume --last and resume <id> parse (subcommand after the root -c overrides)", async () => {
-    const task = taskFor("codex", "first");
+    const task = taskFor("codex", "first", ownDir("codex-resume"));
     for (const sessionId of [undefined, "0199a213-81c0-7800-8aa1-bbab2a035a53"]) {
       const commandLine = await launch(task.id, { sessionId });
       expect(commandLine).toMatch(sessionId ? / resume 0199a213/ : / resume --last$/);
@@ -197,7 +208,7 @@ describe("agent CLI command lines against the real CLIs", () => {
   }, 180_000);
 
   it("gemini: --resume latest parses (no session yet: its own message, not a parser error)", async () => {
-    const task = taskFor("gemini", "");
+    const task = taskFor("gemini", "", ownDir("gemini-resume"));
     const commandLine = await launch(task.id, {});
     expect(commandLine).toMatch(/--resume latest$/);
     const screen = await screenOf(task.id, /How would you like to authenticate|No previous sessions found|No sessions found/);
@@ -248,7 +259,7 @@ describe("agent CLI command lines against the real CLIs", () => {
   }, 180_000);
 
   it("opencode: --continue and --session <id> parse", async () => {
-    const task = taskFor("opencode", "");
+    const task = taskFor("opencode", "", ownDir("opencode-resume"));
     for (const sessionId of [undefined, "ses_0123456789abcdefABCDEF"]) {
       const commandLine = await launch(task.id, { sessionId });
       expect(commandLine).toMatch(sessionId ? /--session ses_0123/ : /--continue$/);

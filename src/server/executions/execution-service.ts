@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, inArray } from "drizzle-orm";
-import type { AgentStatus, ExecutionStatus } from "../../lib/domain";
+import { and, desc, eq, gt, inArray, ne } from "drizzle-orm";
+import type { AgentStatus, ExecutionStatus, ProfileKind } from "../../lib/domain";
 import { AppError } from "../../lib/errors";
 import type { Db } from "../db/open-database";
-import { executions, tasks, type CliProfile, type Execution } from "../db/schema";
+import { cliProfiles, executions, tasks, type CliProfile, type Execution } from "../db/schema";
 import type { AppEvents } from "../events/app-events";
 
 export interface NewExecutionInput {
@@ -85,6 +85,30 @@ export class ExecutionService {
   runForResume(taskId: string, sessionId?: string): Execution | undefined {
     const rows = this.db.select().from(executions).where(eq(executions.taskId, taskId)).orderBy(desc(executions.startedAt)).limit(20).all();
     return rows.find((row) => (sessionId ? row.agentSessionId === sessionId : Boolean(row.agentSessionId))) ?? rows[0];
+  }
+
+  /**
+   * The latest run of another task, by a profile of `kind`, in `cwd`, that started after this
+   * task's latest run (any such run if this task never ran). A CLI that resumes "its most recent
+   * session in this directory" would open that task's conversation.
+   */
+  laterRunOfAnotherTask(taskId: string, kind: ProfileKind, cwd: string): { taskId: string; title: string } | undefined {
+    const own = this.db
+      .select({ startedAt: executions.startedAt })
+      .from(executions)
+      .where(eq(executions.taskId, taskId))
+      .orderBy(desc(executions.startedAt))
+      .limit(1)
+      .get();
+    return this.db
+      .select({ taskId: executions.taskId, title: tasks.title })
+      .from(executions)
+      .innerJoin(cliProfiles, eq(executions.profileId, cliProfiles.id))
+      .innerJoin(tasks, eq(executions.taskId, tasks.id))
+      .where(and(eq(executions.cwd, cwd), eq(cliProfiles.kind, kind), ne(executions.taskId, taskId), own ? gt(executions.startedAt, own.startedAt) : undefined))
+      .orderBy(desc(executions.startedAt))
+      .limit(1)
+      .get();
   }
 
   latestAgentSessionId(taskId: string): string | undefined {

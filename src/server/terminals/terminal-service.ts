@@ -220,6 +220,23 @@ export class TerminalService {
   }
 
   /**
+   * A resume without a session id lets the CLI pick its most recent session in the directory
+   * (Codex's `--last`, Gemini's `latest`, opencode's `--continue`, Aider's chat history). When
+   * another task ran the same CLI there since, that is the other task's conversation.
+   */
+  private refuseAnotherTasksSession(task: Task, profile: CliProfile, cwd: string): void {
+    if (!isBuiltinAgentKind(profile.kind)) return;
+    const other = this.deps.executions.laterRunOfAnotherTask(task.id, profile.kind, cwd);
+    if (!other) return;
+    const cli = AGENT_CLIS[profile.kind];
+    const withId = cli.resume === "id-or-last" ? ", or resume it with its session id" : "";
+    throw new AppError(
+      "conflict:resume",
+      `${cli.label} resumes its most recent session in ${cwd}, and the task "${other.title}" ran ${cli.label} there after this task: Resume would open that task's conversation. Start this task again instead${withId}.`,
+    );
+  }
+
+  /**
    * A start awaits the workspace and the terminal host: the task or its profile can be deleted in
    * between, and the run's rows would then fail their foreign keys (a 500). Says which one went.
    */
@@ -258,6 +275,7 @@ export class TerminalService {
     try {
       const prepared = await deps.workspaces.prepare(task, { createIfMissing: !resume });
       if (this.shuttingDown) throw new AppError("unavailable:shutdown", "The server is shutting down; no new sessions start.");
+      if (resume && !resume.sessionId) this.refuseAnotherTasksSession(task, profile, prepared.cwd);
       const gone = this.deletedMeanwhile(task.id, profile);
       if (gone) throw gone;
       return await this.spawn(task, profile, options, resume, prepared);
