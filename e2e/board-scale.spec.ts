@@ -1,5 +1,5 @@
 import type { Route } from "@playwright/test";
-import { BOARD_COLUMN_CAP } from "../src/lib/board";
+import { BOARD_COLUMN_CAP, BOARD_COLUMN_PAGE } from "../src/lib/board";
 import { createTaskViaApi, reportStatusViaApi } from "./fixtures/internal-api";
 import { expect, test } from "./fixtures/test";
 import { BoardPage } from "./pages/board-page";
@@ -11,10 +11,11 @@ function pastedPrompt(rareWord: string): string {
   return `${line.repeat(30)}    The ${rareWord} job must keep working.\n${line.repeat(30)}`;
 }
 
-test("a long Done column shows its most recent tasks, its true count, and the filter finds any task by its notes", async ({ page, app, request }) => {
+test("a long Done column shows its most recent tasks, its true count, more a page at a time, and the filter finds any task by its notes", async ({ page, app, request }) => {
   const board = new BoardPage(page, app);
   const taskPage = new TaskPage(page, app);
-  const doneTotal = BOARD_COLUMN_CAP + 5;
+  // One page beyond the first cards, and a few more.
+  const doneTotal = BOARD_COLUMN_CAP + BOARD_COLUMN_PAGE + 5;
 
   // The oldest done task, so the capped column does not show it; its word is only in the middle of its notes.
   const buried = await createTaskViaApi(request, app, { title: "Migrate the billing exports", description: pastedPrompt("flamingo-sidecar") });
@@ -34,7 +35,7 @@ test("a long Done column shows its most recent tasks, its true count, and the fi
   await board.goto();
   await expect(board.column("Done")).toContainText(`${doneTotal} tasks`);
   await expect(board.cards("Done")).toHaveCount(BOARD_COLUMN_CAP);
-  await expect(board.showAll("Done")).toHaveText(`Show all ${doneTotal} Done tasks`);
+  await expect(board.showMore("Done")).toHaveText(`Show ${BOARD_COLUMN_PAGE} more Done tasks`);
   await expect(board.card("Migrate the billing exports")).toHaveCount(0);
   await expect(board.column("To do").getByRole("link", { name: "Plan the next sprint" })).toBeVisible();
   // A card shows the start of its notes, not all of them.
@@ -63,16 +64,22 @@ test("a long Done column shows its most recent tasks, its true count, and the fi
   await board.filter.fill("");
   await expect(board.cards("Done")).toHaveCount(BOARD_COLUMN_CAP);
 
-  await board.showAll("Done").click();
+  await board.showMore("Done").click();
+  await expect(board.cards("Done")).toHaveCount(BOARD_COLUMN_CAP + BOARD_COLUMN_PAGE);
+  await expect(board.card("Migrate the billing exports")).toHaveCount(0);
+  await expect(board.column("Done")).toContainText(`The ${BOARD_COLUMN_CAP + BOARD_COLUMN_PAGE} most recent of ${doneTotal}.`);
+  await expect(board.showMore("Done")).toHaveText(`Show all ${doneTotal} Done tasks`);
+  await board.showMore("Done").click();
   await expect(board.cards("Done")).toHaveCount(doneTotal);
   await expect(board.card("Migrate the billing exports")).toBeVisible();
+  await expect(board.showMore("Done")).toHaveCount(0);
   await page.reload();
   await expect(board.cards("Done")).toHaveCount(doneTotal);
   await board.showFewer("Done").click();
   await expect(board.cards("Done")).toHaveCount(BOARD_COLUMN_CAP);
   await expect(board.column("Done")).toContainText(`${doneTotal} tasks`);
 
-  // Show all clicked while the typed filter still waits for its pause keeps both. The board's
+  // Show more clicked while the typed filter still waits for its pause keeps both. The board's
   // answer to a navigation without the typed text is held until the page asks for another one
   // (the pause ending), so the order that lost the expansion or the text happens every time.
   const isBoardNavigation = (url: URL) => url.pathname === "/" && url.searchParams.has("_rsc");
@@ -86,13 +93,13 @@ test("a long Done column shows its most recent tasks, its true count, and the fi
     await route.continue();
   });
   await board.filter.fill("chore");
-  await board.showAll("Done").click();
-  await expect(page).toHaveURL(/\/\?q=chore&all=done$/);
-  await expect(board.cards("Done")).toHaveCount(doneTotal - 1);
+  await board.showMore("Done").click();
+  await expect(page).toHaveURL(new RegExp(`/\\?q=chore&all=done%3A${BOARD_COLUMN_CAP + BOARD_COLUMN_PAGE}$`));
+  await expect(board.cards("Done")).toHaveCount(BOARD_COLUMN_CAP + BOARD_COLUMN_PAGE);
   await expect(board.filter).toHaveValue("chore");
   await page.unroute(isBoardNavigation);
   for (const waiting of held.splice(0)) await waiting.continue();
-  // Back is the board before Show all, as with any link.
+  // Back is the board before Show more, as with any link.
   await page.goBack();
   await expect(board.cards("Done")).toHaveCount(BOARD_COLUMN_CAP);
   expect(prefetched, "pages prefetched by the board's links").toEqual([]);

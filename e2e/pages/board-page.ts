@@ -38,8 +38,9 @@ export class BoardPage {
   }
 
   /** A column's "Show all N" link (end-state columns with more tasks than they show). */
-  showAll(label: string): Locator {
-    return this.column(label).getByRole("link", { name: /^Show all \d+/ });
+  /** The capped column's link to more of its tasks: "Show 200 more", or "Show all N" for the rest. */
+  showMore(label: string): Locator {
+    return this.column(label).getByRole("link", { name: /^Show (all \d+|\d+ more)/ });
   }
 
   showFewer(label: string): Locator {

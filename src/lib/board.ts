@@ -18,8 +18,24 @@ export const ALWAYS_SHOWN_STATUSES: readonly TaskStatus[] = ["todo", "running", 
 export const CAPPED_STATUSES = ["done", "failed", "interrupted"] as const satisfies readonly TaskStatus[];
 export type CappedStatus = (typeof CAPPED_STATUSES)[number];
 
-/** Cards a capped column shows until "Show all": a few screens of the most recent ones. */
+/** Cards a capped column shows until "Show more": a few screens of the most recent ones. */
 export const BOARD_COLUMN_CAP = 50;
+
+/**
+ * Cards each "Show more" adds to a capped column. Every live refresh sends the shown cards again
+ * (~400 bytes each), so a column of thousands is opened a page at a time, not all at once; the
+ * filter finds any task however old.
+ */
+export const BOARD_COLUMN_PAGE = 200;
+
+/** Most cards a column can be asked to show (a hand-edited URL): far beyond any page anyone scrolls. */
+const MAX_SHOWN_CARDS = 100_000;
+
+/**
+ * How many cards each expanded end-state column shows (the URL's `all`, e.g. `done:250`). A
+ * capped column not listed shows BOARD_COLUMN_CAP.
+ */
+export type ExpandedColumns = Readonly<Partial<Record<CappedStatus, number>>>;
 
 /** A card clamps its description to two lines (~120–200 characters at its width); more is never seen. */
 export const PREVIEW_CHARS = 200;
@@ -60,11 +76,25 @@ export function matchesBoardQuery(task: { title: string; description: string; cw
 const expandedSchema = z
   .string()
   .optional()
-  .transform((value) => {
-    const wanted = new Set((value ?? "").split(","));
-    // Column order, known capped statuses only: an edited URL cannot make a column of anything else.
-    return CAPPED_STATUSES.filter((status) => wanted.has(status));
+  .transform((value): ExpandedColumns => {
+    const shown: Partial<Record<CappedStatus, number>> = {};
+    for (const item of (value ?? "").split(",")) {
+      const [status, count] = item.split(":");
+      // Known capped statuses only: an edited URL cannot make a column of anything else.
+      if (!status || !isCappedStatus(status as TaskStatus) || shown[status as CappedStatus] !== undefined) continue;
+      // A status without a count (links of older versions said `all=done`) opens its first page.
+      const wanted = count === undefined ? BOARD_COLUMN_CAP + BOARD_COLUMN_PAGE : Number(count);
+      if (!Number.isFinite(wanted)) continue;
+      const cards = Math.min(MAX_SHOWN_CARDS, Math.trunc(wanted));
+      if (cards > BOARD_COLUMN_CAP) shown[status as CappedStatus] = cards;
+    }
+    return shown;
   });
+
+/** The cards a capped column shows. */
+export function shownCards(expanded: ExpandedColumns, status: CappedStatus): number {
+  return expanded[status] ?? BOARD_COLUMN_CAP;
+}
 
 /** The board page's search parameters; anything malformed falls back to the plain board. */
 export const boardParamsSchema = z.object({
@@ -76,12 +106,12 @@ export const boardParamsSchema = z.object({
 });
 export type BoardParams = z.infer<typeof boardParamsSchema>;
 
-/** The board's URL for a filter and a set of expanded columns; `/` for the plain board. */
-export function boardHref(params: { q: string; all: readonly CappedStatus[] }): string {
+/** The board's URL for a filter and the expanded columns; `/` for the plain board. */
+export function boardHref(params: { q: string; all: ExpandedColumns }): string {
   const search = new URLSearchParams();
   const q = params.q.trim();
   if (q) search.set("q", q);
-  const all = CAPPED_STATUSES.filter((status) => params.all.includes(status));
+  const all = CAPPED_STATUSES.filter((status) => shownCards(params.all, status) > BOARD_COLUMN_CAP).map((status) => `${status}:${params.all[status]}`);
   if (all.length > 0) search.set("all", all.join(","));
   const text = search.toString();
   return text ? `/?${text}` : "/";

@@ -26,9 +26,9 @@ export interface BoardColumnData {
   status: TaskStatus;
   /** Tasks in this status that match the filter (all of them without one): the count it shows. */
   total: number;
-  /** Most recently updated first; at most BOARD_COLUMN_CAP while a capped column is collapsed. */
+  /** Most recently updated first; for a capped column the most recent BOARD_COLUMN_CAP, or as many as it was expanded to. */
   tasks: BoardTask[];
-  /** The column is one of the capped end states and shows all `total` tasks. */
+  /** The column is one of the capped end states and was asked for more than BOARD_COLUMN_CAP cards. */
   expanded: boolean;
   /** The column is one of the capped end states (it can be collapsed or expanded). */
   capped: boolean;

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { useId, type MouseEvent } from "react";
-import { BOARD_COLUMN_CAP, boardHref, type CappedStatus } from "@/lib/board";
+import { BOARD_COLUMN_CAP, BOARD_COLUMN_PAGE, boardHref, type ExpandedColumns } from "@/lib/board";
 import { TASK_STATUS_LABELS } from "@/lib/domain";
 import type { BoardColumnData } from "@/lib/view-models";
 import { TaskCard } from "./task-card";
@@ -8,11 +8,11 @@ import styles from "./board.module.css";
 
 interface BoardColumnProps {
   column: BoardColumnData;
-  /** The filter the board was rendered with, kept by the Show all / Show fewer links. */
+  /** The filter the board was rendered with, kept by the Show more / Show fewer links. */
   query: string;
-  expanded: readonly CappedStatus[];
-  /** Follows Show all / Show fewer with the filter as typed (useBoardFilter). */
-  onShowColumns: (all: readonly CappedStatus[]) => void;
+  expanded: ExpandedColumns;
+  /** Follows Show more / Show fewer with the filter as typed (useBoardFilter). */
+  onShowColumns: (all: ExpandedColumns) => void;
   now: number;
 }
 
@@ -26,11 +26,11 @@ export function BoardColumn({ column, query, expanded, onShowColumns, now }: Boa
   const { status, total, tasks } = column;
   const hidden = total - tasks.length;
   const label = TASK_STATUS_LABELS[status];
-  const moreColumns = [...expanded, status as CappedStatus];
-  const fewerColumns = expanded.filter((s) => s !== status);
+  const moreColumns: ExpandedColumns = { ...expanded, [status]: tasks.length + BOARD_COLUMN_PAGE };
+  const fewerColumns: ExpandedColumns = Object.fromEntries(Object.entries(expanded).filter(([name]) => name !== status));
   // A plain click goes through the filter (it may hold typed text the href lacks); a click with a
   // modifier (new tab, new window) follows the href.
-  const follow = (all: readonly CappedStatus[]) => (event: MouseEvent<HTMLAnchorElement>) => {
+  const follow = (all: ExpandedColumns) => (event: MouseEvent<HTMLAnchorElement>) => {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
     onShowColumns(all);
@@ -63,12 +63,12 @@ export function BoardColumn({ column, query, expanded, onShowColumns, now }: Boa
           <span>{`The ${tasks.length} most recent of ${total}.`}</span>
           {/* Not prefetched: the expanded column is the one large page the board can render. */}
           <Link href={boardHref({ q: query, all: moreColumns })} prefetch={false} scroll={false} onClick={follow(moreColumns)}>
-            Show all {total}
+            {hidden > BOARD_COLUMN_PAGE ? `Show ${BOARD_COLUMN_PAGE} more` : `Show all ${total}`}
             <span className="visually-hidden"> {label} tasks</span>
           </Link>
         </p>
       ) : null}
-      {column.expanded && total > BOARD_COLUMN_CAP ? (
+      {column.expanded && tasks.length > BOARD_COLUMN_CAP ? (
         <p className={styles.columnMore}>
           <Link href={boardHref({ q: query, all: fewerColumns })} prefetch={false} scroll={false} onClick={follow(fewerColumns)}>
             Show fewer

@@ -1,6 +1,6 @@
 "use client";
 
-import { MAX_BOARD_QUERY_CHARS, type CappedStatus } from "@/lib/board";
+import { MAX_BOARD_QUERY_CHARS, type ExpandedColumns } from "@/lib/board";
 import type { BoardData, ProfileOption } from "@/lib/view-models";
 import { useBoardUi } from "@/stores/board-ui-store";
 import { NewTaskDialog } from "../task/new-task-dialog";
@@ -12,8 +12,8 @@ import styles from "./board.module.css";
 interface BoardViewProps {
   /** Shaped on the server: counts, capped end-state columns, card previews, the filter applied. */
   board: BoardData;
-  /** The end-state columns showing all their tasks (the URL's `all`). */
-  expanded: readonly CappedStatus[];
+  /** The end-state columns showing more than their first cards, and how many (the URL's `all`). */
+  expanded: ExpandedColumns;
   profiles: ProfileOption[];
   defaultCwd: string;
   /** The server's clock at render time, so relative times match between server and client. */

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState, useTransition } from "react";
-import { boardHref, type CappedStatus } from "@/lib/board";
+import { boardHref, type ExpandedColumns } from "@/lib/board";
 import { useBoardUi } from "@/stores/board-ui-store";
 
 /**
@@ -20,11 +20,11 @@ export interface BoardFilter {
   /** The columns do not show the typed text's results yet. */
   pending: boolean;
   /**
-   * Show all / Show fewer: the board with these columns expanded and the text as typed, sent or
+   * Show more / Show fewer: the board with these columns expanded and the text as typed, sent or
    * not. (The links carry the filter the board was rendered with; a click while a filter waits
    * for its pause would drop the typed text, or the pause would then drop the expansion.)
    */
-  showColumns: (all: readonly CappedStatus[]) => void;
+  showColumns: (all: ExpandedColumns) => void;
 }
 
 /**
@@ -33,7 +33,7 @@ export interface BoardFilter {
  * URL's `q`, which re-renders the page in a transition. The input is never re-mounted, so it
  * keeps its focus and caret. `applied` is the filter the server rendered with.
  */
-export function useBoardFilter(applied: string, expanded: readonly CappedStatus[]): BoardFilter {
+export function useBoardFilter(applied: string, expanded: ExpandedColumns): BoardFilter {
   const router = useRouter();
   const text = useBoardUi((state) => state.filter);
   const setFilter = useBoardUi((state) => state.setFilter);
@@ -45,7 +45,7 @@ export function useBoardFilter(applied: string, expanded: readonly CappedStatus[
   // The filter this input last put in the URL, and the one the server last rendered with.
   const requested = useRef(applied);
   const seen = useRef(applied);
-  // Read at send time: "Show all" may have changed the expanded columns since the last key.
+  // Read at send time: "Show more" may have changed the expanded columns since the last key.
   const expandedNow = useRef(expanded);
   useEffect(() => {
     expandedNow.current = expanded;
@@ -101,7 +101,7 @@ export function useBoardFilter(applied: string, expanded: readonly CappedStatus[
   const flush = useCallback(() => send(useBoardUi.getState().filter.trim()), [send]);
 
   const showColumns = useCallback(
-    (all: readonly CappedStatus[]) => {
+    (all: ExpandedColumns) => {
       clearTimeout(timer.current);
       timer.current = undefined;
       const query = useBoardUi.getState().filter.trim();

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 vi.mock("server-only", () => ({}));
 
-import { BOARD_COLUMN_CAP, PREVIEW_CHARS, boardHref, boardParamsSchema, descriptionPreview, type BoardParams } from "../../lib/board";
+import { BOARD_COLUMN_CAP, BOARD_COLUMN_PAGE, PREVIEW_CHARS, boardHref, boardParamsSchema, descriptionPreview } from "../../lib/board";
 import type { TaskStatus } from "../../lib/domain";
 import { tasks } from "../db/schema";
 import { createTestApp, makeDir, type TestApp } from "../testing/test-app";
@@ -27,9 +27,10 @@ function addTask(title: string, status: TaskStatus, description = "", dir = cwd)
   return task.id;
 }
 
-function board(params: Partial<BoardParams> = {}) {
+/** The board for a filter and the URL's `all` as written (`done:250,failed`). */
+function board(params: { q?: string; all?: string } = {}) {
   return loadBoard(app.database.db, {
-    params: boardParamsSchema.parse(params.q === undefined && params.all === undefined ? {} : { q: params.q, all: params.all?.join(",") }),
+    params: boardParamsSchema.parse(params),
     profileNames: new Map(),
     home: "/nowhere",
   });
@@ -95,9 +96,20 @@ describe("loadBoard", () => {
     expect(data.taskCount).toBe(done.length + todo.length + 1);
     expect(data.matchCount).toBe(data.taskCount);
 
-    const expanded = column(board({ all: ["done"] }), "done");
+    const expanded = column(board({ all: `done:${BOARD_COLUMN_CAP + BOARD_COLUMN_PAGE}` }), "done");
     expect(expanded).toMatchObject({ total: done.length, expanded: true });
     expect(expanded.tasks.map((t) => t.id)).toEqual([...done].reverse());
+  });
+
+  it("opens a long end-state column a page at a time, the most recent first", () => {
+    const done = Array.from({ length: BOARD_COLUMN_CAP + BOARD_COLUMN_PAGE + 30 }, (_, i) => addTask(`Done ${i}`, "done")).reverse();
+    const page = (all: string) => column(board({ all }), "done").tasks.map((t) => t.id);
+    expect(page(`done:${BOARD_COLUMN_CAP + BOARD_COLUMN_PAGE}`)).toEqual(done.slice(0, BOARD_COLUMN_CAP + BOARD_COLUMN_PAGE));
+    expect(page(`done:${BOARD_COLUMN_CAP + 2 * BOARD_COLUMN_PAGE}`)).toEqual(done);
+    // Links of older versions (`all=done`) open the first page; nothing opens more than asked.
+    expect(page("done")).toHaveLength(BOARD_COLUMN_CAP + BOARD_COLUMN_PAGE);
+    expect(page("done:60")).toHaveLength(60);
+    expect(column(board({ all: "done:60" }), "done")).toMatchObject({ total: done.length, expanded: true, capped: true });
   });
 
   it("shows the path columns even when empty and a rare column only once it holds a task", () => {
@@ -141,22 +153,29 @@ describe("loadBoard", () => {
     const data = board({ q: "release" });
     expect(column(data, "done")).toMatchObject({ total: BOARD_COLUMN_CAP + 4 });
     expect(column(data, "done").tasks).toHaveLength(BOARD_COLUMN_CAP);
-    expect(column(board({ q: "release", all: ["done"] }), "done").tasks).toHaveLength(BOARD_COLUMN_CAP + 4);
+    expect(column(board({ q: "release", all: "done:250" }), "done").tasks).toHaveLength(BOARD_COLUMN_CAP + 4);
   });
 });
 
 describe("board URL parameters", () => {
   it("trims the filter, keeps only capped statuses and falls back on anything else", () => {
-    expect(boardParamsSchema.parse({})).toEqual({ q: "", all: [] });
-    expect(boardParamsSchema.parse({ q: "  gateway ", all: "interrupted,todo,done,bogus,done" })).toEqual({ q: "gateway", all: ["done", "interrupted"] });
+    expect(boardParamsSchema.parse({})).toEqual({ q: "", all: {} });
+    expect(boardParamsSchema.parse({ q: "  gateway ", all: "interrupted:300,todo:300,done,bogus,done:900" })).toEqual({
+      q: "gateway",
+      all: { interrupted: 300, done: BOARD_COLUMN_CAP + BOARD_COLUMN_PAGE },
+    });
+    // Counts that are no numbers are dropped; fractions cut; a count up to the cap is no expansion; huge ones bounded.
+    expect(boardParamsSchema.parse({ all: "done:abc,failed:260.9,interrupted:10" }).all).toEqual({ failed: 260 });
+    expect(boardParamsSchema.parse({ all: "done:1e12" }).all).toEqual({ done: 100_000 });
     expect(boardParamsSchema.parse({ q: "x".repeat(500) }).q).toHaveLength(200);
   });
 
   it("round-trips through boardHref", () => {
-    expect(boardHref({ q: "", all: [] })).toBe("/");
-    const href = boardHref({ q: "fix & ship", all: ["failed", "done"] });
-    expect(href).toBe("/?q=fix+%26+ship&all=done%2Cfailed");
+    expect(boardHref({ q: "", all: {} })).toBe("/");
+    expect(boardHref({ q: "", all: { done: BOARD_COLUMN_CAP } })).toBe("/");
+    const href = boardHref({ q: "fix & ship", all: { failed: 450, done: 250 } });
+    expect(href).toBe("/?q=fix+%26+ship&all=done%3A250%2Cfailed%3A450");
     const search = new URL(href, "http://x").searchParams;
-    expect(boardParamsSchema.parse({ q: search.get("q") ?? undefined, all: search.get("all") ?? undefined })).toEqual({ q: "fix & ship", all: ["done", "failed"] });
+    expect(boardParamsSchema.parse({ q: search.get("q") ?? undefined, all: search.get("all") ?? undefined })).toEqual({ q: "fix & ship", all: { done: 250, failed: 450 } });
   });
 });

@@ -8,8 +8,9 @@ import {
   isCappedStatus,
   matchesBoardQuery,
   normalizeBoardQuery,
+  shownCards,
   type BoardParams,
-  type CappedStatus,
+  type ExpandedColumns,
 } from "../../lib/board";
 import { TASK_STATUSES, type TaskStatus } from "../../lib/domain";
 import { shortenPath } from "../../lib/format/paths";
@@ -45,17 +46,15 @@ export interface LoadBoardOptions {
 }
 
 /**
- * The board as the browser gets it: per column the true count and at most BOARD_COLUMN_CAP
- * cards for a collapsed end-state column, each card with a short preview instead of its
+ * The board as the browser gets it: per column the true count and, for an end-state column, its
+ * most recent cards (BOARD_COLUMN_CAP, or as many as the URL's `all` asks for), each card with a short preview instead of its
  * description, and the filter applied to every task's whole text here, where all of it is.
  */
 export function loadBoard(db: Db, { params, profileNames, home }: LoadBoardOptions): BoardData {
   const statusCounts = countByStatus(db);
   const taskCount = sum(TASK_STATUSES.map((status) => statusCounts[status]));
   const needle = normalizeBoardQuery(params.q);
-  const expanded = new Set<CappedStatus>(params.all);
-
-  const rowsByStatus = needle ? matchingRows(db, needle) : recentRows(db, expanded, statusCounts);
+  const rowsByStatus = needle ? matchingRows(db, needle) : recentRows(db, params.all, statusCounts);
   const toCard = (row: BoardRow): BoardTask => ({
     id: row.id,
     title: row.title,
@@ -71,12 +70,11 @@ export function loadBoard(db: Db, { params, profileNames, home }: LoadBoardOptio
   const shown = TASK_STATUSES.filter((status) => ALWAYS_SHOWN_STATUSES.includes(status) || statusCounts[status] > 0);
   const columns: BoardColumnData[] = shown.map((status) => {
     const rows = rowsByStatus.get(status) ?? [];
-    const capped = isCappedStatus(status);
-    const isExpanded = capped && expanded.has(status);
+    const limit = isCappedStatus(status) ? shownCards(params.all, status) : null;
     // Without a filter the capped columns were read with a LIMIT already; with one, every match was.
     const total = needle ? rows.length : statusCounts[status];
-    const visible = capped && !isExpanded ? rows.slice(0, BOARD_COLUMN_CAP) : rows;
-    return { status, total, tasks: visible.map(toCard), capped, expanded: isExpanded };
+    const visible = limit === null ? rows : rows.slice(0, limit);
+    return { status, total, tasks: visible.map(toCard), capped: limit !== null, expanded: limit !== null && limit > BOARD_COLUMN_CAP };
   });
 
   return {
@@ -109,20 +107,19 @@ const lightColumns = {
 /** Same order as the task list everywhere: most recently updated first, the id breaking ties. */
 const boardOrder = [desc(tasks.updatedAt), desc(tasks.id)] as const;
 
-/** No filter: every task of the open columns, and of each collapsed end-state column only its most recent. */
-function recentRows(db: Db, expanded: ReadonlySet<CappedStatus>, counts: Record<TaskStatus, number>): Map<TaskStatus, BoardRow[]> {
+/** No filter: every task of the open columns, and of each end-state column only its most recent. */
+function recentRows(db: Db, expanded: ExpandedColumns, counts: Record<TaskStatus, number>): Map<TaskStatus, BoardRow[]> {
   const select = () =>
     db
       .select({ ...lightColumns, description: sql<string>`substr(${tasks.description}, 1, ${PREVIEW_SOURCE_CHARS})` })
       .from(tasks);
-  const collapsed = CAPPED_STATUSES.filter((status) => !expanded.has(status));
   const rows: BoardRow[] = select()
-    .where(collapsed.length > 0 ? not(inArray(tasks.status, collapsed)) : undefined)
+    .where(not(inArray(tasks.status, [...CAPPED_STATUSES])))
     .orderBy(...boardOrder)
     .all();
-  for (const status of collapsed) {
+  for (const status of CAPPED_STATUSES) {
     if (counts[status] === 0) continue;
-    rows.push(...select().where(eq(tasks.status, status)).orderBy(...boardOrder).limit(BOARD_COLUMN_CAP).all());
+    rows.push(...select().where(eq(tasks.status, status)).orderBy(...boardOrder).limit(shownCards(expanded, status)).all());
   }
   return groupByStatus(rows);
 }
