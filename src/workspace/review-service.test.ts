@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLandingRepo, type LandingRepo } from "../../test/helpers/landing-repo";
 import { WorkspaceReviewService } from "./review-service";
@@ -14,6 +15,20 @@ describe("WorkspaceReviewService", () => {
   it("refuses a task without a worktree with not_found:workspace", async () => {
     await expect(service.changes("other")).rejects.toMatchObject({ code: "not_found:workspace", message: expect.stringContaining("no worktree") });
     await expect(service.merge("other", "squash")).rejects.toMatchObject({ code: "not_found:workspace" });
+  });
+
+  it("says plainly that the repository or the worktree is gone, instead of git's error", async () => {
+    fs.rmSync(repo.ws.worktreePath, { recursive: true, force: true });
+    await expect(service.changes("task-1")).rejects.toMatchObject({
+      code: "conflict:workspace",
+      message: `The worktree ${repo.ws.worktreePath} is gone. Repair on the task page checks ${repo.ws.branch} out there again.`,
+    });
+    fs.rmSync(repo.ws.repoRoot, { recursive: true, force: true });
+    await expect(service.fileDiff("task-1", "a.txt")).rejects.toMatchObject({
+      code: "conflict:workspace",
+      message: `The repository ${repo.ws.repoRoot} is gone or was moved: it is no longer a git working tree. Move it back to review or land this task's work.`,
+    });
+    await expect(service.merge("task-1", "squash")).rejects.toMatchObject({ code: "conflict:workspace" });
   });
 
   it("reviews and lands by task id: changes, diff, commit, merge", async () => {

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "../lib/errors";
 import { DEFAULT_DIFF_MAX_LINES, fileDiff, listChanges } from "./changes";
@@ -55,6 +56,16 @@ export class WorkspaceReviewService {
         "not_found:workspace",
         `Task ${taskId} has no worktree: it runs in its own directory, so there are no changes to review or land here.`,
       );
+    }
+    // Said plainly rather than as git's "not a git repository: …/.git/worktrees/…".
+    if (!fs.existsSync(ws.repoRoot)) {
+      throw new AppError(
+        "conflict:workspace",
+        `The repository ${ws.repoRoot} is gone or was moved: it is no longer a git working tree. Move it back to review or land this task's work.`,
+      );
+    }
+    if (!fs.existsSync(ws.worktreePath)) {
+      throw new AppError("conflict:workspace", `The worktree ${ws.worktreePath} is gone. Repair on the task page checks ${ws.branch} out there again.`);
     }
     return ws;
   }
