@@ -33,6 +33,10 @@ describe("resume without a session id in a directory two tasks share", () => {
     return h.services.profiles.create({ name: `echo as ${kind}`, kind, command: "/bin/echo", args: [], promptDelivery: "args" });
   }
 
+  function taskOf(title: string, profile: CliProfile, cwd = shared) {
+    return h.services.tasks.create({ title, cwd, prompt: "", profileId: profile.id });
+  }
+
   async function run(taskId: string): Promise<void> {
     await startTask(h, taskId);
     await waitForExit(h, taskId);
@@ -45,11 +49,17 @@ describe("resume without a session id in a directory two tasks share", () => {
     );
   }
 
+  /** A resume that is not refused, run to its end: what it printed. */
+  async function resumeToEnd(taskId: string, sessionId?: string) {
+    expect(await resumeError(taskId, sessionId)).toBeUndefined();
+    return waitForExit(h, taskId);
+  }
+
   it("refuses to open the conversation of a task that ran the same CLI there later, and says which", async () => {
     const aider = profileOf("aider");
-    const first = h.services.tasks.create({ title: "First in shared", cwd: shared, prompt: "", profileId: aider.id });
-    const second = h.services.tasks.create({ title: "Second in shared", cwd: shared, prompt: "", profileId: aider.id });
-    const apart = h.services.tasks.create({ title: "Apart", cwd: elsewhere, prompt: "", profileId: aider.id });
+    const first = taskOf("First in shared", aider);
+    const second = taskOf("Second in shared", aider);
+    const apart = taskOf("Apart", aider, elsewhere);
     await run(first.id);
     await run(second.id);
     await run(apart.id);
@@ -63,28 +73,24 @@ describe("resume without a session id in a directory two tasks share", () => {
     expect(h.services.terminals.session(first.id)?.running ?? false).toBe(false);
 
     // The task that ran last resumes its own; so does one alone in its directory.
-    expect(await resumeError(second.id)).toBeUndefined();
-    await waitForExit(h, second.id);
-    expect(await resumeError(apart.id)).toBeUndefined();
-    await waitForExit(h, apart.id);
+    await resumeToEnd(second.id);
+    await resumeToEnd(apart.id);
 
     // After starting again, the first task's run is the latest: its resume is its own.
     await run(first.id);
-    expect(await resumeError(first.id)).toBeUndefined();
-    await waitForExit(h, first.id);
+    await resumeToEnd(first.id);
   });
 
   it("only compares runs of the same CLI, and lets a session id through", async () => {
     const codex = profileOf("codex");
     const opencode = profileOf("opencode");
-    const codexTask = h.services.tasks.create({ title: "Codex task", cwd: shared, prompt: "", profileId: codex.id });
-    const opencodeTask = h.services.tasks.create({ title: "opencode task", cwd: shared, prompt: "", profileId: opencode.id });
-    const laterCodex = h.services.tasks.create({ title: "Later Codex", cwd: shared, prompt: "", profileId: codex.id });
+    const codexTask = taskOf("Codex task", codex);
+    const opencodeTask = taskOf("opencode task", opencode);
+    const laterCodex = taskOf("Later Codex", codex);
     await run(codexTask.id);
     await run(opencodeTask.id);
     // Another CLI ran there since: its sessions are not Codex's.
-    expect(await resumeError(codexTask.id)).toBeUndefined();
-    await waitForExit(h, codexTask.id);
+    await resumeToEnd(codexTask.id);
 
     await run(laterCodex.id);
     const refused = await resumeError(codexTask.id);
@@ -92,8 +98,7 @@ describe("resume without a session id in a directory two tasks share", () => {
     expect(refused!.message).toContain(`the task "Later Codex" ran Codex CLI there after this task`);
     expect(refused!.message).toMatch(/Start this task again instead, or resume it with its session id\.$/);
     // With its own session id, Codex opens exactly that one.
-    expect(await resumeError(codexTask.id, "019a0000-0000-7000-8000-000000000001")).toBeUndefined();
-    const resumed = await waitForExit(h, codexTask.id);
+    const resumed = await resumeToEnd(codexTask.id, "019a0000-0000-7000-8000-000000000001");
     expect(resumed.output).toContain("019a0000-0000-7000-8000-000000000001");
   });
 });

@@ -93,13 +93,7 @@ export class ExecutionService {
    * session in this directory" would open that task's conversation.
    */
   laterRunOfAnotherTask(taskId: string, kind: ProfileKind, cwd: string): { taskId: string; title: string } | undefined {
-    const own = this.db
-      .select({ startedAt: executions.startedAt })
-      .from(executions)
-      .where(eq(executions.taskId, taskId))
-      .orderBy(desc(executions.startedAt))
-      .limit(1)
-      .get();
+    const own = this.latestForTask(taskId);
     return this.db
       .select({ taskId: executions.taskId, title: tasks.title })
       .from(executions)

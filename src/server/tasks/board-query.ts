@@ -47,8 +47,9 @@ export interface LoadBoardOptions {
 
 /**
  * The board as the browser gets it: per column the true count and, for an end-state column, its
- * most recent cards (BOARD_COLUMN_CAP, or as many as the URL's `all` asks for), each card with a short preview instead of its
- * description, and the filter applied to every task's whole text here, where all of it is.
+ * most recent cards (BOARD_COLUMN_CAP, or as many as the URL's `all` asks for), each card with a
+ * short preview instead of its description, and the filter applied to every task's whole text
+ * here, where all of it is.
  */
 export function loadBoard(db: Db, { params, profileNames, home }: LoadBoardOptions): BoardData {
   const statusCounts = countByStatus(db);
