@@ -291,10 +291,12 @@ test("the app installs: a manifest and icons, served without signing in, linked 
     const manifest = (await manifestResponse.json()) as { name: string; short_name: string; start_url: string; display: string; icons: { src: string; sizes: string; purpose: string }[] };
     expect(manifest).toMatchObject({ name: "AI Manager", short_name: "AI Manager", start_url: "/inbox", display: "standalone" });
     expect(manifest.icons.map((icon) => `${icon.sizes} ${icon.purpose}`)).toEqual(expect.arrayContaining(["192x192 any", "512x512 any", "512x512 maskable"]));
-    for (const src of [...manifest.icons.map((icon) => icon.src), "/apple-touch-icon.png"]) {
+    for (const src of [...manifest.icons.map((icon) => icon.src), "/apple-touch-icon.png", "/icon.svg"]) {
       const icon = await anonymous.get(`${app.baseURL}${src}`);
       expect(icon.status(), src).toBe(200);
       expect(icon.headers()["content-type"], src).toMatch(/^image\//);
+      // Cacheable, so a page's live refreshes (which re-render its <head>) do not ask for it again.
+      expect(icon.headers()["cache-control"], src).toBe("public, max-age=86400");
     }
     // Everything else still asks for the sign-in.
     expect((await anonymous.get(`${app.baseURL}/inbox`, { maxRedirects: 0 })).status()).not.toBe(200);
