@@ -50,6 +50,10 @@ test("Settings shows which agent CLIs are installed, and Use creates and activat
   await expect(clis.getByTestId("agent-cli-gemini").getByTestId("agent-cli-state")).toHaveText("Not found");
   await expect(clis.getByTestId("agent-cli-gemini")).toContainText("npm install -g @google/gemini-cli");
   await expect(clis.getByTestId("agent-cli-claude").getByRole("button", { name: "Claude Code is active" })).toBeDisabled();
+  // The CLIs' rows span their panel as the profiles' rows do (no list indent).
+  const [cliRow, profileRow] = await Promise.all([codex.boundingBox(), settings.profile("Claude Code").boundingBox()]);
+  expect(cliRow?.x).toBe(profileRow?.x);
+  expect(cliRow?.width).toBe(profileRow?.width);
 
   await codex.getByRole("button", { name: "Use Codex CLI" }).click();
   await expect(settings.activeRadio("Codex CLI")).toBeChecked();

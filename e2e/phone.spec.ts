@@ -25,7 +25,9 @@ const NARROWEST = { width: 360, height: 740 };
 const TOUCH_TARGET_PX = 44;
 
 async function expectNoSidewaysScroll(page: Page): Promise<void> {
-  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  // Against the page's own width, not innerWidth: a phone widens its layout viewport (and
+  // innerWidth) to whatever overflows, so innerWidth never shows the overflow.
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
 }
 
 async function expectTouchTarget(target: Locator): Promise<void> {
@@ -133,6 +135,20 @@ for (const name of ["iPhone 13", "Pixel 7"] as const) {
         expect(x + width).toBeLessThanOrEqual(NARROWEST.width);
         expect(y).toBeLessThan(60);
       }
+
+      // Words longer than the screen (an identifier as a title, what the agent says) wrap: on the
+      // task page, and in its Delete dialog, which does not scroll sideways either.
+      const longWord = "Refactor_AuthenticationMiddlewareFactoryProviderImplementation";
+      const wordy = await createTaskViaApi(request, app, { title: longWord });
+      await reportStatusViaApi(request, app, wordy, "needs_input", `Use ${longWord}_SessionTokenValidatorService?`);
+      await page.goto(`${app.baseURL}/tasks/${wordy}`);
+      await expect(page.getByRole("complementary", { name: "Properties" })).toContainText("SessionTokenValidatorService");
+      await expectNoSidewaysScroll(page);
+      await new TaskPage(page, app).deleteButton.click();
+      const confirm = page.getByRole("dialog", { name: "Delete this task?" });
+      await expect(confirm).toContainText(longWord);
+      await expect.poll(() => confirm.evaluate((dialog) => dialog.scrollWidth - dialog.clientWidth)).toBeLessThanOrEqual(0);
+      await confirm.getByRole("button", { name: "Cancel" }).click();
     });
   });
 }

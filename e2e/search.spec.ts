@@ -19,8 +19,9 @@ test("Search finds a line in every task's output and links to its task", async (
   const taskId = await createTaskViaApi(request, app, { title: "Build the widget" });
   await createTaskViaApi(request, app, { title: "Never started" });
   await startTaskViaApi(request, app, taskId);
-  // 300 lines before the marker: far above what the screen shows. (WID''GET: the echoed command must not match.)
-  await runInTerminal(request, app.baseURL, app.dataDir, taskId, "seq 1 300; echo 'compiled WID''GET-42 ok'; echo DONE-$((1+1))", "^DONE-2$");
+  // 300 lines before the marker: far above what the screen shows; the marker's line is wider than
+  // the page (200 zeros before it). (WID''GET: the echoed command must not match.)
+  await runInTerminal(request, app.baseURL, app.dataDir, taskId, "seq 1 300; printf '%0200d' 0; echo ' compiled WID''GET-42 ok'; echo DONE-$((1+1))", "^DONE-2$");
 
   await page.goto(`${app.baseURL}/`);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Search" }).click();
@@ -38,6 +39,8 @@ test("Search finds a line in every task's output and links to its task", async (
   // The match's line, with a line of context either side ("300" above it).
   await expect(run.getByTestId("search-lines")).toContainText("compiled WIDGET-42 ok");
   await expect(run.getByTestId("search-lines")).toContainText("300");
+  // The wide line scrolls inside its block; the page does not scroll sideways.
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
 
   // Match case: no longer found.
   await page.getByRole("checkbox", { name: "Match case" }).check();

@@ -61,6 +61,17 @@ test("an ended run's output is replayed from its recording, and the .cast can be
   await dialog.getByRole("button", { name: "Close" }).click();
   await expect(dialog).toBeHidden();
 
+  // In a phone-wide window the recording, wider than the dialog, scrolls inside its own box: the
+  // dialog itself (its title, the download) does not scroll sideways.
+  const desktopSize = page.viewportSize()!;
+  await page.setViewportSize({ width: 360, height: 740 });
+  await run.getByRole("button", { name: "View output" }).click();
+  await replay.expectText("recorded-42");
+  expect(await dialog.getByTestId("recording-screen").evaluate((screen) => screen.scrollWidth > screen.clientWidth), "the recording is wider than a phone").toBe(true);
+  await expect.poll(() => dialog.evaluate((element) => element.scrollWidth - element.clientWidth)).toBeLessThanOrEqual(0);
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await page.setViewportSize(desktopSize);
+
   // A run whose recording is gone says so instead of showing an empty terminal.
   const executionId = /\/api\/executions\/([^/]+)\//.exec(href!)![1]!;
   fs.rmSync(path.join(app.dataDir, "recordings", `${executionId}.cast`), { force: true });
