@@ -37,7 +37,7 @@ export function TaskProperties({ task, profileLabel, now, usage = {} }: TaskProp
         ) : null}
         <div>
           <dt>Working directory</dt>
-          <dd className={`mono ${styles.breakAll}`}>{task.cwd}</dd>
+          <dd className="mono">{task.cwd}</dd>
         </div>
         <div>
           <dt>Isolation</dt>

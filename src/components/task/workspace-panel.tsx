@@ -30,7 +30,7 @@ export function WorkspacePanel({ taskId, workspace, health }: { taskId: string; 
         <dl className={styles.propertyList}>
           <div>
             <dt>Branch</dt>
-            <dd className={`mono ${styles.breakAll}`}>{workspace.branch}</dd>
+            <dd className="mono">{workspace.branch}</dd>
           </div>
           <div>
             <dt>Base</dt>
@@ -38,11 +38,11 @@ export function WorkspacePanel({ taskId, workspace, health }: { taskId: string; 
           </div>
           <div>
             <dt>Worktree</dt>
-            <dd className={`mono ${styles.breakAll}`}>{workspace.worktreePath}</dd>
+            <dd className="mono">{workspace.worktreePath}</dd>
           </div>
           <div>
             <dt>Repository</dt>
-            <dd className={`mono ${styles.breakAll}`}>{workspace.repoRoot}</dd>
+            <dd className="mono">{workspace.repoRoot}</dd>
           </div>
         </dl>
         <p className="muted">
